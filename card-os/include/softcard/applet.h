@@ -1,0 +1,49 @@
+#pragma once
+// The registration point for card edges (applets). The card OS routes every APDU to the applet
+// selected by AID; applets own their persistent state under a key prefix of the ObjectStore and
+// their volatile (security) state in memory.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "softcard/apdu.h"
+#include "softcard/bytes.h"
+#include "softcard/rng.h"
+#include "softcard/store.h"
+
+namespace softcard {
+
+enum class LogLevel { debug, info, warning, error };
+using LogSink = std::function<void(LogLevel, std::string_view)>;
+
+// What an applet may use while it handles one command.
+class CardContext {
+ public:
+  virtual ~CardContext() = default;
+  virtual ObjectStore& store() = 0;
+  virtual Rng& rng() = 0;
+  // Commits what the current command has written so far, on its own (used for PIN retry
+  // counters, which must be durable before the comparison).
+  virtual void commit_now() = 0;
+  virtual void log(LogLevel level, std::string_view message) = 0;
+};
+
+class Applet {
+ public:
+  virtual ~Applet() = default;
+  virtual std::string_view name() const = 0;
+  // Full AID. SELECT by DF name matches it exactly or by prefix (partial AID).
+  virtual const Bytes& aid() const = 0;
+  // The applet became selected by SELECT (P1=04); returns the answer (FCI and status).
+  // A non-success status keeps the previous selection.
+  virtual Response select(const Command& cmd, CardContext& ctx) = 0;
+  // Implicit selection at power-on / reset (default applet); no answer.
+  virtual void select_implicitly(CardContext&) {}
+  virtual Response process(const Command& cmd, CardContext& ctx) = 0;
+  virtual void deselect(CardContext&) {}
+  // Power off / reset: forget all volatile state (security status, session keys).
+  virtual void clear_volatile() = 0;
+};
+
+}  // namespace softcard
