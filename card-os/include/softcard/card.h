@@ -15,7 +15,8 @@ namespace softcard {
 
 // One exchange as seen at the boundary, for traces (command data redacted when secret).
 struct TraceEvent {
-  Bytes command;   // C-APDU as received (redacted if it carries secrets)
+  Bytes command;   // C-APDU as received; when `redacted`, its data bytes are zeroed
+  bool redacted = false;
   Bytes response;  // R-APDU as returned
   std::string name;  // command name, e.g. "VERIFY"
   Sw sw = Sw::ok;

@@ -1,0 +1,47 @@
+#pragma once
+// Builds cards from images: which applets a card has is recorded in the image (keys::applets),
+// and the registry maps those names to the applet implementations this build contains.
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "softcard/card.h"
+
+namespace softcard {
+
+class AppletRegistry {
+ public:
+  using Factory = std::function<std::unique_ptr<Applet>()>;
+  void add(std::string name, Factory factory);
+  // Throws ImageError naming the applet when this build does not have it.
+  std::unique_ptr<Applet> make(std::string_view name) const;
+  bool has(std::string_view name) const { return factories_.count(std::string(name)) != 0; }
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, Factory> factories_;
+};
+
+// Every applet built into this softcard.
+AppletRegistry builtin_applets();
+
+// Installs the applets listed in the store (first = default applet) on a new Card.
+std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions options,
+                                const AppletRegistry& registry);
+// Opens an existing card image (exclusively) with the built-in applets.
+std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options);
+
+// The card identity every image carries (written at personalization).
+struct CardIdentity {
+  Bytes atr;                          // empty = default ATR
+  Bytes serial;                       // unique per card (hosts cache by serial)
+  std::vector<std::string> applets;   // first = default applet
+  std::string profile;                // name of the profile the card was made from
+};
+void write_identity(ObjectStore& store, const CardIdentity& identity);
+CardIdentity read_identity(const ObjectStore& store);
+
+}  // namespace softcard

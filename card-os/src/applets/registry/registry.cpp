@@ -1,0 +1,55 @@
+#include "softcard/card_factory.h"
+#include "softcard/errors.h"
+
+#if SOFTCARD_HAVE_ISO_APPLET && __has_include("applets/iso/iso_applet.h")
+#include "applets/iso/iso_applet.h"
+#define SOFTCARD_REGISTER_ISO 1
+#endif
+#if SOFTCARD_HAVE_GIDS && __has_include("applets/gids/gids_applet.h")
+#include "applets/gids/gids_applet.h"
+#define SOFTCARD_REGISTER_GIDS 1
+#endif
+
+namespace softcard {
+
+void AppletRegistry::add(std::string name, Factory factory) { factories_[std::move(name)] = std::move(factory); }
+
+std::unique_ptr<Applet> AppletRegistry::make(std::string_view name) const {
+  auto it = factories_.find(std::string(name));
+  if (it == factories_.end())
+    throw ImageError("the card needs applet '" + std::string(name) + "', which this softcard build does not have");
+  return it->second();
+}
+
+std::vector<std::string> AppletRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, f] : factories_) out.push_back(name);
+  return out;
+}
+
+AppletRegistry builtin_applets() {
+  AppletRegistry r;
+#ifdef SOFTCARD_REGISTER_ISO
+  r.add("iso", [] { return make_iso_applet(); });
+#endif
+#ifdef SOFTCARD_REGISTER_GIDS
+  r.add("gids", [] { return make_gids_applet(); });
+#endif
+  return r;
+}
+
+std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions options,
+                                const AppletRegistry& registry) {
+  auto card = std::make_unique<Card>(std::move(store), std::move(options));
+  const CardIdentity id = read_identity(card->store());
+  if (id.applets.empty())
+    throw ImageError("card image " + card->store().backend().describe() + ": lists no applets (not personalized?)");
+  for (const auto& name : id.applets) card->install(registry.make(name));
+  return card;
+}
+
+std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options) {
+  return make_card(SqliteStore::open(image), std::move(options), builtin_applets());
+}
+
+}  // namespace softcard
