@@ -44,6 +44,9 @@ class Applet {
   virtual void deselect(CardContext&) {}
   // Power off / reset: forget all volatile state (security status, session keys).
   virtual void clear_volatile() = 0;
+  // Human-readable summary of the applet's persistent state for `softcard inspect`: file tree,
+  // PIN status, objects, containers. Never key material or PIN values.
+  virtual std::string describe(const ObjectStore& /*store*/) const { return {}; }
 };
 
 }  // namespace softcard
