@@ -1,0 +1,35 @@
+#include <cstdio>
+
+#include "commands.h"
+#include "profile/profile.h"
+#include "softcard/crypto.h"
+
+namespace softcard::cli {
+
+void register_init(CLI::App& app) {
+  auto* cmd = app.add_subcommand("init", "Create a card image from a profile");
+  struct Options {
+    std::string profile = "gids";
+    std::string image;
+    std::string serial;
+  };
+  auto opts = std::make_shared<Options>();
+  cmd->add_option("--profile,-p", opts->profile,
+                  "Built-in profile name (gids, gids-blank, iso) or a JSON profile file")
+      ->capture_default_str();
+  cmd->add_option("--serial", opts->serial, "Card serial in hex (default: from the profile, or random)");
+  cmd->add_option("IMAGE", opts->image, "Card image file to create (must not exist)")->required();
+  cmd->callback([opts] {
+    OpenSslRng rng;
+    const Profile profile = load_profile(opts->profile);
+    PersonalizeOptions po;
+    if (!opts->serial.empty()) po.serial = from_hex(opts->serial);
+    const CardIdentity id = create_image(opts->image, profile, rng, po);
+    std::string applets;
+    for (const auto& a : id.applets) applets += (applets.empty() ? "" : ", ") + a;
+    std::printf("created %s from profile %s\n  serial  %s\n  applets %s\n", opts->image.c_str(),
+                profile.name.c_str(), to_hex(id.serial).c_str(), applets.c_str());
+  });
+}
+
+}  // namespace softcard::cli

@@ -1,0 +1,10 @@
+#pragma once
+// Each `softcard` subcommand registers itself on the CLI11 app from its own file.
+#include <CLI/CLI.hpp>
+
+namespace softcard::cli {
+
+void register_init(CLI::App& app);
+void register_inspect(CLI::App& app);
+
+}  // namespace softcard::cli
