@@ -24,7 +24,9 @@ struct Command {
   int iso_case() const { return data.empty() ? (ne ? 2 : 1) : (ne ? 4 : 3); }
   // Interindustry class (first byte 0x00-0x7F) vs proprietary (0x80-0xFE).
   bool interindustry() const { return (cla & 0x80) == 0; }
-  bool chained() const { return interindustry() && (cla & 0x10) != 0; }
+  // Command chaining bit b5. softcard applies it to proprietary classes too (CLA 90 = chained
+  // 80), so long proprietary commands (secure key injection) chain like interindustry ones.
+  bool chained() const { return cla != 0xFF && (cla & 0x10) != 0; }
 };
 
 // Parses a C-APDU. Malformed encodings give Sw::wrong_length.

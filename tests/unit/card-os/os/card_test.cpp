@@ -127,6 +127,14 @@ TEST_F(CardTest, CommandChainingIsReassembled) {
   EXPECT_EQ(a->commands[0].cla, 0x00);
 }
 
+TEST_F(CardTest, ProprietaryClassChainsToo) {
+  EXPECT_EQ(tx("90 52 01 00 02 0102"), "9000");
+  EXPECT_EQ(tx("80 52 01 00 01 03"), "9000");
+  ASSERT_EQ(a->commands.size(), 1u);
+  EXPECT_EQ(a->commands[0].cla, 0x80);
+  EXPECT_EQ(a->commands[0].data, from_hex("010203"));
+}
+
 TEST_F(CardTest, ChainWithDifferentCommandIsRejected) {
   EXPECT_EQ(tx("10 DB 3F FF 02 0102"), "9000");
   EXPECT_EQ(tx("10 DB A0 10 02 0304"), "6883");
