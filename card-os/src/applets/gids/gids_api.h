@@ -1,0 +1,114 @@
+#pragma once
+// The GIDS applet's public C++ API for other card-os modules (notably the secure key injection
+// extension in applets/ski/). Everything here works inside the current APDU's store
+// transaction: the Card commits or rolls back what these calls write together with the rest of
+// the command, so an extension that throws CardError leaves the card unchanged.
+//
+// Stable interface: additions only.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "softcard/apdu.h"
+#include "softcard/applet.h"
+#include "softcard/bytes.h"
+#include "softcard/crypto.h"
+#include "softcard/status_word.h"
+#include "softcard/store.h"
+
+namespace softcard::gids {
+
+inline constexpr std::uint8_t user_pin_reference = 0x80;
+inline constexpr std::uint8_t puk_reference = 0x81;
+inline constexpr std::uint8_t admin_key_reference = 0x80;   // key file B080
+inline constexpr std::uint8_t first_container_key = 0x81;   // container i -> key ref 0x81 + i
+inline constexpr std::size_t max_containers = 126;
+
+// Minidriver key spec of a container key (cmapfile size field, keymap key type 9A/9C).
+enum class KeySpec : std::uint8_t {
+  key_exchange = 1,  // AT_KEYEXCHANGE: decipher + sign (wKeyExchangeKeySizeBits)
+  signature = 2,     // AT_SIGNATURE: sign only (wSigKeySizeBits)
+};
+
+// One CONTAINER_MAP_RECORD (minidriver v7 §4.4, 86 bytes on the card), decoded.
+struct ContainerRecord {
+  static constexpr std::uint8_t flag_valid = 0x01;
+  static constexpr std::uint8_t flag_default = 0x02;
+  std::u16string guid;  // container name, at most 39 UTF-16 code units
+  std::uint8_t flags = 0;
+  std::uint16_t sig_key_bits = 0;
+  std::uint16_t kx_key_bits = 0;
+  bool valid() const { return (flags & flag_valid) != 0; }
+  bool operator==(const ContainerRecord&) const = default;
+};
+inline constexpr std::size_t container_record_size = 86;
+Bytes encode_cmapfile(const std::vector<ContainerRecord>& records);
+// Throws CardError(6A80) when the length is not a multiple of 86.
+std::vector<ContainerRecord> decode_cmapfile(ByteView data);
+
+// Parameters of a container key written through the API.
+struct ContainerKeyOptions {
+  KeySpec spec = KeySpec::key_exchange;
+  std::u16string guid;         // empty: a name is made up from the index
+  bool pin_protected = true;   // key use bound to the user PIN (key file ACL 10), else free (00)
+  bool make_default = false;   // set CONTAINER_MAP_DEFAULT_CONTAINER (and clear it elsewhere)
+};
+
+class GidsApi;
+
+// Extension point: the GIDS applet hands every command with CLA 0x80..0x8F whose INS it does
+// not implement itself to the installed extension (the jCardSim 80 B8 install no-op excepted).
+class GidsExtension {
+ public:
+  virtual ~GidsExtension() = default;
+  // Return std::nullopt when the command is not the extension's either (the applet answers
+  // 6D00). Throw CardError to fail; the APDU's store writes are then rolled back.
+  virtual std::optional<Response> process(const Command& cmd, CardContext& ctx, GidsApi& gids) = 0;
+  // Power off / reset / deselect: forget session state.
+  virtual void clear_volatile() = 0;
+};
+
+// What an extension may do with the GIDS card. Implemented by the applet; the reference passed
+// to GidsExtension::process is valid for that call only.
+class GidsApi {
+ public:
+  virtual ~GidsApi() = default;
+
+  virtual CryptoProvider& crypto() = 0;
+
+  // --- user PIN (0x80) and administrator -----------------------------------------------------
+  // Same semantics and status words as VERIFY 00 20 00 80: Sw::ok, 63Cx, 6983. The retry counter
+  // is committed before the comparison.
+  virtual Sw verify_pin(CardContext& ctx, ByteView pin) = 0;
+  virtual bool pin_verified() const = 0;
+  // CHANGE REFERENCE DATA 00 24 00 80 semantics: Sw::ok, 63Cx, 6983; bad new length -> 6A80.
+  virtual Sw change_pin(CardContext& ctx, ByteView old_pin, ByteView new_pin) = 0;
+  // RESET RETRY COUNTER after admin authentication (00 2C 02 80): restores the counter and sets
+  // new_pin if given. Throws CardError(6982) when the administrator is not authenticated.
+  virtual void unblock_pin(CardContext& ctx, std::optional<ByteView> new_pin) = 0;
+  virtual std::uint8_t pin_tries_left(const ObjectStore& store) const = 0;
+  // Admin key 0x80 authenticated in this session (mutual or external authentication).
+  virtual bool admin_authenticated() const = 0;
+  // Z1 || Z2 of the last successful mutual authentication in this session (the key material the
+  // GIDS protocol derives and that no public host uses), or nullopt.
+  virtual std::optional<SecretBytes> admin_session_material() const = 0;
+
+  // --- containers ----------------------------------------------------------------------------
+  // The cmapfile (A010/DF23, through the master file) as records.
+  virtual std::vector<ContainerRecord> containers(const ObjectStore& store) const = 0;
+  // Writes key `key` as container `index` (key ref 0x81 + index, key file B0xx) and updates the
+  // cmapfile record, the key map (A000/DF20) and the cardcf freshness counters consistently.
+  // An existing key in that container is replaced. Throws CardError: 6A86 index out of range,
+  // 6985 card not initialized (no master file / cmapfile), 6A80 unsupported key size.
+  // Access is the caller's responsibility (e.g. require admin_authenticated() or pin_verified()).
+  virtual void create_container_key(CardContext& ctx, std::size_t index, const KeyPair& key,
+                                    const ContainerKeyOptions& options) = 0;
+  // Loads the private key of container `index` for on-card use (never leave the card with it).
+  // Throws CardError(6A88) when the container has no key.
+  virtual KeyPair container_key(const ObjectStore& store, std::size_t index) = 0;
+  virtual PublicKey container_public_key(const ObjectStore& store, std::size_t index) = 0;
+};
+
+}  // namespace softcard::gids
