@@ -1,0 +1,40 @@
+#pragma once
+// A CardContext over an in-memory store, as the Card provides one per command.
+#include <memory>
+
+#include "softcard/applet.h"
+#include "softcard/store.h"
+
+namespace softcard::test {
+
+class ZeroRng final : public Rng {
+ public:
+  void fill(std::span<std::uint8_t> out) override {
+    for (auto& b : out) b = 0;
+  }
+};
+
+class FakeContext final : public CardContext {
+ public:
+  FakeContext() {
+    auto mem = std::make_unique<MemoryStore>();
+    memory = mem.get();
+    store_ = std::make_unique<ObjectStore>(std::move(mem));
+  }
+  ObjectStore& store() override { return *store_; }
+  Rng& rng() override { return rng_; }
+  void commit_now() override {
+    ++commits;
+    store_->commit();
+  }
+  void log(LogLevel, std::string_view) override {}
+
+  MemoryStore* memory = nullptr;  // owned by store_
+  int commits = 0;
+
+ private:
+  std::unique_ptr<ObjectStore> store_;
+  ZeroRng rng_;
+};
+
+}  // namespace softcard::test
