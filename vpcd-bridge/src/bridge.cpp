@@ -38,6 +38,7 @@ void Bridge::stop_on_signals(std::initializer_list<int> signals) {
 void Bridge::start() {
   if (started_) return;
   started_ = true;
+  work_.emplace(io_.get_executor());
   for (auto& link : links_) link->start();
   unsigned n = threads_wanted_;
   if (n == 0) {
@@ -64,6 +65,7 @@ void Bridge::start() {
 void Bridge::stop() {
   if (stopped_.exchange(true)) return;
   for (auto& link : links_) link->stop();
+  asio::post(io_, [this] { work_.reset(); });
   if (signals_) {
     asio::post(io_, [this] {
       boost::system::error_code ignored;

@@ -201,9 +201,9 @@ void Link::accept() {
 void Link::serve(tcp::socket socket) {
   // New generation first, so the replaced connection's close callback is recognised as stale.
   const auto generation = ++generation_;
-  if (connection_ && connection_->is_open()) {
+  if (auto old = connection_; old && old->is_open()) {
     log(LogLevel::info, "a newer vpcd connection replaces the current one");
-    connection_->close(make_error_code(LinkError::replaced));
+    old->close(make_error_code(LinkError::replaced));
   }
   ++connections_;
   connection_ = std::make_shared<TcpConnection>(
@@ -245,9 +245,10 @@ void Link::close_everything(bool graceful) {
   connect_timer_.cancel();
   if (connecting_) connecting_->close(ignored);
   if (acceptor_.is_open()) acceptor_.close(ignored);
-  if (connection_) {
-    if (graceful) connection_->finish();
-    else connection_->close(make_error_code(LinkError::removed));
+  // A local owner: the close callback resets connection_ while close() is still running.
+  if (auto connection = connection_) {
+    if (graceful) connection->finish();
+    else connection->close(make_error_code(LinkError::removed));
   }
 }
 
@@ -282,9 +283,9 @@ void Link::insert() {
 
 void Link::drop() {
   asio::post(strand_, [self = shared_from_this()] {
-    if (self->connection_) {
+    if (auto connection = self->connection_) {
       self->log(LogLevel::info, "dropping the link on request");
-      self->connection_->close(std::make_error_code(std::errc::connection_aborted));
+      connection->close(std::make_error_code(std::errc::connection_aborted));
     }
   });
 }

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -49,6 +50,8 @@ class Bridge {
   }
 
   boost::asio::io_context io_;
+  // Keeps the threads alive while every link is idle (a removed card has no pending operation).
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   LogFn log_;
   unsigned threads_wanted_;
   std::vector<std::shared_ptr<Link>> links_;
