@@ -77,16 +77,15 @@ class IsoApplet final : public Applet {
       out += std::string(2 * path.size(), ' ') + fs::to_string(path).substr(5 * (path.size() - 1));
       out += h.is_df() ? "  DF" : "  EF size " + std::to_string(h.size);
       if (!h.df_name.empty()) out += " name " + to_hex(h.df_name);
-      out += std::string("  ") + lcs_name(h.life_cycle) + "\n";
+      out += std::string("  ") + lcs_name(h.life_cycle) + "\n" + std::string(2 * path.size() + 4, ' ');
       const bool df = h.is_df();
       for (std::size_t i = 0; i < fs::operation_count; ++i) {
         const auto op = static_cast<fs::Operation>(i);
         const bool applies = df ? (op != fs::Operation::read && op != fs::Operation::update)
                                 : op != fs::Operation::create;
-        if (!applies) continue;
-        out += std::string(2 * path.size() + 4, ' ') + fs::to_string(op) + ": " +
-               h.rules[op].to_string() + "\n";
+        if (applies) out += std::string(" ") + fs::to_string(op) + "=" + h.rules[op].to_string();
       }
+      out += "\n";
     }
     const security::PinManager pins(pin_prefix);
     const security::SecurityState none;
