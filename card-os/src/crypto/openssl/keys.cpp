@@ -189,6 +189,27 @@ PublicKey public_from_der(const CryptoProvider::Impl& p, ByteView der) {
   return PublicKey(std::move(h));
 }
 
+// RSAPrivateKey ::= SEQUENCE { version INTEGER (0|1), modulus INTEGER, ... }. OpenSSL's
+// "type-specific" decoder also takes PKCS#8; PUT DATA must carry PKCS#1 and nothing else.
+bool looks_like_pkcs1_private(ByteView der) {
+  std::size_t i = 0;
+  auto header = [&](std::uint8_t tag) -> bool {  // skips tag and length, leaves i at the value
+    if (i + 2 > der.size() || der[i] != tag) return false;
+    ++i;
+    std::size_t len_bytes = 0;
+    if (der[i] & 0x80) {
+      len_bytes = der[i] & 0x7F;
+      if (len_bytes == 0 || len_bytes > 3) return false;
+    }
+    i += 1 + len_bytes;
+    return i <= der.size();
+  };
+  if (!header(0x30)) return false;
+  if (i + 3 > der.size() || der[i] != 0x02 || der[i + 1] != 0x01 || der[i + 2] > 1) return false;
+  i += 3;
+  return i < der.size() && der[i] == 0x02;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -255,6 +276,8 @@ KeyPair CryptoProvider::import_rsa_pkcs1_private(ByteView der) {
   using DecoderCtxPtr = std::unique_ptr<OSSL_DECODER_CTX, Deleter<OSSL_DECODER_CTX_free>>;
   if (der.empty() || der.size() > 0x10000)
     throw CryptoError(CryptoErrc::invalid_key, "RSAPrivateKey has a bad length");
+  if (!looks_like_pkcs1_private(der))
+    throw CryptoError(CryptoErrc::invalid_key, "not a PKCS#1 RSAPrivateKey");
   EVP_PKEY* raw = nullptr;
   DecoderCtxPtr dec(OSSL_DECODER_CTX_new_for_pkey(&raw, "DER", "type-specific", "RSA",
                                                   EVP_PKEY_KEYPAIR, impl_->ctx(), nullptr));

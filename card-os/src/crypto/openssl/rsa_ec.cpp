@@ -81,8 +81,9 @@ Bytes sign_with(EVP_PKEY_CTX* ctx, ByteView tbs, std::size_t max_len, CryptoErrc
 }
 
 void check_hash(ByteView hash) {
-  if (hash.empty() || hash.size() > 64)
-    throw CryptoError(CryptoErrc::invalid_argument, "hash must be 1..64 bytes");
+  // Longer hashes are truncated to the order size (FIPS 186-4 6.4); the bound only stops abuse.
+  if (hash.empty() || hash.size() > 256)
+    throw CryptoError(CryptoErrc::invalid_argument, "hash must be 1..256 bytes");
 }
 
 }  // namespace
