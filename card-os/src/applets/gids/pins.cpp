@@ -1,0 +1,128 @@
+// VERIFY (20), CHANGE REFERENCE DATA (24), RESET RETRY COUNTER (2C): user PIN 0x80 and the
+// optional PUK 0x81. Counters and constant-time comparison are the security module's.
+#include "applets/gids/gids_internal.h"
+#include "softcard/errors.h"
+
+namespace softcard::gids {
+
+namespace {
+constexpr std::uint8_t default_tries = 3;
+constexpr std::uint8_t min_pin = 4;
+constexpr std::uint8_t max_pin = 16;
+
+void check_ref(std::uint8_t ref) {
+  if (ref != user_pin_reference && ref != puk_reference) throw CardError(Sw::reference_not_found);
+}
+}  // namespace
+
+Response GidsApplet::verify(const Command& cmd, CardContext& ctx) {
+  if (cmd.p2 == 0x82 && cmd.p1 == 0x00) {
+    // GIDS "deauthenticate all" (OpenSC's logout): PINs and the administrator.
+    state_.clear();
+    env_.reset();
+    challenge_.reset();
+    session_material_.reset();
+    return Sw::ok;
+  }
+  check_ref(cmd.p2);
+  if (cmd.p1 == 0xFF) {
+    pins_.deauthenticate(ctx.store(), state_, cmd.p2);
+    return Sw::ok;
+  }
+  if (cmd.p1 != 0x00) return Sw::incorrect_p1p2;
+  if (cmd.data.empty()) return pins_.status(ctx.store(), state_, cmd.p2);
+  return pins_.verify(ctx, state_, cmd.p2, cmd.data);
+}
+
+Response GidsApplet::change_reference_data(const Command& cmd, CardContext& ctx) {
+  ObjectStore& store = ctx.store();
+  check_ref(cmd.p2);
+  if (cmd.p1 == 0x01) {
+    // New value without the old one: the initial PIN/PUK while the card is being created,
+    // afterwards only for a PIN verified in this session.
+    if (cmd.data.size() < min_pin || cmd.data.size() > max_pin) throw CardError(Sw::wrong_data);
+    if (app_state(store) == AppState::creation) {
+      security::PinRecord rec;
+      if (auto existing = pins_.find(store, cmd.p2)) rec = std::move(*existing);
+      rec.reference = cmd.p2;
+      rec.min_length = min_pin;
+      rec.max_length = max_pin;
+      if (rec.max_tries == 0) rec.max_tries = default_tries;
+      rec.tries_left = rec.max_tries;
+      rec.value = SecretBytes(cmd.data);
+      if (cmd.p2 == user_pin_reference && pins_.find(store, puk_reference)) rec.unblock_reference = puk_reference;
+      pins_.install(store, rec);
+      if (cmd.p2 == puk_reference) {
+        if (auto user = pins_.find(store, user_pin_reference)) {
+          user->unblock_reference = puk_reference;
+          pins_.install(store, *user);
+        }
+      }
+      return Sw::ok;
+    }
+    pins_.change_verified(ctx, state_, cmd.p2, cmd.data);
+    return Sw::ok;
+  }
+  if (cmd.p1 != 0x00) return Sw::incorrect_p1p2;
+  const std::size_t old_len = pins_.current_length(store, cmd.p2);
+  if (cmd.data.size() <= old_len) throw CardError(Sw::wrong_data);
+  const ByteView data(cmd.data);
+  return pins_.change(ctx, state_, cmd.p2, data.first(old_len), data.subspan(old_len));
+}
+
+Response GidsApplet::reset_retry_counter(const Command& cmd, CardContext& ctx) {
+  ObjectStore& store = ctx.store();
+  if (app_state(store) == AppState::creation) return Sw::command_not_allowed;
+  if (cmd.p2 != user_pin_reference) throw CardError(Sw::reference_not_found);
+  switch (cmd.p1) {
+    case 0x02:
+    case 0x03: {
+      // After admin mutual/external authentication (gids-tool --unblock).
+      if (!state_.admin()) throw CardError(Sw::security_not_satisfied);
+      std::optional<ByteView> new_pin;
+      if (cmd.p1 == 0x02) {
+        if (cmd.data.empty()) throw CardError(Sw::wrong_length);
+        new_pin = ByteView(cmd.data);
+      }
+      pins_.reset_by_admin(ctx, state_, cmd.p2, new_pin);
+      // The unblock ends the administrator session, as on GidsApplet.
+      state_.clear();
+      return Sw::ok;
+    }
+    case 0x00:
+    case 0x01: {
+      const std::size_t puk_len = pins_.unblock_length(store, cmd.p2);
+      if (cmd.data.size() < puk_len || (cmd.p1 == 0x00 && cmd.data.size() == puk_len))
+        throw CardError(Sw::wrong_data);
+      if (cmd.p1 == 0x01 && cmd.data.size() != puk_len) throw CardError(Sw::wrong_data);
+      const ByteView data(cmd.data);
+      std::optional<ByteView> new_pin;
+      if (cmd.p1 == 0x00) new_pin = data.subspan(puk_len);
+      return pins_.unblock(ctx, state_, cmd.p2, data.first(puk_len), new_pin);
+    }
+    default: return Sw::incorrect_p1p2;
+  }
+}
+
+// --- GidsApi: PIN -------------------------------------------------------------------------
+
+Sw GidsApplet::verify_pin(CardContext& ctx, ByteView pin) {
+  return pins_.verify(ctx, state_, user_pin_reference, pin);
+}
+
+Sw GidsApplet::change_pin(CardContext& ctx, ByteView old_pin, ByteView new_pin) {
+  return pins_.change(ctx, state_, user_pin_reference, old_pin, new_pin);
+}
+
+void GidsApplet::unblock_pin(CardContext& ctx, std::optional<ByteView> new_pin) {
+  if (!state_.admin()) throw CardError(Sw::security_not_satisfied);
+  pins_.reset_by_admin(ctx, state_, user_pin_reference, new_pin);
+}
+
+std::uint8_t GidsApplet::pin_tries_left(const ObjectStore& store) const {
+  const auto pin = pins_.find(store, user_pin_reference);
+  if (!pin) throw CardError(Sw::reference_not_found);
+  return pin->tries_left;
+}
+
+}  // namespace softcard::gids
