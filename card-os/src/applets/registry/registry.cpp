@@ -30,7 +30,7 @@ std::vector<std::string> AppletRegistry::names() const {
 AppletRegistry builtin_applets() {
   AppletRegistry r;
 #ifdef SOFTCARD_REGISTER_ISO
-  r.add("iso", [] { return make_iso_applet(); });
+  r.add("iso", [] { return iso::make_iso_applet(); });
 #endif
 #ifdef SOFTCARD_REGISTER_GIDS
   r.add("gids", [] { return make_gids_applet(); });
