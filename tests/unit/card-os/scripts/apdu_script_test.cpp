@@ -1,4 +1,5 @@
-// Runs every tests/data/apdu/*.apdu script against a fresh in-memory ISO test card.
+// Runs every tests/data/apdu/iso_*.apdu script against a fresh in-memory ISO test card
+// (other prefixes are left to the runners of other applets).
 // Script lines:  "> C-APDU hex"   "< R-APDU hex" (".." matches any byte)
 //                "! power_off" / "! power_on" / "! reset"   "# comment"   blank
 // A "<" line checks the response of the "> " line before it.
@@ -22,7 +23,8 @@ std::vector<std::string> scripts() {
   const fsys::path dir = fsys::path(SOFTCARD_TEST_DATA_DIR) / "apdu";
   if (fsys::is_directory(dir))
     for (const auto& e : fsys::directory_iterator(dir))
-      if (e.path().extension() == ".apdu") out.push_back(e.path().stem().string());
+      if (e.path().extension() == ".apdu" && e.path().stem().string().rfind("iso_", 0) == 0)
+        out.push_back(e.path().stem().string());
   std::sort(out.begin(), out.end());
   return out;
 }
