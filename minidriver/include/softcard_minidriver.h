@@ -1,0 +1,22 @@
+/* softcard extensions of the minidriver ABI (not part of the Windows specification). */
+#ifndef SOFTCARD_MINIDRIVER_H
+#define SOFTCARD_MINIDRIVER_H
+#include "cardmod.h"
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Sends one C-APDU and receives the R-APDU (data + SW1 SW2). *pcbResponse holds the buffer size on
+ * input and the response length on output. Returns 0 or a Windows SCARD_* error. */
+typedef DWORD (*SOFTCARD_TRANSMIT_FN)(void *ctx, const BYTE *pbCommand, DWORD cbCommand,
+                                      BYTE *pbResponse, DWORD *pcbResponse);
+
+/* CardAcquireContext with the card reached through `transmit` instead of SCardTransmit on
+ * pCardData->hScard (in-process tests, Python, the demo). hScard may be 0. */
+SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardAcquireContextWithTransport(PCARD_DATA pCardData, DWORD dwFlags,
+                                                                 SOFTCARD_TRANSMIT_FN transmit, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

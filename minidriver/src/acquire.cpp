@@ -1,0 +1,153 @@
+// CardAcquireContext: version negotiation, the v7 function table, no-card mode.
+#include <cstring>
+
+#include "md.h"
+#include "softcard_minidriver.h"
+
+using namespace softcard;
+using namespace softcard::md;
+
+namespace {
+
+constexpr DWORD min_version = CARD_DATA_VERSION_FOUR;
+
+// Entry points the card module does not implement (the spec asks for SCARD_E_UNSUPPORTED_FEATURE).
+DWORD WINAPI unsupported_get_challenge(PCARD_DATA, PBYTE*, PDWORD) { return SCARD_E_UNSUPPORTED_FEATURE; }
+DWORD WINAPI unsupported_auth_challenge(PCARD_DATA, PBYTE, DWORD, PDWORD) { return SCARD_E_UNSUPPORTED_FEATURE; }
+DWORD WINAPI unsupported_unblock(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
+DWORD WINAPI unsupported_change_auth(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD, PDWORD) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
+DWORD WINAPI unsupported_create_dir(PCARD_DATA, LPSTR, CARD_DIRECTORY_ACCESS_CONDITION) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
+DWORD WINAPI unsupported_delete_dir(PCARD_DATA, LPSTR) { return SCARD_E_UNSUPPORTED_FEATURE; }
+DWORD WINAPI unsupported_create_file(PCARD_DATA, LPSTR, LPSTR, DWORD, CARD_FILE_ACCESS_CONDITION) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
+DWORD WINAPI unsupported_delete_file(PCARD_DATA, LPSTR, LPSTR, DWORD) { return SCARD_E_UNSUPPORTED_FEATURE; }
+DWORD WINAPI unsupported_challenge_ex(PCARD_DATA, PIN_ID, PBYTE*, PDWORD, DWORD) { return SCARD_E_UNSUPPORTED_FEATURE; }
+
+const Bytes gids_select = {0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03,
+                           0x97, 0x42, 0x54, 0x46, 0x59, 0x00};
+
+void fill_table(PCARD_DATA cd) {
+  cd->pfnCardDeleteContext = MdCardDeleteContext;
+  cd->pfnCardQueryCapabilities = MdCardQueryCapabilities;
+  cd->pfnCardDeleteContainer = MdCardDeleteContainer;
+  cd->pfnCardCreateContainer = MdCardCreateContainer;
+  cd->pfnCardGetContainerInfo = MdCardGetContainerInfo;
+  cd->pfnCardAuthenticatePin = MdCardAuthenticatePin;
+  cd->pfnCardGetChallenge = unsupported_get_challenge;
+  cd->pfnCardAuthenticateChallenge = unsupported_auth_challenge;
+  cd->pfnCardUnblockPin = unsupported_unblock;
+  cd->pfnCardChangeAuthenticator = unsupported_change_auth;
+  cd->pfnCardDeauthenticate = MdCardDeauthenticate;
+  cd->pfnCardCreateDirectory = unsupported_create_dir;
+  cd->pfnCardDeleteDirectory = unsupported_delete_dir;
+  cd->pvUnused3 = nullptr;
+  cd->pvUnused4 = nullptr;
+  cd->pfnCardCreateFile = unsupported_create_file;
+  cd->pfnCardReadFile = MdCardReadFile;
+  cd->pfnCardWriteFile = MdCardWriteFile;
+  cd->pfnCardDeleteFile = unsupported_delete_file;
+  cd->pfnCardEnumFiles = MdCardEnumFiles;
+  cd->pfnCardGetFileInfo = MdCardGetFileInfo;
+  cd->pfnCardQueryFreeSpace = MdCardQueryFreeSpace;
+  cd->pfnCardQueryKeySizes = MdCardQueryKeySizes;
+  cd->pfnCardSignData = MdCardSignData;
+  cd->pfnCardRSADecrypt = MdCardRSADecrypt;
+  cd->pfnCardConstructDHAgreement = MdCardConstructDHAgreement;
+  if (cd->dwVersion >= CARD_DATA_VERSION_FIVE) {
+    cd->pfnCardDeriveKey = MdCardDeriveKey;
+    cd->pfnCardDestroyDHAgreement = MdCardDestroyDHAgreement;
+  }
+  if (cd->dwVersion >= CARD_DATA_VERSION_SIX) {
+    cd->pfnCardGetChallengeEx = unsupported_challenge_ex;
+    cd->pfnCardAuthenticateEx = MdCardAuthenticateEx;
+    cd->pfnCardChangeAuthenticatorEx = MdCardChangeAuthenticatorEx;
+    cd->pfnCardDeauthenticateEx = MdCardDeauthenticateEx;
+    cd->pfnCardGetContainerProperty = MdCardGetContainerProperty;
+    cd->pfnCardSetContainerProperty = MdCardSetContainerProperty;
+    cd->pfnCardGetProperty = MdCardGetProperty;
+    cd->pfnCardSetProperty = MdCardSetProperty;
+  }
+  if (cd->dwVersion >= CARD_DATA_VERSION_SEVEN) {
+    cd->pfnMDImportSessionKey = MdMDImportSessionKey;
+    cd->pfnMDEncryptData = MdMDEncryptData;
+    cd->pfnCardImportSessionKey = MdCardImportSessionKey;
+    cd->pfnCardGetSharedKeyHandle = MdCardGetSharedKeyHandle;
+    cd->pfnCardGetAlgorithmProperty = MdCardGetAlgorithmProperty;
+    cd->pfnCardGetKeyProperty = MdCardGetKeyProperty;
+    cd->pfnCardSetKeyProperty = MdCardSetKeyProperty;
+    cd->pfnCardDestroyKey = MdCardDestroyKey;
+    cd->pfnCardProcessEncryptedData = MdCardProcessEncryptedData;
+    cd->pfnCardCreateContainerEx = MdCardCreateContainerEx;
+  }
+}
+
+DWORD acquire(PCARD_DATA pCardData, DWORD dwFlags, RawTransmit transport) {
+  if (pCardData == nullptr) return SCARD_E_INVALID_PARAMETER;
+  if (dwFlags & ~DWORD(CARD_SECURE_KEY_INJECTION_NO_CARD_MODE)) return SCARD_E_INVALID_PARAMETER;
+  if (pCardData->dwVersion < min_version) return ERROR_REVISION_MISMATCH;
+  if (pCardData->dwVersion > CARD_DATA_CURRENT_VERSION) pCardData->dwVersion = CARD_DATA_CURRENT_VERSION;
+  if (!pCardData->pfnCspAlloc || !pCardData->pfnCspReAlloc || !pCardData->pfnCspFree)
+    return SCARD_E_INVALID_PARAMETER;
+  const bool no_card = (dwFlags & CARD_SECURE_KEY_INJECTION_NO_CARD_MODE) != 0;
+  if (no_card) {
+    // Secure key injection needs the v7 table.
+    if (pCardData->dwVersion < CARD_DATA_VERSION_SEVEN) return SCARD_E_UNSUPPORTED_FEATURE;
+  } else {
+    if (pCardData->pbAtr == nullptr || pCardData->cbAtr == 0 || pCardData->pwszCardName == nullptr)
+      return SCARD_E_INVALID_PARAMETER;
+    if (!transport) {
+      if (pCardData->hScard == 0) return SCARD_E_INVALID_HANDLE;
+      transport = make_pcsc_transport(pCardData->hScard);
+    }
+  }
+  return guard([&] {
+    auto ctx = std::make_unique<Context>();
+    ctx->no_card = no_card;
+    if (!no_card) {
+      ctx->channel = std::make_unique<ApduChannel>(std::move(transport));
+      auto cmd = parse_command(gids_select);
+      Response r = ctx->channel->transmit(std::get<Command>(cmd));
+      if (r.sw != Sw::ok) fail(SCARD_E_UNKNOWN_CARD);
+    }
+    pCardData->pvVendorSpecific = ctx.release();
+    fill_table(pCardData);
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+SOFTCARD_MD_EXPORT DWORD WINAPI CardAcquireContext(PCARD_DATA pCardData, DWORD dwFlags) {
+  return acquire(pCardData, dwFlags, nullptr);
+}
+
+SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardAcquireContextWithTransport(PCARD_DATA pCardData, DWORD dwFlags,
+                                                                 SOFTCARD_TRANSMIT_FN transmit, void* tctx) {
+  if (transmit == nullptr) return SCARD_E_INVALID_PARAMETER;
+  RawTransmit raw = [transmit, tctx](ByteView command, Bytes& response) -> DWORD {
+    response.assign(65538 + 2, 0);
+    DWORD len = static_cast<DWORD>(response.size());
+    DWORD rc = transmit(tctx, command.data(), static_cast<DWORD>(command.size()), response.data(), &len);
+    if (rc) return rc;
+    response.resize(len);
+    return 0;
+  };
+  return acquire(pCardData, dwFlags, std::move(raw));
+}
+
+DWORD WINAPI MdCardDeleteContext(PCARD_DATA pCardData) {
+  if (pCardData == nullptr || pCardData->pvVendorSpecific == nullptr) return SCARD_E_INVALID_PARAMETER;
+  delete static_cast<Context*>(pCardData->pvVendorSpecific);
+  pCardData->pvVendorSpecific = nullptr;
+  return SCARD_S_SUCCESS;
+}
+
+}  // extern "C"

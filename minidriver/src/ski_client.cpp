@@ -1,0 +1,185 @@
+// SKI entry points that need the card: capabilities, RSA key establishment, DH-derived keys.
+#include <cstring>
+
+#include "md.h"
+
+using namespace softcard;
+using namespace softcard::md;
+
+namespace softcard::md {
+
+SkiCapabilities read_capabilities(Context& ctx) {
+  Command cmd;
+  cmd.cla = 0x80;
+  cmd.ins = 0x50;
+  cmd.ne = 256;
+  Response r = ctx.card().transmit(cmd);
+  SkiCapabilities c;
+  if (r.sw != Sw::ok) return c;  // a card without the SKI extension: nothing supported
+  auto byte = [&](std::uint8_t tag) -> std::uint8_t {
+    auto v = find_tlv(r.data, tag);
+    return (v && v->size() == 1) ? (*v)[0] : 0;
+  };
+  c.import_support = byte(0x80);
+  c.algs = byte(0x81);
+  c.paddings = byte(0x82);
+  c.modes = byte(0x83);
+  c.slots = byte(0x84);
+  c.free = byte(0x85);
+  c.curves = byte(0x86);
+  return c;
+}
+
+}  // namespace softcard::md
+
+namespace {
+
+// Reads the real algorithm of a card slot (AES length is only known to the card).
+ski::Alg card_key_alg(Context& ctx, std::uint8_t ref) {
+  Command cmd;
+  cmd.cla = 0x80;
+  cmd.ins = 0x5E;
+  cmd.p1 = 0x04;
+  cmd.p2 = ref;
+  cmd.ne = 256;
+  Bytes r = ctx.card().exchange(cmd);
+  auto alg = r.size() == 1 ? ski::alg_from_id(r[0]) : std::nullopt;
+  if (!alg) fail(SCARD_E_UNEXPECTED);
+  return *alg;
+}
+
+CARD_KEY_HANDLE add_card_key(Context& ctx, std::uint8_t ref) {
+  HostKey hk;
+  hk.on_card = true;
+  hk.card_ref = ref;
+  hk.sk.alg = card_key_alg(ctx, ref);
+  hk.sk.iv = Bytes(ski::block_length(hk.sk.alg), 0);
+  return ctx.add_key(std::move(hk));
+}
+
+std::uint8_t card_ref_from(ByteView r) {
+  auto kr = find_tlv(r, 0x84);
+  if (!kr || kr->size() != 1) fail(SCARD_E_UNEXPECTED);
+  return (*kr)[0];
+}
+
+std::optional<ski::Alg> alg_for_request(LPCWSTR name, std::size_t key_bytes) {
+  return ski::alg_from_name(wide(name), key_bytes);
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, LPVOID pPaddingInfo,
+                                    LPCWSTR pwszBlobType, LPCWSTR pwszAlgId, PCARD_KEY_HANDLE phKey, PBYTE pbInput,
+                                    DWORD cbInput, DWORD dwFlags) {
+  return guard([&] {
+    Context& ctx = context_for(pCardData, false);
+    if (!phKey || !pbInput || cbInput == 0 || !pwszAlgId) fail(SCARD_E_INVALID_PARAMETER);
+    if (!wide_equal(pwszBlobType, BCRYPT_KEY_DATA_BLOB)) fail(SCARD_E_INVALID_PARAMETER);
+    // The wrapped key length is unknown here; AES is announced as AES-256 and the card takes
+    // the real size from the unwrapped blob.
+    std::optional<ski::Alg> alg;
+    const auto name = wide(pwszAlgId);
+    if (name == CARD_AES_ALGORITHM) alg = ski::Alg::aes256;
+    else if (name == CARD_3DES_ALGORITHM) alg = ski::Alg::tdes;
+    else if (name == CARD_3DES_112_ALGORITHM) alg = ski::Alg::tdes112;
+    if (!alg) fail(SCARD_E_INVALID_PARAMETER);
+    std::uint8_t pad = 0;
+    Bytes label;
+    if (dwFlags == CARD_PADDING_PKCS1) {
+      pad = ski::padding_id::pkcs1;
+    } else if (dwFlags == CARD_PADDING_OAEP) {
+      auto* oaep = static_cast<BCRYPT_OAEP_PADDING_INFO*>(pPaddingInfo);
+      if (!oaep) fail(SCARD_E_INVALID_PARAMETER);
+      if (oaep->pszAlgId == nullptr || wide_equal(oaep->pszAlgId, u"SHA1")) pad = ski::padding_id::oaep_sha1;
+      else if (wide_equal(oaep->pszAlgId, u"SHA256")) pad = ski::padding_id::oaep_sha256;
+      else fail(SCARD_E_INVALID_PARAMETER);
+      if (oaep->cbLabel) {
+        if (!oaep->pbLabel) fail(SCARD_E_INVALID_PARAMETER);
+        label.assign(oaep->pbLabel, oaep->pbLabel + oaep->cbLabel);
+      }
+    } else {
+      fail(SCARD_E_INVALID_PARAMETER);
+    }
+    Command cmd;
+    cmd.cla = 0x80;
+    cmd.ins = 0x52;
+    cmd.p1 = bContainerIndex;
+    put_tlv(cmd.data, 0x80, Bytes{std::uint8_t(*alg)});
+    put_tlv(cmd.data, 0x81, Bytes{pad});
+    if (!label.empty()) put_tlv(cmd.data, 0x82, label);
+    put_tlv(cmd.data, 0x87, ByteView{pbInput, cbInput});
+    cmd.ne = 256;
+    Bytes r = ctx.card().exchange(cmd);
+    *phKey = add_card_key(ctx, card_ref_from(r));
+  });
+}
+
+DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT_INFO pInfo) {
+  return guard([&] {
+    Context& ctx = context_for(pCardData, false);
+    if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
+    if (pInfo->dwVersion != CARD_DH_AGREEMENT_INFO_VERSION) fail(ERROR_REVISION_MISMATCH);
+    if (pInfo->dwFlags != 0 || !pInfo->pbPublicKey || pInfo->dwPublicKey < 8) fail(SCARD_E_INVALID_PARAMETER);
+    ByteView blob{pInfo->pbPublicKey, pInfo->dwPublicKey};
+    const DWORD magic = ski::get_u32le(blob, 0), cb = ski::get_u32le(blob, 4);
+    DWORD expect = 0;
+    if (magic == BCRYPT_ECDH_PUBLIC_P256_MAGIC) expect = 32;
+    if (magic == BCRYPT_ECDH_PUBLIC_P384_MAGIC) expect = 48;
+    if (magic == BCRYPT_ECDH_PUBLIC_P521_MAGIC) expect = 66;
+    if (expect == 0 || cb != expect || blob.size() != 8 + 2 * std::size_t(cb)) fail(SCARD_E_INVALID_PARAMETER);
+    Bytes point = {0x04};
+    append(point, blob.subspan(8));
+    Command cmd;
+    cmd.cla = 0x80;
+    cmd.ins = 0x56;
+    cmd.p1 = pInfo->bContainerIndex;
+    put_tlv(cmd.data, 0x86, point);
+    cmd.ne = 256;
+    Bytes r = ctx.card().exchange(cmd);
+    auto a = find_tlv(r, 0x85);
+    if (!a || a->size() != 1) fail(SCARD_E_UNEXPECTED);
+    pInfo->bSecretAgreementIndex = (*a)[0];
+  });
+}
+
+DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
+  return guard([&] {
+    Context& ctx = context_for(pCardData, false);
+    if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
+    if (pInfo->dwVersion < CARD_DERIVE_KEY_VERSION_TWO) fail(ERROR_REVISION_MISMATCH);
+    // Returning derived bytes would reveal what a key handle protects (docs/ski.md D22).
+    if (!(pInfo->dwFlags & CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_UNSUPPORTED_FEATURE);
+    if (pInfo->dwFlags & ~DWORD(CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_INVALID_PARAMETER);
+    if (!wide_equal(pInfo->pwszKDF, BCRYPT_KDF_HKDF) || pInfo->pParameterList) fail(SCARD_E_INVALID_PARAMETER);
+    if (!pInfo->pwszAlgId || pInfo->dwKeyLen % 8) fail(SCARD_E_INVALID_PARAMETER);
+    auto alg = alg_for_request(pInfo->pwszAlgId, pInfo->dwKeyLen / 8);
+    if (!alg) fail(SCARD_E_INVALID_PARAMETER);
+    Command cmd;
+    cmd.cla = 0x80;
+    cmd.ins = 0x58;
+    cmd.p1 = pInfo->bSecretAgreementIndex;
+    cmd.p2 = 0x01;
+    put_tlv(cmd.data, 0x80, Bytes{std::uint8_t(*alg)});
+    cmd.ne = 256;
+    Bytes r = ctx.card().exchange(cmd);
+    pInfo->hKey = add_card_key(ctx, card_ref_from(r));
+  });
+}
+
+DWORD WINAPI MdCardDestroyDHAgreement(PCARD_DATA pCardData, BYTE bSecretAgreementIndex, DWORD dwFlags) {
+  return guard([&] {
+    Context& ctx = context_for(pCardData, false);
+    if (dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
+    Command cmd;
+    cmd.cla = 0x80;
+    cmd.ins = 0x5A;
+    cmd.p1 = bSecretAgreementIndex;
+    Response r = ctx.card().transmit(cmd);
+    if (r.sw != Sw::ok) fail(SCARD_E_INVALID_PARAMETER);
+  });
+}
+
+}  // extern "C"
