@@ -128,6 +128,14 @@ std::optional<FileHeader> FileTree::find(const ObjectStore& store, const Path& p
   return decode_file_record(view(*raw));
 }
 
+std::optional<FileType> FileTree::type(const ObjectStore& store, const Path& path) const {
+  if (path.empty()) return std::nullopt;
+  const Bytes* raw = store.get(key(path));
+  if (!raw) return std::nullopt;
+  if (raw->size() < 2 || (*raw)[0] != record_version) decode_file_record(view(*raw));  // throws
+  return (*raw)[1] == static_cast<std::uint8_t>(FileType::df) ? FileType::df : FileType::transparent;
+}
+
 FileHeader FileTree::get(const ObjectStore& store, const Path& path) const {
   auto h = find(store, path);
   if (!h) throw CardError(Sw::file_not_found);

@@ -24,6 +24,8 @@ class FileTree {
   std::string key(const Path& path) const;
 
   std::optional<FileHeader> find(const ObjectStore& store, const Path& path) const;
+  // Whether the file exists and what it is, without decoding the whole record (path walks).
+  std::optional<FileType> type(const ObjectStore& store, const Path& path) const;
   // Throws 6A82 when absent.
   FileHeader get(const ObjectStore& store, const Path& path) const;
   // Content of a transparent EF, viewing the stored object (valid until the next write).

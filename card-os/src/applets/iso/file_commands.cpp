@@ -29,8 +29,7 @@ Path walk(const IsoSession& s, const ObjectStore& store, Path start, ByteView da
   for (std::size_t i = 0; i < data.size(); i += 2) {
     const auto fid = static_cast<std::uint16_t>(get_u16be(data, i));
     if (i == 0 && fid == 0x3FFF) continue;  // "current DF" as first element of a relative path
-    const auto here = find(s, store, start);
-    if (!here || !here->is_df()) throw CardError(Sw::file_not_found);
+    if (s.tree.type(store, start) != fs::FileType::df) throw CardError(Sw::file_not_found);
     start.push_back(fid);
   }
   return start;
@@ -50,12 +49,12 @@ std::optional<Path> by_fid(const IsoSession& s, const ObjectStore& store, std::u
   if (fid == df.back()) return df;
   Path child = df;
   child.push_back(fid);
-  if (find(s, store, child)) return child;
+  if (s.tree.type(store, child)) return child;
   if (df.size() > 1) {
     Path parent = parent_of(df);
     if (fid == parent.back()) return parent;
     parent.push_back(fid);
-    if (find(s, store, parent)) return parent;
+    if (s.tree.type(store, parent)) return parent;
   }
   return std::nullopt;
 }
@@ -90,7 +89,7 @@ Path target_file(const IsoSession& s, const ObjectStore& store, const Command& c
     default:
       throw CardError(Sw::incorrect_p1p2);
   }
-  if (!find(s, store, p)) throw CardError(Sw::file_not_found);
+  if (!s.tree.type(store, p)) throw CardError(Sw::file_not_found);
   return p;
 }
 
@@ -141,7 +140,8 @@ Response select_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
     case 0x02: {  // child DF / EF of the current DF
       Path p = s.current_df;
       p.push_back(fid());
-      if (const auto h = find(s, store, p); h && h->is_df() == (cmd.p1 == 0x01)) target = p;
+      if (const auto t = s.tree.type(store, p); t && (*t == fs::FileType::df) == (cmd.p1 == 0x01))
+        target = p;
       break;
     }
     case 0x03:
