@@ -97,7 +97,7 @@ Response GidsApplet::manage_security_environment(const Command& cmd, CardContext
     bool found = false;
     for (auto l : *listed) found = found || l == m;
     if (!found) throw CardError(Sw::reference_data_not_usable);
-  } else if (!sign && key.key_type() == KeyType::rsa && listed_mechanisms(ef->fcp, 0xB6)) {
+  } else if (!sign && listed_mechanisms(ef->fcp, 0xB6)) {
     // A signature-only key file (no B8 CRT) is no decipher key.
     throw CardError(Sw::reference_data_not_usable);
   }

@@ -1,0 +1,232 @@
+#pragma once
+// A GIDS card in memory, driven through Card::transmit, plus host-side helpers (admin
+// authentication, key file creation) written from the host tools' documented behaviour.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "applets/gids/gids_applet.h"
+#include "applets/gids/gids_personalize.h"
+#include "softcard/card.h"
+#include "softcard/crypto.h"
+#include "softcard/errors.h"
+
+namespace softcard {
+inline Bytes operator+(Bytes a, const Bytes& b) {
+  append(a, b);
+  return a;
+}
+}  // namespace softcard
+
+namespace softcard::gids::test {
+
+inline Bytes hex(std::string_view s) { return from_hex(s); }
+
+struct Rx {
+  Bytes data;
+  std::uint16_t sw = 0;
+};
+
+inline const Bytes& default_admin_key() {
+  static const Bytes k = from_hex("0102030405060708090A0B0C0D0E0F101112131415161718");
+  return k;
+}
+
+struct GidsCardTest : ::testing::Test {
+  OpenSslRng rng;
+  CryptoProvider host;  // the "host" side's own crypto
+  MemoryStore* backend = nullptr;
+  std::unique_ptr<Card> card;
+
+  // Builds a fresh card; `initialized` false = factory blank.
+  void make_card(bool initialized = true, bool with_puk = false,
+                 AdminKeyAlgorithm alg = AdminKeyAlgorithm::tdes,
+                 std::unique_ptr<GidsExtension> extension = nullptr) {
+    auto store = std::make_unique<MemoryStore>();
+    backend = store.get();
+    CardOptions o;
+    o.rng = &rng;
+    card = std::make_unique<Card>(std::move(store), std::move(o));
+    card->install(make_gids_applet(std::move(extension)));
+    GidsPersonalization p;
+    p.initialized = initialized;
+    p.user_pin = "123456";
+    if (with_puk) p.puk = "87654321";
+    p.admin_key_algorithm = alg;
+    if (alg == AdminKeyAlgorithm::aes)
+      p.admin_key = SecretBytes(view(from_hex("000102030405060708090A0B0C0D0E0F")));
+    else
+      p.admin_key = SecretBytes(view(default_admin_key()));
+    p.cardid = from_hex("00112233445566778899AABBCCDDEEFF");
+    personalize_gids(card->store(), rng, p);
+    card->store().commit();
+    card->power_on();
+  }
+
+  void SetUp() override { make_card(); }
+
+  Rx tx(const Bytes& apdu) {
+    const Bytes out = card->transmit(apdu);
+    EXPECT_GE(out.size(), 2u);
+    Rx r;
+    r.data.assign(out.begin(), out.end() - 2);
+    r.sw = static_cast<std::uint16_t>((out[out.size() - 2] << 8) | out.back());
+    return r;
+  }
+  Rx tx(std::string_view h) { return tx(from_hex(h)); }
+
+  // Sends a case 3/4 command with any data length: CLA 10 chaining for long data, and
+  // collects 61xx responses with GET RESPONSE, as OpenSC does.
+  Rx send(std::uint8_t ins, std::uint8_t p1, std::uint8_t p2, const Bytes& data, bool le = true) {
+    std::size_t at = 0;
+    Rx r;
+    do {
+      const std::size_t n = std::min<std::size_t>(255, data.size() - at);
+      const bool last = at + n == data.size();
+      Bytes apdu = {static_cast<std::uint8_t>(last ? 0x00 : 0x10), ins, p1, p2};
+      if (n > 0) {
+        apdu.push_back(static_cast<std::uint8_t>(n));
+        apdu.insert(apdu.end(), data.begin() + static_cast<std::ptrdiff_t>(at),
+                    data.begin() + static_cast<std::ptrdiff_t>(at + n));
+      }
+      if (last && le) apdu.push_back(0x00);
+      r = tx(apdu);
+      at += n;
+      if (!last && r.sw != 0x9000) return r;
+    } while (at < data.size());
+    Bytes all = r.data;
+    while ((r.sw >> 8) == 0x61) {
+      r = tx(Bytes{0x00, 0xC0, 0x00, 0x00, static_cast<std::uint8_t>(r.sw & 0xFF)});
+      all.insert(all.end(), r.data.begin(), r.data.end());
+    }
+    r.data = all;
+    return r;
+  }
+
+  Rx select_gids() { return tx("00A4040009A00000039742544659" "00"); }
+
+  Rx verify_pin(std::string_view pin = "123456") {
+    Bytes apdu = {0x00, 0x20, 0x00, 0x80, static_cast<std::uint8_t>(pin.size())};
+    append(apdu, view(pin));
+    return tx(apdu);
+  }
+
+  Rx get_do(std::uint16_t ef, std::uint16_t tag) {
+    return send(0xCB, static_cast<std::uint8_t>(ef >> 8), static_cast<std::uint8_t>(ef),
+                Bytes{0x5C, 0x02, static_cast<std::uint8_t>(tag >> 8), static_cast<std::uint8_t>(tag)});
+  }
+
+  static Bytes tlv(unsigned tag, const Bytes& value) {
+    Bytes out;
+    if (tag > 0xFF) out.push_back(static_cast<std::uint8_t>(tag >> 8));
+    out.push_back(static_cast<std::uint8_t>(tag));
+    const std::size_t n = value.size();
+    if (n < 0x80) {
+      out.push_back(static_cast<std::uint8_t>(n));
+    } else if (n < 0x100) {
+      out.push_back(0x81);
+      out.push_back(static_cast<std::uint8_t>(n));
+    } else {
+      out.push_back(0x82);
+      out.push_back(static_cast<std::uint8_t>(n >> 8));
+      out.push_back(static_cast<std::uint8_t>(n));
+    }
+    append(out, value);
+    return out;
+  }
+
+  Rx put_do(std::uint16_t ef, std::uint16_t tag, const Bytes& value) {
+    return send(0xDB, static_cast<std::uint8_t>(ef >> 8), static_cast<std::uint8_t>(ef), tlv(tag, value), false);
+  }
+
+  // OpenSC's key-exchange key file FCP for key id `kid` and algorithm `algid`.
+  static Bytes keyfile_fcp(std::uint8_t kid, std::uint8_t algid) {
+    Bytes crts;
+    for (auto [t, m] : {std::pair<unsigned, unsigned>{0xB8, 0x00}, {0xB8, 0x80}, {0xB8, 0x40}, {0xB6, 0x10}, {0xB6, 0x50}})
+      append(crts, tlv(t, Bytes{0x80, 0x01, static_cast<std::uint8_t>(m | algid), 0x83, 0x01, kid, 0x95, 0x01, 0x40}));
+    Bytes inner = {0x82, 0x01, 0x18, 0x83, 0x02, 0xB0, kid, 0x8C, 0x05, 0x8F, 0x10, 0x10, 0x10, 0x00};
+    append(inner, tlv(0xA5, crts));
+    return tlv(0x62, inner);
+  }
+
+  void create_keyfile(std::uint8_t kid, std::uint8_t algid) {
+    ASSERT_EQ(send(0xE0, 0, 0, keyfile_fcp(kid, algid), false).sw, 0x9000);
+    ASSERT_EQ(tx("00440000").sw, 0x9000);
+  }
+
+  // GENERATE + returns the 7F49 template.
+  Rx generate(std::uint8_t kid, std::uint8_t algid) {
+    return send(0x47, 0, 0, Bytes{0xAC, 0x06, 0x80, 0x01, algid, 0x83, 0x01, kid});
+  }
+
+  PublicKey rsa_public_from(const Bytes& tmpl) {
+    // 7F49 L { 81 n 82 e }
+    std::size_t i = 2;
+    std::size_t len = tmpl[i++];
+    if (len == 0x81) len = tmpl[i++];
+    else if (len == 0x82) { len = (tmpl[i] << 8) | tmpl[i + 1]; i += 2; }
+    RsaPublic pub;
+    while (i < tmpl.size()) {
+      const std::uint8_t tag = tmpl[i++];
+      std::size_t l = tmpl[i++];
+      if (l == 0x81) l = tmpl[i++];
+      else if (l == 0x82) { l = (tmpl[i] << 8) | tmpl[i + 1]; i += 2; }
+      Bytes v(tmpl.begin() + static_cast<std::ptrdiff_t>(i), tmpl.begin() + static_cast<std::ptrdiff_t>(i + l));
+      if (tag == 0x81) pub.n = v;
+      if (tag == 0x82) pub.e = v;
+      i += l;
+    }
+    return host.import_rsa_public(pub);
+  }
+
+  PublicKey ec_public_from(const Bytes& tmpl, Curve curve) {
+    // 7F49 L { 86 L point }
+    std::size_t i = 2;
+    std::size_t len = tmpl[i++];
+    if (len == 0x81) len = tmpl[i++];
+    EXPECT_EQ(tmpl[i], 0x86);
+    ++i;
+    std::size_t l = tmpl[i++];
+    if (l == 0x81) l = tmpl[i++];
+    EcPublic pub;
+    pub.curve = curve;
+    pub.point.assign(tmpl.begin() + static_cast<std::ptrdiff_t>(i), tmpl.begin() + static_cast<std::ptrdiff_t>(i + l));
+    return host.import_ec_public(pub);
+  }
+
+  // gids-tool's admin mutual authentication (3DES-CBC, zero IV), from the host's side.
+  std::uint16_t admin_mutual_auth(const Bytes& key, bool corrupt = false, BlockAlg alg = BlockAlg::tdes) {
+    if (tx("0022C1A403830180").sw != 0x9000) return 0xFFFF;
+    Bytes r1(16);
+    host.random(r1);
+    Rx r = tx(Bytes{0x00, 0x87, 0x00, 0x00, 0x14, 0x7C, 0x12, 0x81, 0x10} + r1 + Bytes{0x00});
+    if (r.sw != 0x9000 || r.data.size() != 20) return r.sw;
+    const Bytes r2(r.data.begin() + 4, r.data.end());
+    const std::size_t block = block_size(alg);
+    Bytes z1(block);
+    host.random(z1);
+    z1.back() = 0x80;
+    Bytes plain = r2 + r1 + z1;
+    if (corrupt) plain[0] ^= 1;
+    const CipherSpec spec{alg, BlockMode::cbc, BlockPadding::none};
+    const Bytes iv(block, 0);
+    const Bytes ct = host.encrypt(spec, key, iv, plain);
+    Bytes body = tlv(0x7C, tlv(0x82, ct));
+    Bytes apdu = {0x00, 0x87, 0x00, 0x00, static_cast<std::uint8_t>(body.size())};
+    append(apdu, body);
+    apdu.push_back(0x00);
+    r = tx(apdu);
+    if (r.sw != 0x9000) return r.sw;
+    // Check the card's answer E(R1 || R2 || Z2).
+    const Bytes answer(r.data.begin() + 4, r.data.end());
+    const SecretBytes dec = host.decrypt(spec, key, iv, answer);
+    const Bytes d(dec.view().begin(), dec.view().end());
+    EXPECT_EQ(Bytes(d.begin(), d.begin() + 16), r1);
+    EXPECT_EQ(Bytes(d.begin() + 16, d.begin() + 32), r2);
+    EXPECT_EQ(d.back(), 0x80);
+    return r.sw;
+  }
+};
+
+}  // namespace softcard::gids::test
