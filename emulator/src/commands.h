@@ -6,5 +6,7 @@ namespace softcard::cli {
 
 void register_init(CLI::App& app);
 void register_inspect(CLI::App& app);
+void register_run(CLI::App& app);
+void register_rig(CLI::App& app);
 
 }  // namespace softcard::cli

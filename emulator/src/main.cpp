@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "softcard 0.1.0");
   softcard::cli::register_init(app);
   softcard::cli::register_inspect(app);
+  softcard::cli::register_run(app);
+  softcard::cli::register_rig(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

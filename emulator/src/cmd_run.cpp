@@ -1,0 +1,59 @@
+// softcard run: serve card images as vpcd cards (one reader slot per image).
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "rig/served_cards.h"
+#include "softcard/vpcd/endpoint.h"
+
+namespace softcard::cli {
+
+void register_run(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "run", "Serve card images to vpcd, one reader slot (consecutive ports) per image");
+  struct Options {
+    std::string vpcd;
+    std::string listen;
+    bool trace = false;
+    std::vector<std::string> images;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* vpcd_opt = cmd->add_option(
+      "--vpcd", opts->vpcd,
+      "vpcd to connect to, HOST:PORT (default 127.0.0.1:35963, Debian's 'Virtual PCD 00 00'); "
+      "the Nth image uses PORT+N");
+  auto* listen_opt = cmd->add_option(
+      "--listen", opts->listen,
+      "Reversed mode: listen on ADDR:PORT (default address 127.0.0.1) for a vpcd configured "
+      "with DEVICENAME host:port; the Nth image listens on PORT+N");
+  vpcd_opt->excludes(listen_opt);
+  cmd->add_flag("--trace", opts->trace, "Print every APDU and response with names and status meanings");
+  cmd->add_option("IMAGE", opts->images, "Card image(s) to serve")->required()->check(CLI::ExistingFile);
+  cmd->callback([opts] {
+    const bool listen = !opts->listen.empty();
+    const auto base = listen ? vpcd::parse_endpoint(opts->listen, "127.0.0.1")
+                             : vpcd::parse_endpoint(opts->vpcd, "127.0.0.1");
+    ServedCards cards(opts->trace);
+    for (std::size_t i = 0; i < opts->images.size(); ++i) {
+      vpcd::LinkOptions link;
+      link.mode = listen ? vpcd::Mode::listen : vpcd::Mode::connect;
+      link.endpoint = base.offset(static_cast<unsigned>(i));
+      try {
+        cards.add(opts->images[i], link);
+      } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("cannot listen on " + link.endpoint.to_string() + ": " + e.code().message());
+      }
+      spdlog::info("card {} ({}): {} {}", i, opts->images[i], listen ? "listening on" : "vpcd at",
+                   cards.link(i).endpoint().to_string());
+    }
+    cards.stop_on_signals();
+    cards.start();
+    cards.wait_and_close();
+    spdlog::info("stopped; images closed");
+  });
+}
+
+}  // namespace softcard::cli

@@ -1,0 +1,15 @@
+#pragma once
+// The PC/SC side of `softcard rig`: wait (on pcscd's own events, never a fixed sleep) until the
+// expected readers exist and the expected cards are present.
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace softcard::cli {
+
+// Throws std::runtime_error with the PC/SC error text on failure or when the deadline passes.
+// `readers`: every reader that must exist; `with_card`: the subset that must hold a card.
+void wait_for_cards(const std::vector<std::string>& readers, const std::vector<std::string>& with_card,
+                    std::chrono::steady_clock::time_point deadline);
+
+}  // namespace softcard::cli

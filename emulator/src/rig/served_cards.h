@@ -1,0 +1,52 @@
+#pragma once
+// Card images served to vpcd from this process: used by `softcard run` and `softcard rig`.
+// Each image is opened exclusively, wrapped for the bridge and given its own link (port).
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "softcard/card.h"
+#include "softcard/crypto.h"
+#include "softcard/vpcd/bridge.h"
+#include "softcard/vpcd/card_adapter.h"
+
+namespace softcard::cli {
+
+class ServedCards {
+ public:
+  // trace: print every APDU and response with the command name and the status word's meaning.
+  explicit ServedCards(bool trace);
+  ~ServedCards();  // stops the bridge, then closes the images
+
+  // Opens the image (throws ImageError with the file name and reason) and links it to vpcd.
+  void add(const std::filesystem::path& image, vpcd::LinkOptions link);
+
+  void stop_on_signals() { bridge_.stop_on_signals(); }
+  void start() { bridge_.start(); }
+  void stop() { bridge_.stop(); }
+  // Waits for the bridge to stop, then closes every image cleanly (in this thread).
+  void wait_and_close();
+
+  std::size_t size() const { return cards_.size(); }
+  vpcd::Link& link(std::size_t i) { return bridge_.link(i); }
+  const std::filesystem::path& image(std::size_t i) const { return cards_.at(i)->image; }
+  int stop_signal() const { return bridge_.stop_signal(); }
+
+ private:
+  struct Served {
+    std::filesystem::path image;
+    OpenSslRng rng;
+    std::unique_ptr<Card> card;
+    std::unique_ptr<vpcd::CardAdapter> adapter;
+  };
+  bool trace_;
+  // Declared before the bridge: the bridge (and its threads) must go first.
+  std::vector<std::unique_ptr<Served>> cards_;
+  vpcd::Bridge bridge_;
+};
+
+// The bridge's log lines through spdlog.
+vpcd::LogFn bridge_log();
+
+}  // namespace softcard::cli
