@@ -107,9 +107,10 @@ class KeyPair {
   unsigned bits() const;
   // The curve of an EC key; throws CryptoError(wrong_key_type) for RSA.
   Curve curve() const;
-  // RSA: modulus length in bytes (= signature / ciphertext length).
+  // RSA: modulus length in bytes (= signature / ciphertext length); EC: curve_field_size().
   std::size_t size_bytes() const;
 
+  // A moved-from KeyPair may only be assigned to or destroyed.
   const Impl& impl() const { return *impl_; }
 
  private:
@@ -209,10 +210,13 @@ struct GcmSealed {
 // ---------------------------------------------------------------------------------------------
 // The provider
 
+// Thread safety: one provider may be used from several threads at once (its state is fixed after
+// construction). A moved-from provider may only be assigned to or destroyed.
 class CryptoProvider {
  public:
   struct Impl;
-  // Creates an independent OpenSSL library context with the default provider loaded.
+  // Creates an independent OpenSSL library context with the default provider loaded (no global
+  // OpenSSL configuration applies). Throws CryptoError if OpenSSL cannot be set up.
   CryptoProvider();
   ~CryptoProvider();
   CryptoProvider(CryptoProvider&&) noexcept;
@@ -304,7 +308,7 @@ class CryptoProvider {
   // CMAC (NIST SP 800-38B) with AES (16/24/32-byte key) or 3DES (16/24-byte key).
   Bytes cmac(BlockAlg alg, ByteView key, ByteView data);
   Bytes aes_cmac(ByteView key, ByteView data) { return cmac(BlockAlg::aes, key, data); }
-  // HKDF (RFC 5869).
+  // HKDF (RFC 5869). ikm must not be empty; an empty salt means HashLen zero bytes.
   SecretBytes hkdf_extract(HashAlg md, ByteView salt, ByteView ikm);
   SecretBytes hkdf_expand(HashAlg md, ByteView prk, ByteView info, std::size_t length);
   SecretBytes hkdf(HashAlg md, ByteView salt, ByteView ikm, ByteView info, std::size_t length);
