@@ -28,14 +28,16 @@ class Robustness : public ::testing::Test {
     for (auto& x : b) x = static_cast<std::uint8_t>(rng());
     return b;
   }
-  // Flips or overwrites a few bytes, or truncates/extends.
+  // Flips or overwrites a byte, or truncates/extends; the result always differs from the input.
   Bytes mutate(const Bytes& in) {
     Bytes b = in;
-    switch (rng() % 4) {
-      case 0: b[rng() % b.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8)); break;
-      case 1: b[rng() % b.size()] = static_cast<std::uint8_t>(rng()); break;
-      case 2: b.resize(rng() % b.size()); break;
-      default: b.push_back(static_cast<std::uint8_t>(rng())); break;
+    while (b == in) {
+      switch (rng() % 4) {
+        case 0: b[rng() % b.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8)); break;
+        case 1: b[rng() % b.size()] = static_cast<std::uint8_t>(rng()); break;
+        case 2: b.resize(rng() % b.size()); break;
+        default: b.push_back(static_cast<std::uint8_t>(rng())); break;
+      }
     }
     return b;
   }
