@@ -1,0 +1,322 @@
+// The minidriver against an in-process GIDS card with the SKI extension: the CA key-archival
+// scenario, shared-key and ECDH establishment, the secure functions, and every rejection with
+// the card image unchanged.
+#include "applets/gids/gids_applet.h"
+#include "applets/gids/gids_personalize.h"
+#include "applets/ski/ski_extension.h"
+#include "md_test_support.h"
+#include "softcard/card.h"
+
+using namespace softcard;
+using namespace softcard::mdtest;
+
+namespace {
+
+DWORD card_transmit(void* ctx, const BYTE* cmd, DWORD n, BYTE* resp, DWORD* rlen) {
+  Bytes r = static_cast<Card*>(ctx)->transmit(ByteView{cmd, n});
+  if (r.size() > *rlen) return SCARD_E_INSUFFICIENT_BUFFER;
+  std::memcpy(resp, r.data(), r.size());
+  *rlen = static_cast<DWORD>(r.size());
+  return 0;
+}
+
+struct WithCard : ::testing::Test {
+  OpenSslRng rng;
+  CryptoProvider crypto;  // the server's / verifier's own crypto
+  MemoryStore* backend = nullptr;
+  std::unique_ptr<Card> card;
+  CARD_DATA client{}, server{};
+  Bytes atr;
+  char16_t name[9] = u"softcard";
+
+  void SetUp() override {
+    auto store = std::make_unique<MemoryStore>();
+    backend = store.get();
+    CardOptions o;
+    o.rng = &rng;
+    card = std::make_unique<Card>(std::move(store), std::move(o));
+    card->install(make_gids_applet(ski::make_ski_extension()));
+    gids::GidsPersonalization p;
+    p.user_pin = "123456";
+    p.admin_key = SecretBytes(view(from_hex("0102030405060708090A0B0C0D0E0F101112131415161718")));
+    gids::personalize_gids(card->store(), rng, p);
+    ski::provision_shared_key(card->store(), 1, Bytes(32, 0x5C));
+    card->store().commit();
+    card->power_on();
+    atr = card->atr();
+    prepare(client);
+    client.pbAtr = atr.data(), client.cbAtr = DWORD(atr.size()), client.pwszCardName = name;
+    ASSERT_EQ(SoftcardAcquireContextWithTransport(&client, 0, card_transmit, card.get()), 0u);
+    prepare(server);
+    ASSERT_EQ(CardAcquireContext(&server, CARD_SECURE_KEY_INJECTION_NO_CARD_MODE), 0u);
+  }
+  void TearDown() override {
+    client.pfnCardDeleteContext(&client);
+    server.pfnCardDeleteContext(&server);
+  }
+
+  void login() {
+    BYTE pin[] = {'1', '2', '3', '4', '5', '6'};
+    char16_t user[] = u"user";
+    DWORD left = 99;
+    ASSERT_EQ(client.pfnCardAuthenticatePin(&client, user, pin, 6, &left), 0u);
+  }
+
+  PublicKey container_public(BYTE idx) {
+    CONTAINER_INFO ci{};
+    ci.dwVersion = 1;
+    EXPECT_EQ(client.pfnCardGetContainerInfo(&client, idx, 0, &ci), 0u);
+    PBYTE blob = ci.pbKeyExPublicKey ? ci.pbKeyExPublicKey : ci.pbSigPublicKey;
+    DWORD cb = ci.pbKeyExPublicKey ? ci.cbKeyExPublicKey : ci.cbSigPublicKey;
+    ByteView b{blob, cb};
+    std::optional<PublicKey> pk;
+    if (ski::get_u32le(b, 0) == BCRYPT_ECDH_PUBLIC_P256_MAGIC) {
+      EcPublic e;
+      e.curve = Curve::p256;
+      e.point = {0x04};
+      append(e.point, b.subspan(8));
+      pk = crypto.import_ec_public(e);
+    } else {
+      EXPECT_EQ(b[0], PUBLICKEYBLOB);
+      const DWORD bits = ski::get_u32le(b, 12), exp = ski::get_u32le(b, 16);
+      RsaPublic r;
+      r.n.assign(b.rbegin(), b.rbegin() + bits / 8);
+      for (int i = 3; i >= 0; --i)
+        if (!r.e.empty() || ((exp >> (8 * i)) & 0xFF)) r.e.push_back(std::uint8_t(exp >> (8 * i)));
+      pk = crypto.import_rsa_public(r);
+    }
+    client.pfnCspFree(blob);
+    return *pk;
+  }
+
+  // RSA key establishment: server session key wrapped under container `idx`.
+  std::pair<CARD_KEY_HANDLE, CARD_KEY_HANDLE> rsa_session(BYTE idx, const Bytes& s1) {
+    PublicKey k1 = container_public(idx);
+    Bytes blob = ski::key_data_blob(s1);
+    Bytes ct = crypto.rsa_encrypt(k1, blob, RsaPadding::oaep(HashAlg::sha256, from_hex("4341")));
+    CARD_KEY_HANDLE hs = 0, hc = 0;
+    EXPECT_EQ(server.pfnMDImportSessionKey(&server, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &hs, blob.data(), DWORD(blob.size())), 0u);
+    UCHAR label[] = {0x43, 0x41};
+    BCRYPT_OAEP_PADDING_INFO oaep{u"SHA256", label, 2};
+    EXPECT_EQ(client.pfnCardImportSessionKey(&client, idx, &oaep, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &hc, ct.data(),
+                                             DWORD(ct.size()), CARD_PADDING_OAEP),
+              0u);
+    return {hs, hc};
+  }
+
+  void set_props(CARD_KEY_HANDLE hs, CARD_KEY_HANDLE hc, const char16_t* mode, const Bytes& iv) {
+    const DWORD cb = DWORD((std::u16string_view(mode).size() + 1) * 2);
+    for (auto [cd, h] : {std::pair{&server, hs}, std::pair{&client, hc}}) {
+      ASSERT_EQ(cd->pfnCardSetKeyProperty(cd, h, CKP_CHAINING_MODE, (PBYTE)mode, cb, 0), 0u);
+      ASSERT_EQ(cd->pfnCardSetKeyProperty(cd, h, CKP_INITIALIZATION_VECTOR, (PBYTE)iv.data(), DWORD(iv.size()), 0), 0u);
+    }
+  }
+
+  Bytes encrypt(CARD_KEY_HANDLE hs, const char16_t* f, const Bytes& plain) {
+    PCARD_ENCRYPTED_DATA enc = nullptr;
+    DWORD count = 0;
+    EXPECT_EQ(server.pfnMDEncryptData(&server, hs, f, (PBYTE)plain.data(), DWORD(plain.size()), 0, &enc, &count), 0u);
+    Bytes blob(enc[0].pbEncryptedData, enc[0].pbEncryptedData + enc[0].cbEncryptedData);
+    server.pfnCspFree(enc);
+    return blob;
+  }
+
+  DWORD process(CARD_KEY_HANDLE hc, const char16_t* f, Bytes blob, Bytes* out = nullptr) {
+    CARD_ENCRYPTED_DATA ed{blob.data(), DWORD(blob.size())};
+    BYTE buf[256];
+    DWORD len = 0;
+    DWORD rc = client.pfnCardProcessEncryptedData(&client, hc, f, &ed, 1, buf, sizeof buf, &len, 0);
+    if (out) out->assign(buf, buf + len);
+    return rc;
+  }
+};
+
+TEST_F(WithCard, CaKeyArchivalScenario) {
+  BYTE buf[256];
+  DWORD len = 0;
+  ASSERT_EQ(client.pfnCardGetProperty(&client, CP_KEY_IMPORT_SUPPORT, buf, 4, &len, 0), 0u);
+  EXPECT_EQ(ski::get_u32le({buf, 4}, 0), 0x0Fu);
+  ASSERT_EQ(client.pfnCardGetProperty(&client, CP_PADDING_SCHEMES, buf, 4, &len, CARD_ASYMMETRIC_OPERATION), 0u);
+  EXPECT_EQ(ski::get_u32le({buf, 4}, 0), DWORD(CARD_PADDING_PKCS1 | CARD_PADDING_OAEP));
+  ASSERT_EQ(client.pfnCardGetProperty(&client, CP_ENUM_ALGORITHMS, buf, sizeof buf, &len, CARD_CIPHER_OPERATION), 0u);
+  EXPECT_EQ(std::u16string((const char16_t*)buf), u"AES");
+  ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CHAINING_MODES, buf, sizeof buf, &len, 0), 0u);
+  EXPECT_EQ(client.pfnCardSetProperty(&client, CP_KEY_IMPORT_SUPPORT, buf, 4, 0), SCARD_E_UNSUPPORTED_FEATURE);
+
+  login();
+  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 2048, nullptr, ROLE_USER), 0u);
+  auto [hs, hc] = rsa_session(0, crypto.digest(HashAlg::sha256, view(std::string_view("S1"))));
+  set_props(hs, hc, SOFTCARD_CHAIN_MODE_GCM, from_hex("000102030405060708090a0b"));
+
+  KeyPair k2 = crypto.generate_rsa(2048);
+  Bytes blob = encrypt(hs, CSF_IMPORT_KEYPAIR, import_keypair_struct(1, AT_SIGNATURE, 2048, privatekeyblob(crypto, k2, false)));
+
+  const ObjectMap before = backend->objects();
+  for (std::size_t i = 0; i < blob.size(); ++i) {
+    Bytes t = blob;
+    t[i] ^= 0x80;
+    EXPECT_NE(process(hc, CSF_IMPORT_KEYPAIR, t), 0u) << "byte " << i;
+  }
+  EXPECT_EQ(process(hc, CSF_AUTHENTICATE, blob), SCARD_E_INVALID_PARAMETER);  // wrong function
+  Bytes truncated(blob.begin(), blob.begin() + 30);
+  EXPECT_EQ(process(hc, CSF_IMPORT_KEYPAIR, truncated), SCARD_E_INVALID_PARAMETER);
+  EXPECT_TRUE(backend->objects() == before);
+
+  ASSERT_EQ(process(hc, CSF_IMPORT_KEYPAIR, blob), 0u);
+  const ObjectMap after = backend->objects();
+  EXPECT_EQ(process(hc, CSF_IMPORT_KEYPAIR, blob), SCARD_W_SECURITY_VIOLATION);  // replay
+  EXPECT_TRUE(backend->objects() == after);
+
+  // cmapfile shows an ordinary container 1 with a 2048-bit signature key
+  PBYTE cmap = nullptr;
+  char dir[] = "mscp", file[] = "cmapfile";
+  ASSERT_EQ(client.pfnCardReadFile(&client, dir, file, 0, &cmap, &len), 0u);
+  ASSERT_GE(len, 2 * 86u);
+  EXPECT_EQ(cmap[86 + 80] & CONTAINER_MAP_VALID_CONTAINER, CONTAINER_MAP_VALID_CONTAINER);
+  EXPECT_EQ(cmap[86 + 82] | (cmap[86 + 83] << 8), 2048);
+  client.pfnCspFree(cmap);
+
+  // the card signs with K2; the archived public key verifies
+  Bytes hash = crypto.digest(HashAlg::sha256, view(std::string_view("challenge")));
+  CARD_SIGNING_INFO si{};
+  si.dwVersion = 1, si.bContainerIndex = 1, si.dwKeySpec = AT_SIGNATURE, si.aiHashAlg = CALG_SHA_256;
+  si.pbData = hash.data(), si.cbData = DWORD(hash.size());
+  ASSERT_EQ(client.pfnCardSignData(&client, &si), 0u);
+  Bytes sig(si.pbSignedData, si.pbSignedData + si.cbSignedData);
+  client.pfnCspFree(si.pbSignedData);
+  std::reverse(sig.begin(), sig.end());
+  EXPECT_TRUE(crypto.rsa_verify_pkcs1(crypto.public_key(k2), digest_info(HashAlg::sha256, hash), sig));
+
+  EXPECT_EQ(client.pfnCardDestroyKey(&client, hc), 0u);
+  EXPECT_EQ(process(hc, CSF_IMPORT_KEYPAIR, blob), SCARD_E_INVALID_HANDLE);
+}
+
+TEST_F(WithCard, CbcBlobsAndWrongIv) {
+  login();
+  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 1024, nullptr, ROLE_USER), 0u);
+  auto [hs, hc] = rsa_session(0, Bytes(16, 0x21));
+  set_props(hs, hc, CARD_CHAIN_MODE_CBC, Bytes(16, 0x77));
+  Bytes blob = encrypt(hs, CSF_AUTHENTICATE, authenticate_struct(0, view(std::string_view("123456"))));
+  Bytes other_iv(16, 0x78);
+  ASSERT_EQ(client.pfnCardSetKeyProperty(&client, hc, CKP_INITIALIZATION_VECTOR, other_iv.data(), 16, 0), 0u);
+  EXPECT_EQ(process(hc, CSF_AUTHENTICATE, blob), SCARD_E_INVALID_VALUE);
+  Bytes iv(16, 0x77);
+  ASSERT_EQ(client.pfnCardSetKeyProperty(&client, hc, CKP_INITIALIZATION_VECTOR, iv.data(), 16, 0), 0u);
+  Bytes out;
+  ASSERT_EQ(process(hc, CSF_AUTHENTICATE, blob, &out), 0u);
+  ASSERT_EQ(out.size(), 12u);
+  EXPECT_EQ(ski::get_u32le(out, 8), 3u);
+}
+
+TEST_F(WithCard, SharedKeySessionPinAndChangeAuthenticator) {
+  Bytes req = {'S', 'R', 0x01, 0x01, std::uint8_t(ski::Alg::aes256), 32};
+  append(req, Bytes(32, 0x5C));
+  PBYTE out = nullptr;
+  DWORD len = 0;
+  CARD_KEY_HANDLE hs = 0, hc = 0;
+  ASSERT_EQ(server.pfnCardGetSharedKeyHandle(&server, req.data(), DWORD(req.size()), &out, &len, &hs), 0u);
+  Bytes sh(out, out + len);
+  server.pfnCspFree(out);
+  ASSERT_EQ(client.pfnCardGetSharedKeyHandle(&client, sh.data(), DWORD(sh.size()), &out, &len, &hc), 0u);
+  Bytes ch(out, out + len);
+  client.pfnCspFree(out);
+  CARD_KEY_HANDLE hs2 = 0;
+  ASSERT_EQ(server.pfnCardGetSharedKeyHandle(&server, ch.data(), DWORD(ch.size()), nullptr, nullptr, &hs2), 0u);
+  ASSERT_EQ(hs2, hs);
+
+  // wrong PIN: attempts remaining come back
+  Bytes resp;
+  EXPECT_EQ(process(hc, CSF_AUTHENTICATE, encrypt(hs, CSF_AUTHENTICATE, authenticate_struct(0, view(std::string_view("999999")))), &resp),
+            SCARD_W_WRONG_CHV);
+  ASSERT_EQ(resp.size(), 12u);
+  EXPECT_EQ(ski::get_u32le(resp, 8), 2u);
+
+  // generate a session PIN; only the server can read it
+  ASSERT_EQ(process(hc, CSF_AUTHENTICATE,
+                    encrypt(hs, CSF_AUTHENTICATE, authenticate_struct(CARD_AUTHENTICATE_GENERATE_SESSION_PIN, view(std::string_view("123456")))),
+                    &resp),
+            0u);
+  const DWORD cb = ski::get_u32le(resp, 4);
+  ASSERT_GT(cb, 16u);
+  EXPECT_EQ(ski::get_u32le(resp, 8), 3u);
+  Bytes pin_blob(resp.begin() + 12, resp.begin() + 12 + cb);
+  CARD_ENCRYPTED_DATA ed{pin_blob.data(), cb};
+  BYTE token[64];
+  DWORD tlen = 0;
+  ASSERT_EQ(server.pfnCardProcessEncryptedData(&server, hs, CSF_AUTHENTICATE, &ed, 1, token, sizeof token, &tlen, 0), 0u);
+  ASSERT_EQ(tlen, 16u);
+  EXPECT_EQ(server.pfnCardProcessEncryptedData(&server, hs, CSF_AUTHENTICATE, &ed, 1, token, sizeof token, &tlen, 0),
+            SCARD_W_SECURITY_VIOLATION);  // replay
+  ASSERT_EQ(process(hc, CSF_AUTHENTICATE, encrypt(hs, CSF_AUTHENTICATE, authenticate_struct(CARD_AUTHENTICATE_SESSION_PIN, {token, 16}))), 0u);
+
+  // change the PIN under encryption, then log in with the new one
+  ASSERT_EQ(process(hc, CSF_CHANGE_AUTHENTICATOR,
+                    encrypt(hs, CSF_CHANGE_AUTHENTICATOR,
+                            change_struct(PIN_CHANGE_FLAG_CHANGEPIN, ROLE_USER, view(std::string_view("123456")), view(std::string_view("654321")))),
+                    &resp),
+            0u);
+  ASSERT_EQ(resp.size(), 8u);
+  BYTE pin[] = {'6', '5', '4', '3', '2', '1'};
+  char16_t user[] = u"user";
+  EXPECT_EQ(client.pfnCardAuthenticatePin(&client, user, pin, 6, nullptr), 0u);
+}
+
+TEST_F(WithCard, SlotsAreBoundedAndVolatile) {
+  login();
+  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 1024, nullptr, ROLE_USER), 0u);
+  std::vector<CARD_KEY_HANDLE> hs;
+  for (int i = 0; i < 8; ++i) hs.push_back(rsa_session(0, Bytes(16, std::uint8_t(i))).second);
+  PublicKey k1 = container_public(0);
+  Bytes blob = ski::key_data_blob(Bytes(16, 1));
+  Bytes ct = crypto.rsa_encrypt(k1, blob, RsaPadding::pkcs1_v15());
+  CARD_KEY_HANDLE h = 0;
+  EXPECT_EQ(client.pfnCardImportSessionKey(&client, 0, nullptr, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &h, ct.data(),
+                                           DWORD(ct.size()), CARD_PADDING_PKCS1),
+            SCARD_E_NO_MEMORY);
+  EXPECT_EQ(client.pfnCardDestroyKey(&client, hs[0]), 0u);
+  EXPECT_EQ(client.pfnCardImportSessionKey(&client, 0, nullptr, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &h, ct.data(),
+                                           DWORD(ct.size()), CARD_PADDING_PKCS1),
+            0u);
+  ct[5] ^= 1;  // corrupt wrap
+  EXPECT_EQ(client.pfnCardDestroyKey(&client, h), 0u);
+  EXPECT_EQ(client.pfnCardImportSessionKey(&client, 0, nullptr, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &h, ct.data(),
+                                           DWORD(ct.size()), CARD_PADDING_PKCS1),
+            NTE_BAD_DATA);
+  card->reset();
+  BYTE b[4];
+  DWORD len = 0;
+  EXPECT_EQ(client.pfnCardSetKeyProperty(&client, hs[1], CKP_INITIALIZATION_VECTOR, Bytes(16, 0).data(), 16, 0),
+            SCARD_E_INVALID_HANDLE);  // the card forgot the slot
+  (void)b, (void)len;
+}
+
+TEST_F(WithCard, EcdhDerivedSessionKey) {
+  login();
+  DWORD rc = client.pfnCardCreateContainerEx(&client, 2, CARD_CREATE_CONTAINER_KEY_GEN, AT_ECDHE_P256, 0, nullptr, ROLE_USER);
+  if (rc != 0) GTEST_SKIP() << "GIDS applet without EC key generation (rc " << std::hex << rc << ")";
+  PublicKey card_pub = container_public(2);
+  KeyPair eph = crypto.generate_ec(Curve::p256);
+  SecretBytes z = crypto.ecdh(eph, crypto.ec_public(card_pub).point);
+  SecretBytes sk = ski::derive_ecdh(crypto, z.view(), ski::Alg::aes128);
+  Bytes kblob = ski::key_data_blob(sk.view());
+  CARD_KEY_HANDLE hs = 0;
+  ASSERT_EQ(server.pfnMDImportSessionKey(&server, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &hs, kblob.data(), DWORD(kblob.size())), 0u);
+  Bytes pub;
+  ski::put_u32le(pub, BCRYPT_ECDH_PUBLIC_P256_MAGIC), ski::put_u32le(pub, 32);
+  Bytes point = crypto.ec_public(eph).point;
+  append(pub, ByteView(point).subspan(1));
+  CARD_DH_AGREEMENT_INFO ai{};
+  ai.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION, ai.bContainerIndex = 2, ai.dwPublicKey = DWORD(pub.size()), ai.pbPublicKey = pub.data();
+  ASSERT_EQ(client.pfnCardConstructDHAgreement(&client, &ai), 0u);
+  char16_t kdf[] = u"HKDF", aes[] = u"AES";
+  CARD_DERIVE_KEY dk{};
+  dk.dwVersion = 2, dk.dwFlags = 0, dk.pwszKDF = kdf, dk.bSecretAgreementIndex = ai.bSecretAgreementIndex, dk.pwszAlgId = aes, dk.dwKeyLen = 128;
+  EXPECT_EQ(client.pfnCardDeriveKey(&client, &dk), SCARD_E_UNSUPPORTED_FEATURE);  // bytes never leave
+  dk.dwFlags = CARD_RETURN_KEY_HANDLE;
+  ASSERT_EQ(client.pfnCardDeriveKey(&client, &dk), 0u);
+  EXPECT_EQ(client.pfnCardDeriveKey(&client, &dk), SCARD_E_INVALID_HANDLE);  // agreement consumed
+  Bytes resp;
+  ASSERT_EQ(process(dk.hKey, CSF_AUTHENTICATE, encrypt(hs, CSF_AUTHENTICATE, authenticate_struct(0, view(std::string_view("123456")))), &resp), 0u);
+}
+
+}  // namespace
