@@ -52,8 +52,8 @@ Pkey openssl_ec_keygen() {
 
 Bytes sample_digest_info() {
   CryptoProvider crypto;
-  return softcard::digest_info(HashAlg::sha256,
-                               crypto.digest(HashAlg::sha256, softcard::view(std::string_view("bench"))));
+  return softcard::digest_info(
+      HashAlg::sha256, crypto.digest(HashAlg::sha256, softcard::view(std::string_view("bench"))));
 }
 
 // --- RSA-2048 key generation (slow and variable: fixed iteration count) -----------------------

@@ -60,13 +60,13 @@ enum class HashAlg { sha1, sha256, sha384, sha512 };
 enum class KeyType { rsa, ec };
 enum class Curve { p256, p384, p521 };  // NIST P-256/384/521 (secp256r1, secp384r1, secp521r1)
 
-std::size_t digest_size(HashAlg md);       // 20, 32, 48, 64
-std::size_t curve_field_size(Curve curve); // 32, 48, 66 bytes
-unsigned curve_bits(Curve curve);          // 256, 384, 521
-const char* curve_name(Curve curve);       // "P-256", ...
+std::size_t digest_size(HashAlg md);        // 20, 32, 48, 64
+std::size_t curve_field_size(Curve curve);  // 32, 48, 66 bytes
+unsigned curve_bits(Curve curve);           // 256, 384, 521
+const char* curve_name(Curve curve);        // "P-256", ...
 // DER encoding of the curve's named OID, without tag and length (e.g. 2A8648CE3D030107).
 Bytes curve_oid(Curve curve);
-const char* hash_name(HashAlg md);         // "SHA-256", ...
+const char* hash_name(HashAlg md);  // "SHA-256", ...
 
 // DER prefix of the PKCS#1 DigestInfo (RFC 8017 9.2 note 1) for md, followed directly by the hash.
 Bytes digest_info_prefix(HashAlg md);

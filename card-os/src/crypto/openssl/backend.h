@@ -11,9 +11,9 @@ struct CryptoProvider::Impl {
   std::shared_ptr<const ossl::LibCtx> lib;
   // Fetched once at construction and read-only afterwards, so a provider may be used from
   // several threads.
-  std::array<ossl::MdPtr, 4> mds;                // by HashAlg
+  std::array<ossl::MdPtr, 4> mds;                            // by HashAlg
   std::array<ossl::CipherPtr, 3> aes_ecb, aes_cbc, aes_gcm;  // 128, 192, 256
-  ossl::CipherPtr tdes_ecb, tdes_cbc;            // 3-key EDE
+  ossl::CipherPtr tdes_ecb, tdes_cbc;                        // 3-key EDE
   ossl::MacPtr hmac, cmac;
   ossl::KdfPtr hkdf;
 

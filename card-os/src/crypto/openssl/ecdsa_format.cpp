@@ -19,7 +19,8 @@ Bytes ecdsa_raw_to_der(ByteView raw) {
   BnPtr s = to_bn(raw.subspan(half));
   SigPtr sig(ECDSA_SIG_new());
   if (!sig) fail(CryptoErrc::internal, "ECDSA_SIG_new failed");
-  if (ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) fail(CryptoErrc::internal, "ECDSA_SIG_set0 failed");
+  if (ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1)
+    fail(CryptoErrc::internal, "ECDSA_SIG_set0 failed");
   r.release();  // now owned by sig
   s.release();
   unsigned char* der = nullptr;
@@ -41,10 +42,10 @@ Bytes ecdsa_der_to_raw(ByteView der, Curve curve) {
     throw CryptoError(CryptoErrc::invalid_argument, "trailing data after the ECDSA signature");
   const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
   const BIGNUM* s = ECDSA_SIG_get0_s(sig.get());
-  if (BN_is_negative(r) || BN_is_negative(s) ||
-      static_cast<std::size_t>(BN_num_bytes(r)) > field ||
+  if (BN_is_negative(r) || BN_is_negative(s) || static_cast<std::size_t>(BN_num_bytes(r)) > field ||
       static_cast<std::size_t>(BN_num_bytes(s)) > field)
-    throw CryptoError(CryptoErrc::invalid_argument, "ECDSA signature values too large for the curve");
+    throw CryptoError(CryptoErrc::invalid_argument,
+                      "ECDSA signature values too large for the curve");
   Bytes out = from_bn_padded(r, field);
   append(out, from_bn_padded(s, field));
   return out;

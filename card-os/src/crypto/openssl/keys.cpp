@@ -27,17 +27,33 @@ KeyPair::KeyPair(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 KeyPair::KeyPair(KeyPair&&) noexcept = default;
 KeyPair& KeyPair::operator=(KeyPair&&) noexcept = default;
 KeyPair::~KeyPair() = default;
-KeyType KeyPair::key_type() const { return impl_->type; }
-unsigned KeyPair::bits() const { return impl_->bits; }
-Curve KeyPair::curve() const { return require_ec(*impl_); }
-std::size_t KeyPair::size_bytes() const { return impl_->size_bytes; }
+KeyType KeyPair::key_type() const {
+  return impl_->type;
+}
+unsigned KeyPair::bits() const {
+  return impl_->bits;
+}
+Curve KeyPair::curve() const {
+  return require_ec(*impl_);
+}
+std::size_t KeyPair::size_bytes() const {
+  return impl_->size_bytes;
+}
 
 PublicKey::PublicKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 PublicKey::~PublicKey() = default;
-KeyType PublicKey::key_type() const { return impl_->type; }
-unsigned PublicKey::bits() const { return impl_->bits; }
-Curve PublicKey::curve() const { return require_ec(*impl_); }
-std::size_t PublicKey::size_bytes() const { return impl_->size_bytes; }
+KeyType PublicKey::key_type() const {
+  return impl_->type;
+}
+unsigned PublicKey::bits() const {
+  return impl_->bits;
+}
+Curve PublicKey::curve() const {
+  return require_ec(*impl_);
+}
+std::size_t PublicKey::size_bytes() const {
+  return impl_->size_bytes;
+}
 
 namespace ossl {
 
@@ -52,8 +68,8 @@ void describe_key(KeyHandle& h) {
   if (EVP_PKEY_is_a(pkey, "EC")) {
     char name[64] = {};
     std::size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name,
-                                       &len) != 1)
+    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name, &len) !=
+        1)
       fail(CryptoErrc::unsupported, "EC key without a named curve");
     for (Curve c : {Curve::p256, Curve::p384, Curve::p521}) {
       if (std::strcmp(name, group_name(c)) == 0) {
@@ -123,7 +139,8 @@ ParamBldPtr new_bld() {
 }
 
 void push_bn(OSSL_PARAM_BLD* bld, const char* key, const BIGNUM* bn) {
-  check(OSSL_PARAM_BLD_push_BN(bld, key, bn), CryptoErrc::internal, "OSSL_PARAM_BLD_push_BN failed");
+  check(OSSL_PARAM_BLD_push_BN(bld, key, bn), CryptoErrc::internal,
+        "OSSL_PARAM_BLD_push_BN failed");
 }
 
 Bytes strip_zeros(ByteView v) {
@@ -174,7 +191,8 @@ PublicKey public_from_der(const CryptoProvider::Impl& p, ByteView der) {
     throw CryptoError(CryptoErrc::invalid_key, "SubjectPublicKeyInfo has a bad length");
   PkeyPtr pkey(d2i_PUBKEY_ex(nullptr, &in, static_cast<long>(der.size()), p.ctx(), nullptr));
   if (!pkey) fail(CryptoErrc::invalid_key, "not a SubjectPublicKeyInfo");
-  if (in != der.data() + der.size()) fail(CryptoErrc::invalid_key, "trailing data after the public key");
+  if (in != der.data() + der.size())
+    fail(CryptoErrc::invalid_key, "trailing data after the public key");
   auto h = std::make_shared<PublicKey::Impl>();
   h->lib = p.lib;
   h->pkey = std::move(pkey);
@@ -253,7 +271,8 @@ SecretBytes CryptoProvider::export_private(const KeyPair& key) {
     fail(CryptoErrc::internal, "no PKCS#8 encoder for this key");
   unsigned char* data = nullptr;
   std::size_t len = 0;
-  check(OSSL_ENCODER_to_data(enc.get(), &data, &len), CryptoErrc::internal, "PKCS#8 encoding failed");
+  check(OSSL_ENCODER_to_data(enc.get(), &data, &len), CryptoErrc::internal,
+        "PKCS#8 encoding failed");
   SecretBytes out(ByteView(data, len));
   OPENSSL_clear_free(data, len);
   return out;
@@ -266,7 +285,8 @@ KeyPair CryptoProvider::import_private(ByteView der) {
   const unsigned char* in = der.data();
   P8Ptr p8(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &in, static_cast<long>(der.size())));
   if (!p8) fail(CryptoErrc::invalid_key, "not a PKCS#8 PrivateKeyInfo");
-  if (in != der.data() + der.size()) fail(CryptoErrc::invalid_key, "trailing data after the private key");
+  if (in != der.data() + der.size())
+    fail(CryptoErrc::invalid_key, "trailing data after the private key");
   PkeyPtr pkey(EVP_PKCS82PKEY_ex(p8.get(), impl_->ctx(), nullptr));
   if (!pkey) fail(CryptoErrc::invalid_key, "PKCS#8 private key does not decode");
   return checked_key_pair(*impl_, std::move(pkey));
@@ -328,8 +348,7 @@ KeyPair CryptoProvider::import_rsa_components(const RsaPrivateComponents& c) {
     BnPtr p1(BN_secure_new()), q1(BN_secure_new()), g(BN_secure_new()), phi(BN_secure_new()),
         lcm(BN_secure_new()), rem(BN_secure_new());
     d.reset(BN_secure_new());
-    if (!p1 || !q1 || !g || !phi || !lcm || !rem || !d)
-      fail(CryptoErrc::internal, "BN_new failed");
+    if (!p1 || !q1 || !g || !phi || !lcm || !rem || !d) fail(CryptoErrc::internal, "BN_new failed");
     if (BN_is_zero(p.get()) || BN_is_zero(q.get()) || BN_copy(p1.get(), p.get()) == nullptr ||
         BN_copy(q1.get(), q.get()) == nullptr || BN_sub_word(p1.get(), 1) != 1 ||
         BN_sub_word(q1.get(), 1) != 1 || BN_mul(phi.get(), p1.get(), q1.get(), bnctx.get()) != 1 ||
@@ -368,7 +387,8 @@ KeyPair CryptoProvider::import_ec_private(Curve curve, ByteView d_bytes) {
     throw CryptoError(CryptoErrc::invalid_key, "EC private scalar out of range");
   BnCtxPtr bnctx(BN_CTX_secure_new_ex(impl_->ctx()));
   PointPtr q(EC_POINT_new(group.get()));
-  if (!bnctx || !q || EC_POINT_mul(group.get(), q.get(), d.get(), nullptr, nullptr, bnctx.get()) != 1)
+  if (!bnctx || !q ||
+      EC_POINT_mul(group.get(), q.get(), d.get(), nullptr, nullptr, bnctx.get()) != 1)
     fail(CryptoErrc::internal, "cannot derive the EC public point");
   Bytes point(1 + 2 * field);
   if (EC_POINT_point2oct(group.get(), q.get(), POINT_CONVERSION_UNCOMPRESSED, point.data(),
@@ -376,10 +396,12 @@ KeyPair CryptoProvider::import_ec_private(Curve curve, ByteView d_bytes) {
     fail(CryptoErrc::internal, "cannot encode the EC public point");
 
   ParamBldPtr bld = new_bld();
-  check(OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group_name(curve), 0),
-        CryptoErrc::internal, "OSSL_PARAM_BLD_push_utf8_string failed");
+  check(
+      OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group_name(curve), 0),
+      CryptoErrc::internal, "OSSL_PARAM_BLD_push_utf8_string failed");
   push_bn(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get());
-  check(OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
+  check(OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                         point.size()),
         CryptoErrc::internal, "OSSL_PARAM_BLD_push_octet_string failed");
   PkeyPtr pkey = from_params(*impl_, "EC", EVP_PKEY_KEYPAIR, bld.get(), CryptoErrc::invalid_key);
   return checked_key_pair(*impl_, std::move(pkey));
@@ -402,8 +424,12 @@ EcPublic CryptoProvider::ec_public(const KeyPair& key) {
 EcPublic CryptoProvider::ec_public(const PublicKey& key) {
   return {require_ec(key.impl()), encode_point(key.impl())};
 }
-Bytes CryptoProvider::public_key_der(const KeyPair& key) { return spki_der(key.impl()); }
-Bytes CryptoProvider::public_key_der(const PublicKey& key) { return spki_der(key.impl()); }
+Bytes CryptoProvider::public_key_der(const KeyPair& key) {
+  return spki_der(key.impl());
+}
+Bytes CryptoProvider::public_key_der(const PublicKey& key) {
+  return spki_der(key.impl());
+}
 
 PublicKey CryptoProvider::public_key(const KeyPair& key) {
   // Through the SPKI encoding, so the public key shares no private material with the pair.
@@ -425,7 +451,8 @@ PublicKey CryptoProvider::import_rsa_public(const RsaPublic& pub) {
   BnPtr bn_n = to_bn(n), bn_e = to_bn(e);
   push_bn(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get());
   push_bn(bld.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get());
-  PkeyPtr pkey = from_params(*impl_, "RSA", EVP_PKEY_PUBLIC_KEY, bld.get(), CryptoErrc::invalid_key);
+  PkeyPtr pkey =
+      from_params(*impl_, "RSA", EVP_PKEY_PUBLIC_KEY, bld.get(), CryptoErrc::invalid_key);
   auto h = std::make_shared<PublicKey::Impl>();
   h->lib = impl_->lib;
   h->pkey = std::move(pkey);
@@ -438,9 +465,9 @@ PublicKey CryptoProvider::import_rsa_public(const RsaPublic& pub) {
 PublicKey CryptoProvider::import_ec_public(const EcPublic& pub) {
   const std::size_t field = curve_field_size(pub.curve);
   if (pub.point.size() != 1 + 2 * field || pub.point[0] != 0x04)
-    throw CryptoError(CryptoErrc::invalid_argument,
-                      std::string("EC point must be an uncompressed ") + curve_name(pub.curve) +
-                          " point");
+    throw CryptoError(
+        CryptoErrc::invalid_argument,
+        std::string("EC point must be an uncompressed ") + curve_name(pub.curve) + " point");
   ParamBldPtr bld = new_bld();
   check(OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME,
                                         group_name(pub.curve), 0),

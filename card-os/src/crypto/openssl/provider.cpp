@@ -41,7 +41,8 @@ CryptoProvider::CryptoProvider() : impl_(std::make_unique<Impl>()) {
   lib->ctx.reset(OSSL_LIB_CTX_new());
   if (!lib->ctx) fail(CryptoErrc::internal, "OSSL_LIB_CTX_new failed");
   lib->default_provider.reset(OSSL_PROVIDER_load(lib->ctx.get(), "default"));
-  if (!lib->default_provider) fail(CryptoErrc::internal, "cannot load the OpenSSL default provider");
+  if (!lib->default_provider)
+    fail(CryptoErrc::internal, "cannot load the OpenSSL default provider");
   impl_->lib = lib;
   OSSL_LIB_CTX* ctx = lib->ctx.get();
 

@@ -59,7 +59,8 @@ void set_oaep(EVP_PKEY_CTX* ctx, const RsaPadding& padding) {
   }
 }
 
-void set_pss(EVP_PKEY_CTX* ctx, const EVP_MD* md, HashAlg alg, std::optional<std::size_t> salt_len) {
+void set_pss(EVP_PKEY_CTX* ctx, const EVP_MD* md, HashAlg alg,
+             std::optional<std::size_t> salt_len) {
   check(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING), CryptoErrc::internal,
         "cannot select PSS");
   check(EVP_PKEY_CTX_set_signature_md(ctx, md), CryptoErrc::internal, "cannot set PSS hash");
@@ -160,7 +161,8 @@ SecretBytes CryptoProvider::rsa_decrypt(const KeyPair& key, ByteView ciphertext,
 // ---------------------------------------------------------------------------------------------
 // RSA, host side
 
-Bytes CryptoProvider::rsa_encrypt(const PublicKey& key, ByteView plaintext, const RsaPadding& padding) {
+Bytes CryptoProvider::rsa_encrypt(const PublicKey& key, ByteView plaintext,
+                                  const RsaPadding& padding) {
   const KeyHandle& h = rsa(key.impl());
   PkeyCtxPtr ctx = op_ctx(*impl_, h);
   check(EVP_PKEY_encrypt_init(ctx.get()), CryptoErrc::internal, "EVP_PKEY_encrypt_init failed");
@@ -193,7 +195,8 @@ Bytes CryptoProvider::rsa_encrypt(const PublicKey& key, ByteView plaintext, cons
   return out;
 }
 
-bool CryptoProvider::rsa_verify_pkcs1(const PublicKey& key, ByteView digest_info, ByteView signature) {
+bool CryptoProvider::rsa_verify_pkcs1(const PublicKey& key, ByteView digest_info,
+                                      ByteView signature) {
   const KeyHandle& h = rsa(key.impl());
   if (signature.size() != h.size_bytes || digest_info.size() + 11 > h.size_bytes) return false;
   PkeyCtxPtr ctx = op_ctx(*impl_, h);
@@ -203,7 +206,8 @@ bool CryptoProvider::rsa_verify_pkcs1(const PublicKey& key, ByteView digest_info
         "cannot select PKCS#1 v1.5 padding");
   Bytes recovered(h.size_bytes);
   std::size_t len = recovered.size();
-  if (EVP_PKEY_verify_recover(ctx.get(), recovered.data(), &len, signature.data(), signature.size()) != 1) {
+  if (EVP_PKEY_verify_recover(ctx.get(), recovered.data(), &len, signature.data(),
+                              signature.size()) != 1) {
     clear_errors();
     return false;
   }
@@ -218,7 +222,8 @@ bool CryptoProvider::rsa_verify_pss(const PublicKey& key, HashAlg md, ByteView h
   PkeyCtxPtr ctx = op_ctx(*impl_, h);
   check(EVP_PKEY_verify_init(ctx.get()), CryptoErrc::internal, "EVP_PKEY_verify_init failed");
   set_pss(ctx.get(), impl_->md(md), md, salt_len);
-  const int rc = EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), hash.data(), hash.size());
+  const int rc =
+      EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), hash.data(), hash.size());
   clear_errors();
   return rc == 1;
 }
@@ -262,7 +267,8 @@ bool CryptoProvider::ecdsa_verify(const PublicKey& key, ByteView hash, ByteView 
 SecretBytes CryptoProvider::ecdh(const KeyPair& key, ByteView peer_point) {
   const KeyHandle& h = ec(key.impl());
   // Validates the encoding and that the point is on our curve.
-  const PublicKey peer = import_ec_public(EcPublic{h.curve, Bytes(peer_point.begin(), peer_point.end())});
+  const PublicKey peer =
+      import_ec_public(EcPublic{h.curve, Bytes(peer_point.begin(), peer_point.end())});
   PkeyCtxPtr ctx = op_ctx(*impl_, h);
   check(EVP_PKEY_derive_init(ctx.get()), CryptoErrc::internal, "EVP_PKEY_derive_init failed");
   if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer.impl().pkey.get(), 1) != 1)
@@ -271,7 +277,8 @@ SecretBytes CryptoProvider::ecdh(const KeyPair& key, ByteView peer_point) {
   check(EVP_PKEY_derive(ctx.get(), nullptr, &len), CryptoErrc::internal, "ECDH size query failed");
   SecretBytes secret(len);
   check(EVP_PKEY_derive(ctx.get(), secret.data(), &len), CryptoErrc::internal, "ECDH failed");
-  if (len != curve_field_size(h.curve)) fail(CryptoErrc::internal, "ECDH secret has the wrong length");
+  if (len != curve_field_size(h.curve))
+    fail(CryptoErrc::internal, "ECDH secret has the wrong length");
   return secret;
 }
 

@@ -18,9 +18,12 @@ const unsigned char* nonnull(ByteView v) {
 
 std::size_t aes_index(std::size_t key_len) {
   switch (key_len) {
-    case 16: return 0;
-    case 24: return 1;
-    case 32: return 2;
+    case 16:
+      return 0;
+    case 24:
+      return 1;
+    case 32:
+      return 2;
   }
   throw CryptoError(CryptoErrc::invalid_argument, "AES key must be 16, 24 or 32 bytes");
 }
@@ -28,7 +31,8 @@ std::size_t aes_index(std::size_t key_len) {
 // 3DES keys as OpenSSL wants them: always three 8-byte keys (2-key K1 K2 becomes K1 K2 K1).
 SecretBytes tdes_key(ByteView key) {
   if (key.size() == 24) return SecretBytes(key);
-  if (key.size() != 16) throw CryptoError(CryptoErrc::invalid_argument, "3DES key must be 16 or 24 bytes");
+  if (key.size() != 16)
+    throw CryptoError(CryptoErrc::invalid_argument, "3DES key must be 16 or 24 bytes");
   SecretBytes out(24);
   std::copy(key.begin(), key.end(), out.data());
   std::copy(key.begin(), key.begin() + 8, out.data() + 16);
@@ -54,8 +58,10 @@ void run_cipher(const EVP_CIPHER* cipher, ByteView key, ByteView iv, ByteView in
     check(EVP_CipherUpdate(ctx.get(), out, &len, in.data(), static_cast<int>(in.size())),
           CryptoErrc::internal, "cipher update failed");
   int fin = 0;
-  check(EVP_CipherFinal_ex(ctx.get(), out + len, &fin), CryptoErrc::internal, "cipher final failed");
-  if (static_cast<std::size_t>(len + fin) != in.size()) fail(CryptoErrc::internal, "cipher length mismatch");
+  check(EVP_CipherFinal_ex(ctx.get(), out + len, &fin), CryptoErrc::internal,
+        "cipher final failed");
+  if (static_cast<std::size_t>(len + fin) != in.size())
+    fail(CryptoErrc::internal, "cipher length mismatch");
 }
 
 struct ResolvedCipher {
@@ -63,7 +69,8 @@ struct ResolvedCipher {
   SecretBytes key;
 };
 
-ResolvedCipher resolve(const CryptoProvider::Impl& p, const CipherSpec& spec, ByteView key, ByteView iv) {
+ResolvedCipher resolve(const CryptoProvider::Impl& p, const CipherSpec& spec, ByteView key,
+                       ByteView iv) {
   const bool cbc = spec.mode == BlockMode::cbc;
   if (spec.mode != BlockMode::cbc && spec.mode != BlockMode::ecb)
     throw CryptoError(CryptoErrc::invalid_argument, "unknown block mode");
@@ -84,7 +91,8 @@ ResolvedCipher resolve(const CryptoProvider::Impl& p, const CipherSpec& spec, By
 
 }  // namespace
 
-Bytes CryptoProvider::encrypt(const CipherSpec& spec, ByteView key, ByteView iv, ByteView plaintext) {
+Bytes CryptoProvider::encrypt(const CipherSpec& spec, ByteView key, ByteView iv,
+                              ByteView plaintext) {
   check_size(plaintext.size());
   const ResolvedCipher rc = resolve(*impl_, spec, key, iv);
   const SecretBytes padded = padding::pad(spec.padding, plaintext, block_size(spec.alg));
@@ -99,7 +107,8 @@ SecretBytes CryptoProvider::decrypt(const CipherSpec& spec, ByteView key, ByteVi
   const ResolvedCipher rc = resolve(*impl_, spec, key, iv);
   const std::size_t bs = block_size(spec.alg);
   if (ciphertext.size() % bs != 0)
-    throw CryptoError(CryptoErrc::invalid_argument, "ciphertext length is not a multiple of the block size");
+    throw CryptoError(CryptoErrc::invalid_argument,
+                      "ciphertext length is not a multiple of the block size");
   if (spec.padding != BlockPadding::none && ciphertext.empty())
     throw CryptoError(CryptoErrc::bad_padding, "block padding check failed");
   SecretBytes out(ciphertext.size());
@@ -116,9 +125,11 @@ namespace {
 constexpr std::size_t gcm_iv_size = 12;
 constexpr std::size_t gcm_tag_size = 16;
 
-CipherCtxPtr gcm_init(const CryptoProvider::Impl& p, ByteView key, ByteView iv, ByteView aad, bool encrypt) {
+CipherCtxPtr gcm_init(const CryptoProvider::Impl& p, ByteView key, ByteView iv, ByteView aad,
+                      bool encrypt) {
   const EVP_CIPHER* cipher = p.aes_gcm[aes_index(key.size())].get();
-  if (iv.size() != gcm_iv_size) throw CryptoError(CryptoErrc::invalid_argument, "GCM IV must be 12 bytes");
+  if (iv.size() != gcm_iv_size)
+    throw CryptoError(CryptoErrc::invalid_argument, "GCM IV must be 12 bytes");
   check_size(aad.size());
   CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx) fail(CryptoErrc::internal, "EVP_CIPHER_CTX_new failed");
@@ -133,7 +144,8 @@ CipherCtxPtr gcm_init(const CryptoProvider::Impl& p, ByteView key, ByteView iv, 
 }
 }  // namespace
 
-GcmSealed CryptoProvider::aes_gcm_encrypt(ByteView key, ByteView iv, ByteView aad, ByteView plaintext) {
+GcmSealed CryptoProvider::aes_gcm_encrypt(ByteView key, ByteView iv, ByteView aad,
+                                          ByteView plaintext) {
   check_size(plaintext.size());
   CipherCtxPtr ctx = gcm_init(*impl_, key, iv, aad, true);
   GcmSealed out;
@@ -156,7 +168,8 @@ GcmSealed CryptoProvider::aes_gcm_encrypt(ByteView key, ByteView iv, ByteView aa
 SecretBytes CryptoProvider::aes_gcm_decrypt(ByteView key, ByteView iv, ByteView aad,
                                             ByteView ciphertext, ByteView tag) {
   check_size(ciphertext.size());
-  if (tag.size() != gcm_tag_size) throw CryptoError(CryptoErrc::invalid_argument, "GCM tag must be 16 bytes");
+  if (tag.size() != gcm_tag_size)
+    throw CryptoError(CryptoErrc::invalid_argument, "GCM tag must be 16 bytes");
   CipherCtxPtr ctx = gcm_init(*impl_, key, iv, aad, false);
   SecretBytes out(ciphertext.size());
   int len = 0;
@@ -197,10 +210,12 @@ Bytes run_mac(EVP_MAC* mac, ByteView key, const OSSL_PARAM* params, ByteView dat
   check(EVP_MAC_init(ctx.get(), nonnull(key), key.size(), params), CryptoErrc::invalid_argument,
         "MAC initialisation failed");
   if (!data.empty())
-    check(EVP_MAC_update(ctx.get(), data.data(), data.size()), CryptoErrc::internal, "MAC update failed");
+    check(EVP_MAC_update(ctx.get(), data.data(), data.size()), CryptoErrc::internal,
+          "MAC update failed");
   Bytes out(EVP_MAX_MD_SIZE);
   std::size_t len = 0;
-  check(EVP_MAC_final(ctx.get(), out.data(), &len, out.size()), CryptoErrc::internal, "MAC final failed");
+  check(EVP_MAC_final(ctx.get(), out.data(), &len, out.size()), CryptoErrc::internal,
+        "MAC final failed");
   out.resize(len);
   return out;
 }
@@ -237,22 +252,23 @@ Bytes CryptoProvider::cmac(BlockAlg alg, ByteView key, ByteView data) {
 }
 
 namespace {
-SecretBytes run_hkdf(const CryptoProvider::Impl& p, HashAlg md, int mode, ByteView key, ByteView salt,
-                     ByteView info, std::size_t length) {
+SecretBytes run_hkdf(const CryptoProvider::Impl& p, HashAlg md, int mode, ByteView key,
+                     ByteView salt, ByteView info, std::size_t length) {
   KdfCtxPtr ctx(EVP_KDF_CTX_new(p.hkdf.get()));
   if (!ctx) fail(CryptoErrc::internal, "EVP_KDF_CTX_new failed");
   OSSL_PARAM params[6];
   std::size_t i = 0;
   params[i++] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-  params[i++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(md_name(md)), 0);
-  params[i++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<unsigned char*>(nonnull(key)),
-                                                  key.size());
+  params[i++] =
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(md_name(md)), 0);
+  params[i++] = OSSL_PARAM_construct_octet_string(
+      OSSL_KDF_PARAM_KEY, const_cast<unsigned char*>(nonnull(key)), key.size());
   if (!salt.empty())
-    params[i++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-                                                    const_cast<unsigned char*>(salt.data()), salt.size());
+    params[i++] = OSSL_PARAM_construct_octet_string(
+        OSSL_KDF_PARAM_SALT, const_cast<unsigned char*>(salt.data()), salt.size());
   if (!info.empty())
-    params[i++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-                                                    const_cast<unsigned char*>(info.data()), info.size());
+    params[i++] = OSSL_PARAM_construct_octet_string(
+        OSSL_KDF_PARAM_INFO, const_cast<unsigned char*>(info.data()), info.size());
   params[i] = OSSL_PARAM_construct_end();
   SecretBytes out(length);
   check(EVP_KDF_derive(ctx.get(), out.data(), out.size(), params), CryptoErrc::invalid_argument,
@@ -262,11 +278,13 @@ SecretBytes run_hkdf(const CryptoProvider::Impl& p, HashAlg md, int mode, ByteVi
 }  // namespace
 
 SecretBytes CryptoProvider::hkdf_extract(HashAlg md, ByteView salt, ByteView ikm) {
-  if (ikm.empty()) throw CryptoError(CryptoErrc::invalid_argument, "HKDF input keying material is empty");
+  if (ikm.empty())
+    throw CryptoError(CryptoErrc::invalid_argument, "HKDF input keying material is empty");
   return run_hkdf(*impl_, md, EVP_KDF_HKDF_MODE_EXTRACT_ONLY, ikm, salt, {}, digest_size(md));
 }
 
-SecretBytes CryptoProvider::hkdf_expand(HashAlg md, ByteView prk, ByteView info, std::size_t length) {
+SecretBytes CryptoProvider::hkdf_expand(HashAlg md, ByteView prk, ByteView info,
+                                        std::size_t length) {
   if (prk.size() < digest_size(md))
     throw CryptoError(CryptoErrc::invalid_argument, "HKDF PRK shorter than the hash");
   if (length == 0 || length > 255 * digest_size(md))
@@ -274,8 +292,10 @@ SecretBytes CryptoProvider::hkdf_expand(HashAlg md, ByteView prk, ByteView info,
   return run_hkdf(*impl_, md, EVP_KDF_HKDF_MODE_EXPAND_ONLY, prk, {}, info, length);
 }
 
-SecretBytes CryptoProvider::hkdf(HashAlg md, ByteView salt, ByteView ikm, ByteView info, std::size_t length) {
-  if (ikm.empty()) throw CryptoError(CryptoErrc::invalid_argument, "HKDF input keying material is empty");
+SecretBytes CryptoProvider::hkdf(HashAlg md, ByteView salt, ByteView ikm, ByteView info,
+                                 std::size_t length) {
+  if (ikm.empty())
+    throw CryptoError(CryptoErrc::invalid_argument, "HKDF input keying material is empty");
   if (length == 0 || length > 255 * digest_size(md))
     throw CryptoError(CryptoErrc::invalid_argument, "HKDF output length must be 1..255*HashLen");
   return run_hkdf(*impl_, md, EVP_KDF_HKDF_MODE_EXTRACT_AND_EXPAND, ikm, salt, info, length);

@@ -4,7 +4,9 @@
 
 namespace softcard::ossl {
 
-void clear_errors() noexcept { ERR_clear_error(); }
+void clear_errors() noexcept {
+  ERR_clear_error();
+}
 
 void fail(CryptoErrc code, const std::string& what) {
   std::string message = what;
@@ -52,28 +54,38 @@ SecretBytes secret_from_bn(const BIGNUM* bn, std::size_t length) {
 
 const char* md_name(HashAlg md) {
   switch (md) {
-    case HashAlg::sha1: return "SHA1";
-    case HashAlg::sha256: return "SHA256";
-    case HashAlg::sha384: return "SHA384";
-    case HashAlg::sha512: return "SHA512";
+    case HashAlg::sha1:
+      return "SHA1";
+    case HashAlg::sha256:
+      return "SHA256";
+    case HashAlg::sha384:
+      return "SHA384";
+    case HashAlg::sha512:
+      return "SHA512";
   }
   throw CryptoError(CryptoErrc::invalid_argument, "unknown hash algorithm");
 }
 
 const char* group_name(Curve curve) {
   switch (curve) {
-    case Curve::p256: return "prime256v1";
-    case Curve::p384: return "secp384r1";
-    case Curve::p521: return "secp521r1";
+    case Curve::p256:
+      return "prime256v1";
+    case Curve::p384:
+      return "secp384r1";
+    case Curve::p521:
+      return "secp521r1";
   }
   throw CryptoError(CryptoErrc::invalid_argument, "unknown curve");
 }
 
 int curve_nid(Curve curve) {
   switch (curve) {
-    case Curve::p256: return NID_X9_62_prime256v1;
-    case Curve::p384: return NID_secp384r1;
-    case Curve::p521: return NID_secp521r1;
+    case Curve::p256:
+      return NID_X9_62_prime256v1;
+    case Curve::p384:
+      return NID_secp384r1;
+    case Curve::p521:
+      return NID_secp521r1;
   }
   throw CryptoError(CryptoErrc::invalid_argument, "unknown curve");
 }

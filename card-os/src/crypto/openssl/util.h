@@ -72,8 +72,8 @@ Bytes from_bn_padded(const BIGNUM* bn, std::size_t length);
 SecretBytes secret_from_bn(const BIGNUM* bn, std::size_t length = 0);
 
 // OpenSSL names.
-const char* md_name(HashAlg md);        // "SHA256"
-const char* group_name(Curve curve);    // "prime256v1"
+const char* md_name(HashAlg md);      // "SHA256"
+const char* group_name(Curve curve);  // "prime256v1"
 int curve_nid(Curve curve);
 
 }  // namespace softcard::ossl

@@ -140,10 +140,13 @@ TEST_F(Ec, ImportPrivateScalarDerivesPublicPoint) {
 
 TEST_F(Ec, ImportPrivateScalarRange) {
   const Bytes order = hex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
-  EXPECT_EQ(error_of([&] { crypto.import_ec_private(Curve::p256, order); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_ec_private(Curve::p256, Bytes(32, 0)); }), CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_ec_private(Curve::p256, order); }),
+            CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_ec_private(Curve::p256, Bytes(32, 0)); }),
+            CryptoErrc::invalid_key);
   EXPECT_EQ(error_of([&] { crypto.import_ec_private(Curve::p256, {}); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_ec_private(Curve::p256, Bytes(33, 1)); }), CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_ec_private(Curve::p256, Bytes(33, 1)); }),
+            CryptoErrc::invalid_key);
   Bytes below = order;
   below.back() -= 1;
   EXPECT_NO_THROW(crypto.import_ec_private(Curve::p256, below));
@@ -164,12 +167,15 @@ TEST_F(Ec, SignatureFormatConversions) {
   Bytes raw(64, 0);
   raw[31] = 0x01;
   raw[63] = 0x80;
-  EXPECT_EQ(hexs(ecdsa_raw_to_der(raw)), "3007020101020200" "80");
+  EXPECT_EQ(hexs(ecdsa_raw_to_der(raw)),
+            "3007020101020200"
+            "80");
   EXPECT_EQ(ecdsa_der_to_raw(hex("300702010102020080"), Curve::p256), raw);
   EXPECT_THROW(ecdsa_raw_to_der(Bytes(63, 1)), CryptoError);
   EXPECT_THROW(ecdsa_raw_to_der({}), CryptoError);
-  EXPECT_THROW(ecdsa_der_to_raw(hex("30070201010202008000"), Curve::p256), CryptoError);  // trailing
-  EXPECT_THROW(ecdsa_der_to_raw(hex("3006020101020200"), Curve::p256), CryptoError);     // truncated
+  EXPECT_THROW(ecdsa_der_to_raw(hex("30070201010202008000"), Curve::p256),
+               CryptoError);                                                          // trailing
+  EXPECT_THROW(ecdsa_der_to_raw(hex("3006020101020200"), Curve::p256), CryptoError);  // truncated
   EXPECT_THROW(ecdsa_der_to_raw(hex("deadbeef"), Curve::p256), CryptoError);
   Bytes big = hex("3026020101022100");
   big.insert(big.end(), 32, 0xFF);  // s is 33 bytes with its sign byte, 32 without: fits P-256
@@ -182,9 +188,11 @@ TEST_F(Ec, SignatureFormatConversions) {
 TEST_F(Ec, HashArgumentChecks) {
   const KeyPair key = crypto.generate_ec(Curve::p256);
   EXPECT_EQ(error_of([&] { crypto.ecdsa_sign(key, {}); }), CryptoErrc::invalid_argument);
-  EXPECT_EQ(error_of([&] { crypto.rsa_sign_pkcs1_v15(key, Bytes(35, 1)); }), CryptoErrc::wrong_key_type);
+  EXPECT_EQ(error_of([&] { crypto.rsa_sign_pkcs1_v15(key, Bytes(35, 1)); }),
+            CryptoErrc::wrong_key_type);
   EXPECT_EQ(error_of([&] { crypto.rsa_public(key); }), CryptoErrc::wrong_key_type);
-  EXPECT_EQ(error_of([&] { crypto.generate_ec(static_cast<Curve>(42)); }), CryptoErrc::invalid_argument);
+  EXPECT_EQ(error_of([&] { crypto.generate_ec(static_cast<Curve>(42)); }),
+            CryptoErrc::invalid_argument);
 }
 
 }  // namespace

@@ -67,9 +67,11 @@ class Keys : public ::testing::Test {
     // And the private halves match: b signs what a's public key accepts.
     const Bytes di = digest_info(HashAlg::sha256, Bytes(32, 0x5c));
     if (a.key_type() == KeyType::rsa) {
-      EXPECT_TRUE(crypto.rsa_verify_pkcs1(crypto.public_key(a), di, crypto.rsa_sign_pkcs1_v15(b, di)));
+      EXPECT_TRUE(
+          crypto.rsa_verify_pkcs1(crypto.public_key(a), di, crypto.rsa_sign_pkcs1_v15(b, di)));
     } else {
-      EXPECT_TRUE(crypto.ecdsa_verify(crypto.public_key(a), Bytes(32, 1), crypto.ecdsa_sign(b, Bytes(32, 1))));
+      EXPECT_TRUE(crypto.ecdsa_verify(crypto.public_key(a), Bytes(32, 1),
+                                      crypto.ecdsa_sign(b, Bytes(32, 1))));
     }
   }
 };
@@ -96,8 +98,8 @@ TEST_F(Keys, Pkcs8RoundTripEc) {
     const auto parts = der_children(der_one(p8.view()).value);
     ASSERT_GE(parts.size(), 3u);
     const auto alg = der_children(parts[1].value);
-    EXPECT_EQ(hexs(alg[0].value), "2a8648ce3d0201");       // id-ecPublicKey
-    EXPECT_EQ(alg[1].value, curve_oid(c));                  // named curve
+    EXPECT_EQ(hexs(alg[0].value), "2a8648ce3d0201");  // id-ecPublicKey
+    EXPECT_EQ(alg[1].value, curve_oid(c));            // named curve
     const KeyPair back = crypto.import_private(p8.view());
     EXPECT_EQ(back.curve(), c);
     expect_same_key(key, back);
@@ -109,14 +111,17 @@ TEST_F(Keys, ImportPrivateRejectsGarbage) {
   const Bytes good = to_bytes(p8);
   EXPECT_EQ(error_of([&] { crypto.import_private({}); }), CryptoErrc::invalid_key);
   EXPECT_EQ(error_of([&] { crypto.import_private(hex("deadbeef")); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_private(Bytes(good.begin(), good.end() - 1)); }), CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_private(Bytes(good.begin(), good.end() - 1)); }),
+            CryptoErrc::invalid_key);
   Bytes trailing = good;
   trailing.push_back(0x00);
   EXPECT_EQ(error_of([&] { crypto.import_private(trailing); }), CryptoErrc::invalid_key);
   // A SubjectPublicKeyInfo is not a private key.
-  EXPECT_EQ(error_of([&] { crypto.import_private(crypto.public_key_der(rsa)); }), CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_private(crypto.public_key_der(rsa)); }),
+            CryptoErrc::invalid_key);
   // PKCS#1 alone is not PKCS#8.
-  EXPECT_EQ(error_of([&] { crypto.import_private(test::pkcs1_from_pkcs8(p8.view())); }), CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_private(test::pkcs1_from_pkcs8(p8.view())); }),
+            CryptoErrc::invalid_key);
   // Random bytes of plausible shape.
   for (int i = 0; i < 50; ++i) {
     Bytes junk = good;
@@ -147,8 +152,10 @@ TEST_F(Keys, Pkcs1PrivateKey) {
   const KeyPair key = crypto.import_rsa_pkcs1_private(pkcs1);
   expect_same_key(rsa, key);
 
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_pkcs1_private(to_bytes(p8)); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_pkcs1_private(hex("3003020100")); }), CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_pkcs1_private(to_bytes(p8)); }),
+            CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_pkcs1_private(hex("3003020100")); }),
+            CryptoErrc::invalid_key);
   EXPECT_EQ(error_of([&] { crypto.import_rsa_pkcs1_private({}); }), CryptoErrc::invalid_key);
   Bytes trailing = pkcs1;
   trailing.push_back(0x05);
@@ -158,7 +165,8 @@ TEST_F(Keys, Pkcs1PrivateKey) {
   bad[bad.size() - 5] ^= 0x20;
   EXPECT_EQ(error_of([&] { crypto.import_rsa_pkcs1_private(bad); }), CryptoErrc::invalid_key);
   // A public key is not a private key.
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_pkcs1_private(crypto.public_key_der(rsa)); }), CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_pkcs1_private(crypto.public_key_der(rsa)); }),
+            CryptoErrc::invalid_key);
 }
 
 TEST_F(Keys, RsaComponents) {
@@ -177,12 +185,18 @@ TEST_F(Keys, RsaComponents) {
     field.data()[field.size() / 2] ^= 0x04;
     return c;
   };
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::d)); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::p)); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::dp)); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::dq)); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::qinv)); }), CryptoErrc::invalid_key);
-  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::n)); }), CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::d)); }),
+            CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::p)); }),
+            CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::dp)); }),
+            CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::dq)); }),
+            CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::qinv)); }),
+            CryptoErrc::invalid_key);
+  EXPECT_EQ(error_of([&] { crypto.import_rsa_components(tweaked(&RsaPrivateComponents::n)); }),
+            CryptoErrc::invalid_key);
 
   RsaPrivateComponents missing = components();
   missing.qinv = SecretBytes();

@@ -33,10 +33,18 @@ class Robustness : public ::testing::Test {
     Bytes b = in;
     while (b == in) {
       switch (rng() % 4) {
-        case 0: b[rng() % b.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8)); break;
-        case 1: b[rng() % b.size()] = static_cast<std::uint8_t>(rng()); break;
-        case 2: b.resize(rng() % b.size()); break;
-        default: b.push_back(static_cast<std::uint8_t>(rng())); break;
+        case 0:
+          b[rng() % b.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+          break;
+        case 1:
+          b[rng() % b.size()] = static_cast<std::uint8_t>(rng());
+          break;
+        case 2:
+          b.resize(rng() % b.size());
+          break;
+        default:
+          b.push_back(static_cast<std::uint8_t>(rng()));
+          break;
       }
     }
     return b;
@@ -58,11 +66,15 @@ class Robustness : public ::testing::Test {
 
 TEST_F(Robustness, PrivateKeyImports) {
   const KeyPair ec = crypto.generate_ec(Curve::p256);
-  fuzz(test::to_bytes(crypto.export_private(ec)), [&](const Bytes& b) { crypto.import_private(b); });
+  fuzz(test::to_bytes(crypto.export_private(ec)),
+       [&](const Bytes& b) { crypto.import_private(b); });
   const KeyPair rsa = crypto.generate_rsa(1024);
   const SecretBytes p8 = crypto.export_private(rsa);
-  fuzz(test::to_bytes(p8), [&](const Bytes& b) { crypto.import_private(b); }, 60);
-  fuzz(test::pkcs1_from_pkcs8(p8.view()), [&](const Bytes& b) { crypto.import_rsa_pkcs1_private(b); }, 60);
+  fuzz(
+      test::to_bytes(p8), [&](const Bytes& b) { crypto.import_private(b); }, 60);
+  fuzz(
+      test::pkcs1_from_pkcs8(p8.view()),
+      [&](const Bytes& b) { crypto.import_rsa_pkcs1_private(b); }, 60);
   fuzz(Bytes(32, 0x11), [&](const Bytes& b) { crypto.import_ec_private(Curve::p256, b); });
 }
 
@@ -75,7 +87,12 @@ TEST_F(Robustness, PublicKeyImportsAndPeerPoints) {
   fuzz(point, [&](const Bytes& b) { crypto.import_ec_public({Curve::p384, b}); });
   fuzz(point, [&](const Bytes& b) { crypto.ecdh(ec, b); });
   const RsaPublic parts = crypto.rsa_public(rsa);
-  fuzz(parts.n, [&](const Bytes& b) { crypto.import_rsa_public({b, parts.e}); }, 100);
+  fuzz(
+      parts.n,
+      [&](const Bytes& b) {
+        crypto.import_rsa_public({b, parts.e});
+      },
+      100);
 }
 
 TEST_F(Robustness, SignaturesAndCiphertexts) {
@@ -85,14 +102,18 @@ TEST_F(Robustness, SignaturesAndCiphertexts) {
   const Bytes der = crypto.ecdsa_sign_der(ec, h);
   fuzz(der, [&](const Bytes& b) { ecdsa_der_to_raw(b, Curve::p256); });
   fuzz(der, [&](const Bytes& b) { EXPECT_FALSE(crypto.ecdsa_verify_der(ec_pub, h, b)); });
-  fuzz(crypto.ecdsa_sign(ec, h), [&](const Bytes& b) { EXPECT_FALSE(crypto.ecdsa_verify(ec_pub, h, b)); });
+  fuzz(crypto.ecdsa_sign(ec, h),
+       [&](const Bytes& b) { EXPECT_FALSE(crypto.ecdsa_verify(ec_pub, h, b)); });
 
   const KeyPair rsa = crypto.generate_rsa(1024);
   const PublicKey rsa_pub = crypto.public_key(rsa);
   const Bytes ct = crypto.rsa_encrypt(rsa_pub, Bytes(16, 7), RsaPadding::oaep());
-  fuzz(ct, [&](const Bytes& b) { crypto.rsa_decrypt(rsa, b, RsaPadding::oaep()); }, 100);
-  fuzz(ct, [&](const Bytes& b) { crypto.rsa_decrypt(rsa, b, RsaPadding::pkcs1_v15()); }, 100);
-  fuzz(ct, [&](const Bytes& b) { crypto.rsa_raw(rsa, b); }, 100);
+  fuzz(
+      ct, [&](const Bytes& b) { crypto.rsa_decrypt(rsa, b, RsaPadding::oaep()); }, 100);
+  fuzz(
+      ct, [&](const Bytes& b) { crypto.rsa_decrypt(rsa, b, RsaPadding::pkcs1_v15()); }, 100);
+  fuzz(
+      ct, [&](const Bytes& b) { crypto.rsa_raw(rsa, b); }, 100);
 
   const Bytes key(16, 3), iv(12, 4);
   const GcmSealed s = crypto.aes_gcm_encrypt(key, iv, {}, Bytes(40, 5));

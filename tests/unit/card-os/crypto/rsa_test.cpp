@@ -9,7 +9,9 @@ namespace {
 using test::hex;
 using test::to_bytes;
 
-Bytes sha256_of(CryptoProvider& c, std::string_view s) { return c.digest(HashAlg::sha256, view(s)); }
+Bytes sha256_of(CryptoProvider& c, std::string_view s) {
+  return c.digest(HashAlg::sha256, view(s));
+}
 
 // EMSA-PKCS1-v1_5 encoding (RFC 8017 9.2 step 5) written out independently of the backend.
 Bytes emsa_pkcs1(ByteView t, std::size_t k) {
@@ -58,7 +60,8 @@ TEST_P(RsaSizes, GenerateSignVerifyDecrypt) {
 
   // The signature is exactly the private operation on the EMSA-PKCS1-v1_5 block.
   const Bytes di = digest_info(HashAlg::sha256, sha256_of(crypto, "abc"));
-  EXPECT_EQ(crypto.rsa_sign_pkcs1_v15(key, di), to_bytes(crypto.rsa_raw(key, emsa_pkcs1(di, bits / 8))));
+  EXPECT_EQ(crypto.rsa_sign_pkcs1_v15(key, di),
+            to_bytes(crypto.rsa_raw(key, emsa_pkcs1(di, bits / 8))));
   // ... and deterministic.
   EXPECT_EQ(crypto.rsa_sign_pkcs1_v15(key, di), crypto.rsa_sign_pkcs1_v15(key, di));
 
@@ -82,7 +85,8 @@ TEST_P(RsaSizes, GenerateSignVerifyDecrypt) {
   EXPECT_EQ(to_bytes(crypto.rsa_decrypt(key, c2, RsaPadding::oaep())), secret);
   const Bytes label = hex("6c6162656c");
   const Bytes c3 = crypto.rsa_encrypt(pub, secret, RsaPadding::oaep(HashAlg::sha256, label));
-  EXPECT_EQ(to_bytes(crypto.rsa_decrypt(key, c3, RsaPadding::oaep(HashAlg::sha256, label))), secret);
+  EXPECT_EQ(to_bytes(crypto.rsa_decrypt(key, c3, RsaPadding::oaep(HashAlg::sha256, label))),
+            secret);
   Bytes raw_in(bits / 8, 0x00);
   raw_in[1] = 0x42;
   raw_in.back() = 0x07;
@@ -126,32 +130,39 @@ TEST_F(Rsa, Pkcs1DecryptRejectsWrongPadding) {
   // A block with type 1 (signature) padding instead of type 2.
   const Bytes type1 = emsa_pkcs1(hex("0102030405"), 256);
   const Bytes c = crypto.rsa_encrypt(pub, type1, RsaPadding::raw());
-  EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c, RsaPadding::pkcs1_v15()); }), CryptoErrc::bad_padding);
+  EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c, RsaPadding::pkcs1_v15()); }),
+            CryptoErrc::bad_padding);
   // Type 2 but no zero separator.
   Bytes no_sep(256, 0x5A);
   no_sep[0] = 0x00;
   no_sep[1] = 0x02;
   const Bytes c2 = crypto.rsa_encrypt(pub, no_sep, RsaPadding::raw());
-  EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c2, RsaPadding::pkcs1_v15()); }), CryptoErrc::bad_padding);
+  EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c2, RsaPadding::pkcs1_v15()); }),
+            CryptoErrc::bad_padding);
   // PKCS#1 v1.5 ciphertext is not OAEP.
   const Bytes c3 = crypto.rsa_encrypt(pub, hex("abcdef"), RsaPadding::pkcs1_v15());
-  EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c3, RsaPadding::oaep()); }), CryptoErrc::bad_padding);
+  EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c3, RsaPadding::oaep()); }),
+            CryptoErrc::bad_padding);
 }
 
 TEST_F(Rsa, OaepLabelAndHashMustMatch) {
   const PublicKey pub = crypto.public_key(key);
   const Bytes msg = hex("cafe");
   const Bytes c = crypto.rsa_encrypt(pub, msg, RsaPadding::oaep(HashAlg::sha256, hex("01")));
-  EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c, RsaPadding::oaep(HashAlg::sha256, hex("02"))); }),
-            CryptoErrc::bad_padding);
+  EXPECT_EQ(
+      error_of([&] { crypto.rsa_decrypt(key, c, RsaPadding::oaep(HashAlg::sha256, hex("02"))); }),
+      CryptoErrc::bad_padding);
   EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c, RsaPadding::oaep(HashAlg::sha256)); }),
             CryptoErrc::bad_padding);
-  EXPECT_EQ(error_of([&] { crypto.rsa_decrypt(key, c, RsaPadding::oaep(HashAlg::sha1, hex("01"))); }),
-            CryptoErrc::bad_padding);
-  EXPECT_EQ(to_bytes(crypto.rsa_decrypt(key, c, RsaPadding::oaep(HashAlg::sha256, hex("01")))), msg);
+  EXPECT_EQ(
+      error_of([&] { crypto.rsa_decrypt(key, c, RsaPadding::oaep(HashAlg::sha1, hex("01"))); }),
+      CryptoErrc::bad_padding);
+  EXPECT_EQ(to_bytes(crypto.rsa_decrypt(key, c, RsaPadding::oaep(HashAlg::sha256, hex("01")))),
+            msg);
   // SHA-512 OAEP with a 2048-bit key still fits a short message.
   const Bytes c512 = crypto.rsa_encrypt(pub, msg, RsaPadding::oaep(HashAlg::sha512, hex("aa55")));
-  EXPECT_EQ(to_bytes(crypto.rsa_decrypt(key, c512, RsaPadding::oaep(HashAlg::sha512, hex("aa55")))), msg);
+  EXPECT_EQ(to_bytes(crypto.rsa_decrypt(key, c512, RsaPadding::oaep(HashAlg::sha512, hex("aa55")))),
+            msg);
   // Empty plaintext is legal.
   const Bytes ce = crypto.rsa_encrypt(pub, {}, RsaPadding::oaep());
   EXPECT_TRUE(crypto.rsa_decrypt(key, ce, RsaPadding::oaep()).empty());
@@ -173,7 +184,8 @@ TEST_F(Rsa, RawInputMustBeModulusSizedAndBelowN) {
 TEST_F(Rsa, SizeLimits) {
   const PublicKey pub = crypto.public_key(key);
   EXPECT_NO_THROW(crypto.rsa_sign_pkcs1_v15(key, Bytes(245, 0x11)));
-  EXPECT_EQ(error_of([&] { crypto.rsa_sign_pkcs1_v15(key, Bytes(246, 0x11)); }), CryptoErrc::invalid_argument);
+  EXPECT_EQ(error_of([&] { crypto.rsa_sign_pkcs1_v15(key, Bytes(246, 0x11)); }),
+            CryptoErrc::invalid_argument);
   EXPECT_EQ(error_of([&] { crypto.rsa_sign_pkcs1_v15(key, {}); }), CryptoErrc::invalid_argument);
   EXPECT_NO_THROW(crypto.rsa_encrypt(pub, Bytes(245, 1), RsaPadding::pkcs1_v15()));
   EXPECT_EQ(error_of([&] { crypto.rsa_encrypt(pub, Bytes(246, 1), RsaPadding::pkcs1_v15()); }),

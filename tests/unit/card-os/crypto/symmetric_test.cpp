@@ -70,9 +70,12 @@ TEST_F(Symmetric, AesSp800_38a) {
 // K1 = K2 (EDE then collapses to single DES).
 TEST_F(Symmetric, TripleDesKnownAnswers) {
   const Bytes key3 = hex("0123456789abcdef 23456789abcdef01 456789abcdef0123");
-  const Bytes pt = hex("5468652071756663 6b2062726f776e20 666f78206a756d70");  // "The qufck brown fox jump"
-  EXPECT_EQ(hexs(crypto.encrypt(tdes_ecb, key3, {}, pt)), "a826fd8ce53b855fcce21c8112256fe668d5c05dd9b6b900");
-  EXPECT_EQ(hexs(crypto.decrypt(tdes_ecb, key3, {}, hex("a826fd8ce53b855fcce21c8112256fe668d5c05dd9b6b900"))),
+  const Bytes pt =
+      hex("5468652071756663 6b2062726f776e20 666f78206a756d70");  // "The qufck brown fox jump"
+  EXPECT_EQ(hexs(crypto.encrypt(tdes_ecb, key3, {}, pt)),
+            "a826fd8ce53b855fcce21c8112256fe668d5c05dd9b6b900");
+  EXPECT_EQ(hexs(crypto.decrypt(tdes_ecb, key3, {},
+                                hex("a826fd8ce53b855fcce21c8112256fe668d5c05dd9b6b900"))),
             hexs(pt));
 
   const Bytes key2 = hex("0123456789abcdef0123456789abcdef");
@@ -88,7 +91,8 @@ TEST_F(Symmetric, TwoKeyTripleDesIsK1K2K1) {
   const Bytes c2 = crypto.encrypt(tdes_cbc, k2, iv, pt);
   EXPECT_EQ(c2, crypto.encrypt(tdes_cbc, k3, iv, pt));
   // (K3 differs from K1 in a key bit; DES ignores the parity bits.)
-  EXPECT_NE(c2, crypto.encrypt(tdes_cbc, hex("0123456789abcdeffedcba98765432101123456789abcdef"), iv, pt));
+  EXPECT_NE(c2, crypto.encrypt(tdes_cbc, hex("0123456789abcdeffedcba98765432101123456789abcdef"),
+                               iv, pt));
   EXPECT_EQ(hexs(crypto.decrypt(tdes_cbc, k2, iv, c2)), hexs(pt));
 }
 
@@ -148,8 +152,10 @@ TEST_F(Symmetric, BadPaddingIsRejected) {
   EXPECT_EQ(code_of(iso, hex("000000000000000000000000000080ff")), CryptoErrc::bad_padding);
   // Padding longer than one block is not ISO padding.
   try {
-    crypto.decrypt(iso, key, {}, crypto.encrypt(aes_ecb, key, {}, hex("80000000000000000000000000000000"
-                                                                       "00000000000000000000000000000000")));
+    crypto.decrypt(iso, key, {},
+                   crypto.encrypt(aes_ecb, key, {},
+                                  hex("80000000000000000000000000000000"
+                                      "00000000000000000000000000000000")));
     ADD_FAILURE() << "two blocks of padding accepted";
   } catch (const CryptoError& e) {
     EXPECT_EQ(e.code(), CryptoErrc::bad_padding);
@@ -184,9 +190,9 @@ TEST_F(Symmetric, AesGcmKnownAnswers) {
 
   const Bytes key = hex("feffe9928665731c6d6a8f9467308308");
   const Bytes iv = hex("cafebabefacedbaddecaf888");
-  const Bytes pt3 = hex(
-      "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
-      "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255");
+  const Bytes pt3 =
+      hex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+          "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255");
   s = crypto.aes_gcm_encrypt(key, iv, {}, pt3);  // test case 3
   EXPECT_EQ(hexs(s.ciphertext),
             "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
@@ -215,11 +221,16 @@ TEST_F(Symmetric, AesGcmDetectsTampering) {
     b[i] ^= 0x01;
     return b;
   };
-  EXPECT_THROW(crypto.aes_gcm_decrypt(key, iv, aad, flipped(s.ciphertext, 3), s.tag), AuthenticationError);
-  EXPECT_THROW(crypto.aes_gcm_decrypt(key, iv, aad, s.ciphertext, flipped(s.tag, 15)), AuthenticationError);
-  EXPECT_THROW(crypto.aes_gcm_decrypt(key, iv, flipped(aad, 0), s.ciphertext, s.tag), AuthenticationError);
-  EXPECT_THROW(crypto.aes_gcm_decrypt(key, flipped(iv, 11), aad, s.ciphertext, s.tag), AuthenticationError);
-  EXPECT_THROW(crypto.aes_gcm_decrypt(flipped(key, 0), iv, aad, s.ciphertext, s.tag), AuthenticationError);
+  EXPECT_THROW(crypto.aes_gcm_decrypt(key, iv, aad, flipped(s.ciphertext, 3), s.tag),
+               AuthenticationError);
+  EXPECT_THROW(crypto.aes_gcm_decrypt(key, iv, aad, s.ciphertext, flipped(s.tag, 15)),
+               AuthenticationError);
+  EXPECT_THROW(crypto.aes_gcm_decrypt(key, iv, flipped(aad, 0), s.ciphertext, s.tag),
+               AuthenticationError);
+  EXPECT_THROW(crypto.aes_gcm_decrypt(key, flipped(iv, 11), aad, s.ciphertext, s.tag),
+               AuthenticationError);
+  EXPECT_THROW(crypto.aes_gcm_decrypt(flipped(key, 0), iv, aad, s.ciphertext, s.tag),
+               AuthenticationError);
   try {
     crypto.aes_gcm_decrypt(key, iv, {}, s.ciphertext, s.tag);
     ADD_FAILURE() << "missing AAD accepted";
@@ -254,8 +265,9 @@ TEST_F(Symmetric, HmacRfc4231) {
   EXPECT_EQ(hexs(crypto.hmac(HashAlg::sha384, jefe, want)),
             "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
             "8e2240ca5e69e2c78b3239ecfab21649");
-  EXPECT_EQ(hexs(crypto.hmac_sha256(Bytes(131, 0xaa),
-                                    view(std::string_view("Test Using Larger Than Block-Size Key - Hash Key First")))),
+  EXPECT_EQ(hexs(crypto.hmac_sha256(
+                Bytes(131, 0xaa),
+                view(std::string_view("Test Using Larger Than Block-Size Key - Hash Key First")))),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   // Empty key and message are legal HMAC inputs.
   EXPECT_EQ(hexs(crypto.hmac_sha256({}, {})),
@@ -284,7 +296,8 @@ TEST_F(Symmetric, TripleDesCmac) {
   // 2-key form is the 3-key form with K3 = K1.
   const Bytes k2 = hex("0123456789abcdef23456789abcdef01");
   EXPECT_EQ(crypto.cmac(BlockAlg::tdes, k2, Bytes(20, 0x5a)),
-            crypto.cmac(BlockAlg::tdes, hex("0123456789abcdef23456789abcdef010123456789abcdef"), Bytes(20, 0x5a)));
+            crypto.cmac(BlockAlg::tdes, hex("0123456789abcdef23456789abcdef010123456789abcdef"),
+                        Bytes(20, 0x5a)));
 }
 
 // RFC 5869 test cases 1 and 3.

@@ -18,11 +18,16 @@ inline Bytes hex(std::string_view s) {
   int hi = -1;
   for (char c : s) {
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else if (c == ' ' || c == '\n') continue;
-    else throw std::invalid_argument("bad hex");
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else if (c == ' ' || c == '\n')
+      continue;
+    else
+      throw std::invalid_argument("bad hex");
     if (hi < 0) {
       hi = v;
     } else {
@@ -43,9 +48,13 @@ inline std::string hexs(ByteView b) {
   }
   return s;
 }
-inline std::string hexs(const SecretBytes& b) { return hexs(b.view()); }
+inline std::string hexs(const SecretBytes& b) {
+  return hexs(b.view());
+}
 
-inline Bytes to_bytes(const SecretBytes& s) { return Bytes(s.view().begin(), s.view().end()); }
+inline Bytes to_bytes(const SecretBytes& s) {
+  return Bytes(s.view().begin(), s.view().end());
+}
 
 // One DER TLV (single-byte tags only, definite lengths).
 struct Tlv {
