@@ -202,6 +202,17 @@ struct CipherSpec {
 };
 std::size_t block_size(BlockAlg alg);  // 8 or 16
 
+// How much an imported private key is checked.
+enum class KeyCheck {
+  // Everything, including primality of RSA p and q (costly: ~30 ms for RSA-2048, ~250 ms for
+  // RSA-4096). For key material from outside (PUT DATA, key injection, files).
+  full,
+  // For keys read back from the card's own image, which were fully checked when they entered
+  // it: for RSA every relation between n, e, d, p, q, dp, dq, qinv but not the primality of p
+  // and q, plus an x^d^e = x round trip; EC keys get the full check, which is cheap.
+  stored,
+};
+
 struct GcmSealed {
   Bytes ciphertext;
   Bytes tag;  // 16 bytes
@@ -232,8 +243,9 @@ class CryptoProvider {
   // --- private key import / export (card image, key injection) ---------------------------------
   // PKCS#8 PrivateKeyInfo DER (unencrypted). For storing in the card image.
   SecretBytes export_private(const KeyPair& key);
-  // Accepts PKCS#8 PrivateKeyInfo DER of an RSA or EC (supported curve) key; checks it.
-  KeyPair import_private(ByteView pkcs8_der);
+  // Accepts PKCS#8 PrivateKeyInfo DER of an RSA or EC (supported curve) key; checks it (see
+  // KeyCheck: use `stored` only for keys this card exported itself).
+  KeyPair import_private(ByteView pkcs8_der, KeyCheck check = KeyCheck::full);
   // PKCS#1 RSAPrivateKey DER (RFC 8017 A.1.2), as GIDS PUT DATA carries it; checked for
   // consistency (component relations and a pairwise test).
   KeyPair import_rsa_pkcs1_private(ByteView der);

@@ -2,6 +2,7 @@
 #include <openssl/decoder.h>
 #include <openssl/ec.h>
 #include <openssl/encoder.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -109,13 +110,79 @@ void check_private_key(const CryptoProvider::Impl& p, EVP_PKEY* pkey) {
   if (EVP_PKEY_check(ctx.get()) != 1) fail(CryptoErrc::invalid_key, "inconsistent private key");
 }
 
-KeyPair checked_key_pair(const CryptoProvider::Impl& p, PkeyPtr pkey) {
+// The cheap check for keys from the card's own image (KeyCheck::stored): every relation between
+// the components that the full check verifies, except that p and q are prime, and the private
+// operation undone by the public one.
+void check_stored_rsa_key(const CryptoProvider::Impl& p, const KeyHandle& h) {
+  auto param = [&](const char* name) {
+    BIGNUM* raw = nullptr;
+    if (EVP_PKEY_get_bn_param(h.pkey.get(), name, &raw) != 1)
+      fail(CryptoErrc::invalid_key, std::string("RSA key lacks ") + name);
+    return BnPtr(raw);
+  };
+  BnPtr n = param(OSSL_PKEY_PARAM_RSA_N);
+  BnPtr e = param(OSSL_PKEY_PARAM_RSA_E);
+  BnPtr f1 = param(OSSL_PKEY_PARAM_RSA_FACTOR1);
+  BnPtr f2 = param(OSSL_PKEY_PARAM_RSA_FACTOR2);
+  BnCtxPtr bnctx(BN_CTX_secure_new_ex(p.ctx()));
+  BnPtr product(BN_secure_new());
+  if (!bnctx || !product || BN_mul(product.get(), f1.get(), f2.get(), bnctx.get()) != 1)
+    fail(CryptoErrc::internal, "BN_mul failed");
+  if (BN_cmp(product.get(), n.get()) != 0 || !BN_is_odd(e.get()) || BN_is_one(e.get()))
+    fail(CryptoErrc::invalid_key, "inconsistent private key");
+
+  // d*e = 1 mod (p-1) and mod (q-1) (i.e. mod lcm), dp = d mod (p-1), dq = d mod (q-1),
+  // qinv*q = 1 mod p.
+  BnPtr d = param(OSSL_PKEY_PARAM_RSA_D);
+  BnPtr dp = param(OSSL_PKEY_PARAM_RSA_EXPONENT1);
+  BnPtr dq = param(OSSL_PKEY_PARAM_RSA_EXPONENT2);
+  BnPtr qinv = param(OSSL_PKEY_PARAM_RSA_COEFFICIENT1);
+  BnPtr pm1(BN_secure_new()), qm1(BN_secure_new()), t(BN_secure_new());
+  if (!pm1 || !qm1 || !t) fail(CryptoErrc::internal, "BN_new failed");
+  auto ok = [](int rc) {
+    if (rc != 1) fail(CryptoErrc::invalid_key, "inconsistent private key");
+  };
+  ok(BN_copy(pm1.get(), f1.get()) != nullptr && BN_sub_word(pm1.get(), 1) == 1 ? 1 : 0);
+  ok(BN_copy(qm1.get(), f2.get()) != nullptr && BN_sub_word(qm1.get(), 1) == 1 ? 1 : 0);
+  ok(BN_is_zero(pm1.get()) || BN_is_zero(qm1.get()) ? 0 : 1);
+  for (const BIGNUM* m : {pm1.get(), qm1.get()}) {
+    ok(BN_mod_mul(t.get(), d.get(), e.get(), m, bnctx.get()));
+    ok(BN_is_one(t.get()) ? 1 : 0);
+  }
+  ok(BN_nnmod(t.get(), d.get(), pm1.get(), bnctx.get()));
+  ok(BN_cmp(t.get(), dp.get()) == 0 ? 1 : 0);
+  ok(BN_nnmod(t.get(), d.get(), qm1.get(), bnctx.get()));
+  ok(BN_cmp(t.get(), dq.get()) == 0 ? 1 : 0);
+  ok(BN_mod_mul(t.get(), qinv.get(), f2.get(), f1.get(), bnctx.get()));
+  ok(BN_is_one(t.get()) ? 1 : 0);
+
+  // x = 00 01 02 ... (below n: leading zero byte), y = x^d mod n, then y^e mod n must be x.
+  Bytes x(h.size_bytes);
+  for (std::size_t i = 1; i < x.size(); ++i) x[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(p.ctx(), h.pkey.get(), nullptr));
+  Bytes y(h.size_bytes), back(h.size_bytes);
+  std::size_t ylen = y.size(), blen = back.size();
+  if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) != 1 ||
+      EVP_PKEY_decrypt(ctx.get(), y.data(), &ylen, x.data(), x.size()) != 1 ||
+      EVP_PKEY_encrypt_init(ctx.get()) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) != 1 ||
+      EVP_PKEY_encrypt(ctx.get(), back.data(), &blen, y.data(), ylen) != 1)
+    fail(CryptoErrc::invalid_key, "RSA private key does not work");
+  if (blen != x.size() || back != x) fail(CryptoErrc::invalid_key, "inconsistent private key");
+}
+
+KeyPair checked_key_pair(const CryptoProvider::Impl& p, PkeyPtr pkey,
+                         KeyCheck check = KeyCheck::full) {
   if (!EVP_PKEY_is_a(pkey.get(), "RSA") && !EVP_PKEY_is_a(pkey.get(), "EC"))
     fail(CryptoErrc::unsupported, "unsupported key type (RSA and EC only)");
   auto h = make_handle<KeyPair::Impl>(p, std::move(pkey));
   if (h->type == KeyType::rsa && (h->bits < min_rsa_bits || h->bits > max_rsa_bits))
     fail(CryptoErrc::unsupported, "RSA modulus size outside 1024..4096 bits");
-  check_private_key(p, h->pkey.get());
+  if (check == KeyCheck::stored && h->type == KeyType::rsa)
+    check_stored_rsa_key(p, *h);
+  else
+    check_private_key(p, h->pkey.get());
   return KeyPair(std::move(h));
 }
 
@@ -278,7 +345,7 @@ SecretBytes CryptoProvider::export_private(const KeyPair& key) {
   return out;
 }
 
-KeyPair CryptoProvider::import_private(ByteView der) {
+KeyPair CryptoProvider::import_private(ByteView der, KeyCheck check) {
   using P8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INFO_free>>;
   if (der.empty() || der.size() > 0x10000)
     throw CryptoError(CryptoErrc::invalid_key, "PKCS#8 private key has a bad length");
@@ -289,7 +356,7 @@ KeyPair CryptoProvider::import_private(ByteView der) {
     fail(CryptoErrc::invalid_key, "trailing data after the private key");
   PkeyPtr pkey(EVP_PKCS82PKEY_ex(p8.get(), impl_->ctx(), nullptr));
   if (!pkey) fail(CryptoErrc::invalid_key, "PKCS#8 private key does not decode");
-  return checked_key_pair(*impl_, std::move(pkey));
+  return checked_key_pair(*impl_, std::move(pkey), check);
 }
 
 KeyPair CryptoProvider::import_rsa_pkcs1_private(ByteView der) {

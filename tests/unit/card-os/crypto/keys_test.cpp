@@ -146,6 +146,29 @@ TEST_F(Keys, ImportPrivateRejectsInconsistentKey) {
   EXPECT_EQ(error_of([&] { crypto.import_private(bad); }), CryptoErrc::invalid_key);
 }
 
+TEST_F(Keys, StoredCheckForKeysFromTheCardImage) {
+  const Bytes good = to_bytes(crypto.export_private(rsa));
+  expect_same_key(rsa, crypto.import_private(good, KeyCheck::stored));
+  const KeyPair ec = crypto.generate_ec(Curve::p384);
+  expect_same_key(ec, crypto.import_private(crypto.export_private(ec).view(), KeyCheck::stored));
+
+  const auto ints = rsa_integers();
+  auto tweak = [&](const Bytes& field) {  // flips one bit in the middle of an INTEGER
+    auto at = std::search(good.begin(), good.end(), field.begin(), field.end());
+    EXPECT_NE(at, good.end());
+    Bytes bad = good;
+    bad[static_cast<std::size_t>(at - good.begin()) + field.size() / 2] ^= 0x01;
+    return bad;
+  };
+  for (int i : {1, 3, 4, 5, 6, 7, 8}) {  // n, d, p, q, dp, dq, qinv
+    EXPECT_EQ(error_of([&] { crypto.import_private(tweak(ints[i]), KeyCheck::stored); }),
+              CryptoErrc::invalid_key)
+        << "integer " << i;
+    EXPECT_EQ(error_of([&] { crypto.import_private(tweak(ints[i])); }), CryptoErrc::invalid_key)
+        << "integer " << i;
+  }
+}
+
 TEST_F(Keys, Pkcs1PrivateKey) {
   const SecretBytes p8 = crypto.export_private(rsa);
   const Bytes pkcs1 = test::pkcs1_from_pkcs8(p8.view());
