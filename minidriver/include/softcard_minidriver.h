@@ -16,6 +16,14 @@ typedef DWORD (*SOFTCARD_TRANSMIT_FN)(void *ctx, const BYTE *pbCommand, DWORD cb
 SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardAcquireContextWithTransport(PCARD_DATA pCardData, DWORD dwFlags,
                                                                  SOFTCARD_TRANSMIT_FN transmit, void *ctx);
 
+/* Connects to a PC/SC reader through pcsc-lite (reader NULL: the first reader holding a card) and
+ * returns what CardAcquireContext needs: the context and card handles and the ATR (*pcbAtr: buffer
+ * size in, ATR length out). The reader's name is copied to szReader when given. Returns 0 or a
+ * Windows SCARD_* error. Keeps callers from including pcsc-lite next to cardmod.h. */
+SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardConnect(LPCSTR szReaderWanted, SCARDCONTEXT *phContext, SCARDHANDLE *phCard,
+                                             BYTE *pbAtr, DWORD *pcbAtr, LPSTR szReader, DWORD cchReader);
+SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardDisconnect(SCARDCONTEXT hContext, SCARDHANDLE hCard);
+
 #ifdef __cplusplus
 }
 #endif
