@@ -1,0 +1,156 @@
+"""Read-only inspection of a card's persistent state, for tests and scenarios.
+
+What it shows, and where it comes from:
+
+* ``identity()``: profile, serial, ATR, applets, life cycle (the card OS's own objects).
+* ``objects(prefix)``: names and sizes of the stored objects. Never their values: some are key
+  material.
+* ``files(applet)``: the ISO 7816-4 file tree an applet keeps through the card OS's file system
+  module (path, FID, DF name, life cycle, size, and EF contents).
+* ``pins(applet)``: PIN status (reference, lengths, tries left, blocked), never PIN values.
+* ``containers()``: the GIDS container map (cmapfile) as :class:`ContainerRecord` values, read
+  through the GIDS applet's public API. :func:`decode_cmapfile` decodes cmapfile bytes read any
+  other way (e.g. through the card edge) with the same record layout: 86 bytes per record,
+  ``wszGuid`` (40 UTF-16LE code units, NUL padded), ``bFlags`` (0x01 valid, 0x02 default),
+  ``bReserved``, ``wSigKeySizeBits`` and ``wKeyExchangeKeySizeBits`` (little-endian u16).
+* ``describe(applet)``: the applet's own human-readable summary (as ``softcard inspect``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import struct
+from typing import TYPE_CHECKING, List, Optional, Tuple
+
+from . import _core
+
+if TYPE_CHECKING:
+    from .card import Card
+
+__all__ = ["Inspector", "ContainerRecord", "FileEntry", "PinInfo", "Identity", "decode_cmapfile",
+           "CMAP_RECORD_SIZE"]
+
+CMAP_RECORD_SIZE = 86
+_CMAP_FLAG_VALID = 0x01
+_CMAP_FLAG_DEFAULT = 0x02
+
+
+@dataclasses.dataclass(frozen=True)
+class ContainerRecord:
+    """One CONTAINER_MAP_RECORD of the minidriver cmapfile."""
+    index: int
+    guid: str
+    flags: int
+    sig_key_bits: int
+    kx_key_bits: int
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.flags & _CMAP_FLAG_VALID)
+
+    @property
+    def default(self) -> bool:
+        return bool(self.flags & _CMAP_FLAG_DEFAULT)
+
+
+def decode_cmapfile(data: bytes) -> List[ContainerRecord]:
+    """Decodes cmapfile bytes into records (ValueError if the length is not a multiple of 86)."""
+    if len(data) % CMAP_RECORD_SIZE:
+        raise ValueError(f"cmapfile length {len(data)} is not a multiple of {CMAP_RECORD_SIZE}")
+    out = []
+    for i in range(len(data) // CMAP_RECORD_SIZE):
+        rec = data[i * CMAP_RECORD_SIZE:(i + 1) * CMAP_RECORD_SIZE]
+        guid = rec[:80].decode("utf-16-le", errors="replace").split("\x00", 1)[0]
+        flags, _reserved, sig, kx = struct.unpack("<BBHH", rec[80:86])
+        out.append(ContainerRecord(i, guid, flags, sig, kx))
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class FileEntry:
+    path: str  # "3F00/5000/5001"
+    fid: int
+    is_df: bool
+    df_name: bytes
+    life_cycle: str
+    size: int
+    content: bytes  # EF contents (empty for DFs)
+
+
+@dataclasses.dataclass(frozen=True)
+class PinInfo:
+    reference: int
+    min_length: int
+    max_length: int
+    max_tries: int
+    tries_left: int
+    padded: bool
+    grants_admin: bool
+    unblock_reference: Optional[int]
+
+    @property
+    def blocked(self) -> bool:
+        return self.tries_left == 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    profile: str
+    serial: bytes
+    atr: bytes
+    applets: Tuple[str, ...]
+    life_cycle: str
+
+
+class Inspector:
+    """``card.inspect``: read-only views of the card's stored state."""
+
+    def __init__(self, card: "Card") -> None:
+        self._card = card
+
+    def _h(self):
+        return self._card._handle
+
+    def identity(self) -> Identity:
+        d = _core.identity(self._h())
+        return Identity(d["profile"], d["serial"], d["atr"], tuple(d["applets"]), d["life_cycle"])
+
+    def objects(self, prefix: str = "") -> List[Tuple[str, int]]:
+        """(key, size) of every stored object under ``prefix``, sorted by key."""
+        return list(_core.objects(self._h(), prefix))
+
+    def describe(self, applet: Optional[str] = None) -> str:
+        return _core.describe_applet(self._h(), applet or self._card.applet)
+
+    def files(self, applet: Optional[str] = None) -> List[FileEntry]:
+        """The applet's ISO file tree (objects under ``<applet>/fs/``), depth first."""
+        prefix = f"{applet or self._card.applet}/fs/"
+        return [FileEntry(f.path, f.fid, f.is_df, f.df_name, f.life_cycle, f.size, f.content)
+                for f in _core.files(self._h(), prefix)]
+
+    def file(self, path: str, applet: Optional[str] = None) -> FileEntry:
+        want = path.upper()
+        for f in self.files(applet):
+            if f.path.upper() == want:
+                return f
+        raise KeyError(f"no file {path} on the card")
+
+    def pins(self, applet: Optional[str] = None) -> List[PinInfo]:
+        """PIN status of the applet (objects under ``<applet>/pin/``); never PIN values."""
+        prefix = f"{applet or self._card.applet}/pin/"
+        return [PinInfo(p.reference, p.min_length, p.max_length, p.max_tries, p.tries_left,
+                        p.padded, p.grants_admin, p.unblock_reference)
+                for p in _core.pins(self._h(), prefix)]
+
+    def pin(self, reference: int, applet: Optional[str] = None) -> PinInfo:
+        for p in self.pins(applet):
+            if p.reference == reference:
+                return p
+        raise KeyError(f"no PIN {reference:02X} on the card")
+
+    def containers(self) -> List[ContainerRecord]:
+        """The GIDS container map. Raises LookupError when the card has no GIDS applet."""
+        recs = _core.gids_containers(self._h())
+        if recs is None:
+            raise LookupError("the card has no GIDS applet (or this build lacks it)")
+        return [ContainerRecord(i, guid, flags, sig, kx) for i, (guid, flags, sig, kx) in enumerate(recs)]

@@ -1,0 +1,196 @@
+// In-process cards: create from a profile (image file or memory), open an image, power, ATR,
+// transmit (GIL released), close.
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <filesystem>
+
+#include "core.h"
+#include "softcard/card_factory.h"
+#include "softcard/errors.h"
+#include "softcard/store.h"
+
+#if SOFTCARD_HAVE_PROFILES
+#include "profile/profile.h"
+#endif
+
+namespace softcard::py {
+
+CardHandle::CardHandle(std::unique_ptr<Card> card, std::string where)
+    : card_(std::move(card)), where_(std::move(where)) {
+  faulty_ = std::make_unique<faults::FaultyCard>(*card_);
+}
+
+CardHandle::~CardHandle() { close(); }
+
+Card& CardHandle::card() {
+  if (!card_) throw pyb::value_error("the card is closed");
+  return *card_;
+}
+
+faults::FaultyCard& CardHandle::faulty() {
+  if (!card_) throw pyb::value_error("the card is closed");
+  return *faulty_;
+}
+
+void CardHandle::close() {
+  served_.reset();  // joins the serving thread before the card goes
+  faulty_.reset();
+  card_.reset();  // closes the image (releases its lock)
+}
+
+void CardHandle::serve(faults::ServeOptions options) {
+  if (!card_) throw pyb::value_error("the card is closed");
+  if (served_) throw pyb::value_error("the card is already served; call unserve() first");
+  served_ = std::make_unique<faults::ServedCard>(*faulty_, std::move(options));
+  served_->start();
+}
+
+void CardHandle::unserve() { served_.reset(); }
+
+namespace {
+
+CardOptions options_for(Rng& rng) {
+  CardOptions o;
+  o.rng = &rng;
+  return o;
+}
+
+#if SOFTCARD_HAVE_PROFILES
+Profile profile_from(const std::string& profile) {
+  // A JSON document given inline, or a built-in name / file path.
+  const auto first = profile.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && profile[first] == '{') return parse_profile("inline", profile);
+  return load_profile(profile);
+}
+#endif
+
+std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> path, const std::string& profile,
+                                        const Bytes& serial) {
+#if SOFTCARD_HAVE_PROFILES
+  auto rng = CardHandle::make_rng();
+  const Profile p = profile_from(profile);
+  PersonalizeOptions po;
+  po.serial = serial;
+  std::unique_ptr<Card> card;
+  std::string where;
+  if (path) {
+    create_image(*path, p, *rng, po);
+    card = open_card(*path, options_for(*rng));
+    where = path->string();
+  } else {
+    ObjectStore staging(std::make_unique<MemoryStore>());
+    personalize(p, staging, *rng, po);
+    staging.commit();
+    auto memory = std::make_unique<MemoryStore>();
+    ChangeSet all;
+    for (const auto& key : staging.keys("")) all.writes.emplace_back(key, *staging.get(key));
+    memory->apply(all);
+    card = make_card(std::move(memory), options_for(*rng), builtin_applets());
+    where = "<memory>";
+  }
+  auto handle = std::make_unique<CardHandle>(std::move(card), where);
+  handle->rng = std::move(rng);
+  return handle;
+#else
+  (void)path;
+  (void)profile;
+  (void)serial;
+  throw pyb::value_error("this softcard build has no profile support (emulator/ not built)");
+#endif
+}
+
+std::unique_ptr<CardHandle> open_image(const std::filesystem::path& path) {
+  auto rng = CardHandle::make_rng();
+  auto card = open_card(path, options_for(*rng));
+  auto handle = std::make_unique<CardHandle>(std::move(card), path.string());
+  handle->rng = std::move(rng);
+  return handle;
+}
+
+pyb::bytes transmit(CardHandle& h, const pyb::bytes& command) {
+  auto& f = h.faulty();
+  const ByteView cmd = as_view(command);  // `command` is kept alive by the caller
+  faults::Exchange ex;
+  {
+    pyb::gil_scoped_release release;
+    ex = f.transmit(cmd);
+  }
+  switch (ex.outcome) {
+    case faults::Outcome::answered: break;
+    case faults::Outcome::dropped: throw LinkDroppedError("fault injected: the link dropped, no answer");
+    case faults::Outcome::torn: throw CardTornError("fault injected: power torn, no answer (card is off)");
+  }
+  return to_py(ex.response);
+}
+
+}  // namespace
+
+void register_card(pyb::module_& m) {
+  static pyb::exception<LinkDroppedError> link_dropped(m, "LinkDropped", PyExc_ConnectionError);
+  static pyb::exception<CardTornError> card_torn(m, "CardTorn", PyExc_ConnectionError);
+  pyb::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const LinkDroppedError& e) {
+      PyErr_SetString(link_dropped.ptr(), e.what());
+    } catch (const CardTornError& e) {
+      PyErr_SetString(card_torn.ptr(), e.what());
+    }
+  });
+  static pyb::exception<ImageError> image_error(m, "ImageError", PyExc_OSError);
+  static pyb::exception<ProfileError> profile_error(m, "ProfileError", PyExc_ValueError);
+  pyb::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const ImageError& e) {
+      PyErr_SetString(image_error.ptr(), e.what());
+    } catch (const ProfileError& e) {
+      PyErr_SetString(profile_error.ptr(), e.what());
+    }
+  });
+
+  pyb::class_<CardHandle>(m, "CoreCard", "Native card handle (private; use softcard.Card).")
+      .def_static(
+          "create",
+          [](std::optional<std::filesystem::path> path, const std::string& profile, const pyb::bytes& serial) {
+            const auto v = as_view(serial);
+            const Bytes s(v.begin(), v.end());
+            pyb::gil_scoped_release release;
+            return create_card(std::move(path), profile, s);
+          },
+          pyb::arg("path"), pyb::arg("profile"), pyb::arg("serial") = pyb::bytes())
+      .def_static("open", &open_image, pyb::arg("path"), pyb::call_guard<pyb::gil_scoped_release>())
+      .def("transmit", &transmit, pyb::arg("command"))
+      .def("power_on", [](CardHandle& h) { h.faulty().power_on(); }, pyb::call_guard<pyb::gil_scoped_release>())
+      .def("power_off", [](CardHandle& h) { h.faulty().power_off(); }, pyb::call_guard<pyb::gil_scoped_release>())
+      .def("reset", [](CardHandle& h) { h.faulty().reset(); }, pyb::call_guard<pyb::gil_scoped_release>())
+      .def_property_readonly("atr",
+                             [](CardHandle& h) {
+                               Bytes atr;
+                               {
+                                 pyb::gil_scoped_release release;
+                                 atr = h.faulty().atr();
+                               }
+                               return to_py(atr);
+                             })
+      .def_property_readonly("powered",
+                             [](CardHandle& h) {
+                               pyb::gil_scoped_release release;
+                               return h.faulty().powered();
+                             })
+      .def_property_readonly("where", &CardHandle::where)
+      .def_property_readonly("closed", &CardHandle::closed)
+      .def("close", &CardHandle::close, pyb::call_guard<pyb::gil_scoped_release>());
+
+  m.def("builtin_applets", [] { return builtin_applets().names(); });
+  m.def("builtin_profiles", [] {
+#if SOFTCARD_HAVE_PROFILES
+    return builtin_profile_names();
+#else
+    return std::vector<std::string>{};
+#endif
+  });
+}
+
+}  // namespace softcard::py
