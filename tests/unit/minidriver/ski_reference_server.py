@@ -86,8 +86,39 @@ class Key:
         return seq, h[20:28], plain
 
 
+def check_example(exe):
+    """Recomputes docs/ski.md §10 (printed by `ski_vectors --example`) from the document's rules."""
+    out = subprocess.run([exe, "--example"], check=True, capture_output=True, text=True).stdout
+    sections, cur = {}, None
+    for line in out.splitlines():
+        if line.startswith("=="):
+            cur = sections.setdefault(line.strip("= "), {})
+        else:
+            name, hexval = line[:8].strip(), line[8:].replace(" ", "")
+            cur[name] = bytes.fromhex(hexval)
+    n = 0
+    for title, mode in (("AES-256 GCM, CSF_AUTHENTICATE", "GCM"), ("AES-128 CBC, CSF_AUTHENTICATE", "CBC")):
+        v = sections[title]
+        k = Key("AES", v["SK"], mode, v["base IV"])
+        assert k.key_id == v["key_id"] and k.k_enc == v["K_enc"] and k.k_mac == v["K_mac"], title
+        assert k.seal(3, 1, 1, bytes(range(8)), v["P"]) == v["blob"], title
+        assert k.blob_iv(v["H"], 12 if mode == "GCM" else 16) == v["IVb"], title
+        apdu = bytes.fromhex("806203") + b"\x00" + bytes([len(v["blob"]) + 5 + (1 if len(v["blob"]) >= 128 else 0)])
+        assert v["APDU"].startswith(apdu) and v["APDU"].endswith(v["blob"] + b"\x00"), title
+        n += 4
+    v = sections["shared key #1, AES-256"]
+    ns, nc = v["hello S"][5:21], v["hello C"][21:37]
+    sk = hkdf(v["KS"], b"softcard-ski-v1 shared" + bytes([1, 3]), 32, salt=ns + nc)
+    assert sk == v["SK"], "shared SK"
+    assert v["hello C"][37:] == hkdf(sk, b"softcard-ski-v1 key-id" + bytes([3]), 8), "card hello key id"
+    kd = sections["RSA key establishment: the wrapped plaintext"]["KeyData"]
+    assert kd[:12] == (0x4D42444B).to_bytes(4, "little") + (1).to_bytes(4, "little") + (32).to_bytes(4, "little")
+    return n + 3
+
+
 def main():
     exe = sys.argv[1]
+    example_checks = check_example(exe)
     proc = subprocess.Popen([exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     checked = 0
     cases = []
@@ -125,7 +156,8 @@ def main():
         checked += 2
     proc.stdin.close()
     proc.wait()
-    print(f"reference server: {checked} checks passed")
+    checked += example_checks
+    print(f"reference server: {checked} checks passed (worked example included)")
     return 0 if checked >= 15 else 1
 
 
