@@ -320,3 +320,38 @@ TEST_F(WithCard, EcdhDerivedSessionKey) {
 }
 
 }  // namespace
+
+namespace {
+
+// docs/ski.md §10: the documented APDUs, byte for byte, against the card.
+TEST_F(WithCard, WorkedExampleApdus) {
+  auto tx = [&](const Bytes& apdu) { return card->transmit(apdu); };
+  EXPECT_EQ(to_hex(tx(from_hex("8050000000"))), "80010f81011f82010f830103840108850108860107870101" "9000");
+  login();
+  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 2048, nullptr, ROLE_USER), 0u);
+  PublicKey k1 = container_public(0);
+  const Bytes sk = from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  Bytes key_data = ski::key_data_blob(sk);
+  EXPECT_EQ(to_hex(key_data), "4b44424d0100000020000000" + to_hex(sk));
+  Bytes ct = crypto.rsa_encrypt(k1, key_data, RsaPadding::oaep(HashAlg::sha256));
+  Bytes body = from_hex("800103810103878201" "00");
+  append(body, ct);
+  // 266 bytes: chained (CLA 90, then 80)
+  Bytes first = {0x90, 0x52, 0x00, 0x00, 0xFF};
+  first.insert(first.end(), body.begin(), body.begin() + 255);
+  EXPECT_EQ(to_hex(tx(first)), "9000");
+  Bytes last = {0x80, 0x52, 0x00, 0x00, std::uint8_t(body.size() - 255)};
+  last.insert(last.end(), body.begin() + 255, body.end());
+  last.push_back(0x00);
+  EXPECT_EQ(to_hex(tx(last)), "840161" "9000");
+  EXPECT_EQ(to_hex(tx(from_hex("805C0161" "0102"))), "9000");  // mode GCM
+  EXPECT_EQ(to_hex(tx(from_hex("805C0261" "0C" "a0a1a2a3a4a5a6a7a8a9aaab"))), "9000");
+  const Bytes example = from_hex(
+      "806203005384016187" "4e"
+      "534b01030103020ceae69a17a2b2e0eb000000010001020304050607a0a1a2a3a4a5a6a7a8a9aaab"
+      "0cc10560e98d012fd5542f7cc652f874a75e03cfdb8bea65cb33068580e246606d2e2242d87400");
+  EXPECT_EQ(to_hex(tx(example)), "07000000" "00000000" "03000000" "9000");
+  EXPECT_EQ(to_hex(tx(example)), "6985");  // replay
+}
+
+}  // namespace
