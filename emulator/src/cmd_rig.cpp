@@ -115,6 +115,13 @@ int run_rig(const RigOptions& opts) {
   ::setenv("PCSCLITE_CSOCK_NAME", world.socket_path().c_str(), 1);
   world.start_pcscd();
 
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<long>(opts.timeout_s * 1000));
+  std::vector<std::string> all_readers, card_readers;
+  for (const auto& s : world.slots()) all_readers.push_back(s.reader);
+  for (std::size_t i = 0; i < images.size(); ++i) card_readers.push_back(world.slots()[i].reader);
+
+  // Images are opened (and checked) before anything waits on them.
   ServedCards served(opts.trace);
   for (std::size_t i = 0; i < images.size(); ++i) {
     vpcd::LinkOptions link;
@@ -122,15 +129,12 @@ int run_rig(const RigOptions& opts) {
     link.endpoint = {"127.0.0.1", world.slots()[i].port};
     served.add(images[i], link);
   }
-  served.start();
-
-  std::vector<std::string> all_readers, card_readers;
-  for (const auto& s : world.slots()) all_readers.push_back(s.reader);
-  for (std::size_t i = 0; i < images.size(); ++i) card_readers.push_back(world.slots()[i].reader);
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(static_cast<long>(opts.timeout_s * 1000));
   try {
-    wait_for_cards(all_readers, card_readers, deadline);
+    // Cards connect only once pcscd has set up every reader: vpcd loses a card that connects to
+    // the first reader entry while pcscd is still initialising the next one.
+    wait_for_readers(all_readers, deadline);
+    served.start();
+    wait_for_cards(card_readers, deadline);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string(e.what()) + "\npcscd log:\n" + world.pcscd_log_tail());
   }
@@ -218,7 +222,7 @@ void register_rig(CLI::App& app) {
   cmd->add_option("--profile", opts->profiles,
                   "Insert a fresh temporary card made from a profile (built-in name or JSON file; repeatable)");
   cmd->add_option("--slots", opts->slots,
-                  "Total reader slots (default: one per card); extra slots stay empty for cards served "
+                  "Total reader slots, at most 2 (default: one per card); extra slots stay empty for cards served "
                   "by `softcard run --vpcd $SOFTCARD_RIG_VPCD_<n>` from inside the rig");
   cmd->add_flag("--hold", opts->hold,
                 "No COMMAND: keep the world up until SIGINT/SIGTERM, for clients outside the rig "

@@ -54,10 +54,9 @@ DWORD remaining_ms(std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-void wait_for_cards(const std::vector<std::string>& readers, const std::vector<std::string>& with_card,
-                    std::chrono::steady_clock::time_point deadline) {
+void wait_for_readers(const std::vector<std::string>& readers, std::chrono::steady_clock::time_point deadline) {
   Context ctx;
-  // 1. Readers: pcscd adds reader.conf readers at start-up; wait on its reader-list event.
+  // pcscd adds reader.conf readers at start-up; wait on its reader-list event.
   while (true) {
     const auto present = list_readers(ctx.get());
     std::vector<std::string> missing;
@@ -78,8 +77,11 @@ void wait_for_cards(const std::vector<std::string>& readers, const std::vector<s
     if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
       throw std::runtime_error(pcsc_error("waiting for readers", rv));
   }
+}
+
+void wait_for_cards(const std::vector<std::string>& with_card, std::chrono::steady_clock::time_point deadline) {
   if (with_card.empty()) return;
-  // 2. Cards: wait until every expected slot reports a present card.
+  Context ctx;
   std::vector<SCARD_READERSTATE> states(with_card.size());
   for (std::size_t i = 0; i < with_card.size(); ++i) {
     states[i].szReader = with_card[i].c_str();

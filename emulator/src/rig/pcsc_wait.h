@@ -7,9 +7,10 @@
 
 namespace softcard::cli {
 
-// Throws std::runtime_error with the PC/SC error text on failure or when the deadline passes.
-// `readers`: every reader that must exist; `with_card`: the subset that must hold a card.
-void wait_for_cards(const std::vector<std::string>& readers, const std::vector<std::string>& with_card,
-                    std::chrono::steady_clock::time_point deadline);
+// Both throw std::runtime_error with the PC/SC error text on failure or when the deadline passes.
+// Every reader in `readers` exists (pcscd has initialised all of them).
+void wait_for_readers(const std::vector<std::string>& readers, std::chrono::steady_clock::time_point deadline);
+// Every reader in `with_card` reports a present card.
+void wait_for_cards(const std::vector<std::string>& with_card, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace softcard::cli

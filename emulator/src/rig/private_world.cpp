@@ -100,6 +100,11 @@ void bring_loopback_up() {
 
 PrivateWorld::PrivateWorld(WorldOptions options) : options_(std::move(options)) {
   if (options_.slots == 0) options_.slots = 1;
+  if (options_.slots > max_slots)
+    throw WorldError("a private PC/SC world has at most " + std::to_string(max_slots) +
+                     " reader slots (vpcd 3.3 keeps its state per slot number, so a second vpcd "
+                     "reader entry in one pcscd steals the first one's slots); run several rigs "
+                     "for more cards");
   if (::access(options_.pcscd.c_str(), X_OK) != 0)
     throw WorldError("pcscd not found at " + options_.pcscd.string() + " (install the Debian package pcscd)");
   if (::access(options_.vpcd_driver.c_str(), R_OK) != 0)
@@ -116,13 +121,11 @@ PrivateWorld::PrivateWorld(WorldOptions options) : options_(std::move(options)) 
   try {
     enter_namespaces();
     // In a private network namespace every port is ours: use vpcd's usual one.
-    const std::uint16_t base = options_.private_network ? 0x8C7B : find_free_ports(((options_.slots + 1) / 2) * 2);
+    const std::uint16_t base = options_.private_network ? 0x8C7B : find_free_ports(2);
     for (unsigned i = 0; i < options_.slots; ++i) {
-      const unsigned entry = i / 2;
-      const std::string friendly = entry == 0 ? "Virtual PCD" : "Virtual PCD " + std::to_string(entry);
-      char suffix[16];
-      std::snprintf(suffix, sizeof suffix, " 00 %02X", i % 2);
-      slots_.push_back({friendly + suffix, static_cast<std::uint16_t>(base + i)});
+      char name[32];
+      std::snprintf(name, sizeof name, "Virtual PCD 00 %02X", i);
+      slots_.push_back({name, static_cast<std::uint16_t>(base + i)});
     }
     write_reader_conf();
     open_socket();
@@ -192,18 +195,12 @@ void PrivateWorld::make_run_pcscd_private() {
 
 void PrivateWorld::write_reader_conf() {
   fs::create_directory(dir_ / "reader.conf.d");
-  // One file, entries in order: pcscd then lists the readers in slot order.
+  // One vpcd reader entry = two slots on CHANNELID and CHANNELID + 1.
   std::ofstream conf(dir_ / "reader.conf.d" / "softcard-rig");
-  const unsigned entries = (options_.slots + 1) / 2;
-  for (unsigned e = 0; e < entries; ++e) {
-    const unsigned port = slots_[e * 2].port;
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "0x%04X", port);
-    // Reader names must differ between entries: pcscd does not number them apart.
-    conf << "FRIENDLYNAME \"" << (e == 0 ? std::string("Virtual PCD") : "Virtual PCD " + std::to_string(e))
-         << "\"\nDEVICENAME /dev/null:" << hex << "\nLIBPATH " << options_.vpcd_driver.string()
-         << "\nCHANNELID " << hex << "\n\n";
-  }
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%04X", static_cast<unsigned>(slots_.front().port));
+  conf << "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:" << hex << "\nLIBPATH "
+       << options_.vpcd_driver.string() << "\nCHANNELID " << hex << "\n";
   conf.close();
   if (!conf) throw std::runtime_error("cannot write " + (dir_ / "reader.conf.d").string());
 }

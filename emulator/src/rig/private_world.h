@@ -22,8 +22,12 @@ class WorldError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// vpcd 3.3 serves two slots per pcscd: its per-slot state is indexed by slot number only, so a
+// second reader entry silently takes over the first entry's slots (measured; see docs/vpcd.md).
+inline constexpr unsigned max_slots = 2;
+
 struct WorldOptions {
-  unsigned slots = 1;          // vpcd reader slots (two per reader entry)
+  unsigned slots = 1;          // vpcd reader slots, 1 or 2
   bool private_network = true; // vpcd listens on all interfaces: keep it in its own netns
   std::filesystem::path pcscd = "/usr/sbin/pcscd";
   std::filesystem::path vpcd_driver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
