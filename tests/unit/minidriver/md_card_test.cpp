@@ -355,3 +355,68 @@ TEST_F(WithCard, WorkedExampleApdus) {
 }
 
 }  // namespace
+
+namespace {
+
+Bytes ecc_private_blob(CryptoProvider& c, const KeyPair& k, DWORD magic) {
+  EcPublic pub = c.ec_public(k);
+  SecretBytes p8 = c.export_private(k);
+  // ECPrivateKey inside PKCS#8: SEQUENCE { INTEGER 1, OCTET STRING d, ... }
+  auto outer = der_sequence(p8.view());
+  auto ec = der_sequence(outer[2]);
+  const std::size_t f = curve_field_size(k.curve());
+  Bytes d = ec[1];
+  while (d.size() < f) d.insert(d.begin(), 0);
+  Bytes out;
+  ski::put_u32le(out, magic), ski::put_u32le(out, DWORD(f));
+  append(out, ByteView(pub.point).subspan(1));
+  append(out, d);
+  return out;
+}
+
+TEST_F(WithCard, ImportEcKeysThroughSki) {
+  login();
+  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 1024, nullptr, ROLE_USER), 0u);
+  auto [hs, hc] = rsa_session(0, Bytes(32, 0x33));
+  struct Case { DWORD spec; Curve curve; DWORD magic; DWORD bits; BYTE idx; };
+  for (const Case& c : {Case{AT_ECDSA_P384, Curve::p384, BCRYPT_ECDSA_PRIVATE_P384_MAGIC, 384, 3},
+                        Case{AT_ECDHE_P256, Curve::p256, BCRYPT_ECDH_PRIVATE_P256_MAGIC, 256, 4},
+                        Case{AT_ECDSA_P521, Curve::p521, BCRYPT_ECDSA_PRIVATE_P521_MAGIC, 521, 5}}) {
+    KeyPair k = crypto.generate_ec(c.curve);
+    Bytes blob = ecc_private_blob(crypto, k, c.magic);
+    Bytes wrong = blob;
+    wrong[0] ^= 0x01;  // magic does not match the key spec: refused after decryption, card unchanged
+    const ObjectMap before = backend->objects();
+    EXPECT_EQ(process(hc, CSF_IMPORT_KEYPAIR, encrypt(hs, CSF_IMPORT_KEYPAIR, import_keypair_struct(c.idx, c.spec, c.bits, wrong))),
+              SCARD_E_INVALID_PARAMETER);
+    EXPECT_TRUE(backend->objects() == before);
+    ASSERT_EQ(process(hc, CSF_IMPORT_KEYPAIR, encrypt(hs, CSF_IMPORT_KEYPAIR, import_keypair_struct(c.idx, c.spec, c.bits, blob))), 0u)
+        << "curve bits " << c.bits;
+    CONTAINER_INFO ci{};
+    ASSERT_EQ(client.pfnCardGetContainerInfo(&client, c.idx, 0, &ci), 0u);
+    PBYTE p = ci.pbKeyExPublicKey ? ci.pbKeyExPublicKey : ci.pbSigPublicKey;
+    DWORD n = ci.pbKeyExPublicKey ? ci.cbKeyExPublicKey : ci.cbSigPublicKey;
+    EcPublic pub = crypto.ec_public(k);
+    EXPECT_EQ(Bytes(p + 8, p + n), Bytes(pub.point.begin() + 1, pub.point.end()));
+    client.pfnCspFree(p);
+  }
+  // occupied container and an admin PIN binding are refused
+  KeyPair k = crypto.generate_ec(Curve::p256);
+  EXPECT_EQ(process(hc, CSF_IMPORT_KEYPAIR,
+                    encrypt(hs, CSF_IMPORT_KEYPAIR,
+                            import_keypair_struct(3, AT_ECDSA_P256, 256, ecc_private_blob(crypto, k, BCRYPT_ECDSA_PRIVATE_P256_MAGIC)))),
+            ERROR_FILE_EXISTS);
+  EXPECT_EQ(process(hc, CSF_IMPORT_KEYPAIR,
+                    encrypt(hs, CSF_IMPORT_KEYPAIR,
+                            import_keypair_struct(6, AT_ECDSA_P256, 256, ecc_private_blob(crypto, k, BCRYPT_ECDSA_PRIVATE_P256_MAGIC), ROLE_ADMIN))),
+            SCARD_E_INVALID_PARAMETER);
+  // without the user PIN the import is refused
+  char16_t user[] = u"user";
+  ASSERT_EQ(client.pfnCardDeauthenticate(&client, user, 0), 0u);
+  EXPECT_EQ(process(hc, CSF_IMPORT_KEYPAIR,
+                    encrypt(hs, CSF_IMPORT_KEYPAIR,
+                            import_keypair_struct(6, AT_ECDSA_P256, 256, ecc_private_blob(crypto, k, BCRYPT_ECDSA_PRIVATE_P256_MAGIC)))),
+            SCARD_W_SECURITY_VIOLATION);
+}
+
+}  // namespace

@@ -1,0 +1,184 @@
+// The SKI extension at the APDU boundary (docs/ski.md §6): status words, slots, volatility.
+#include <gtest/gtest.h>
+
+#include "applets/gids/gids_applet.h"
+#include "applets/gids/gids_personalize.h"
+#include "applets/ski/ski_codec.h"
+#include "applets/ski/ski_extension.h"
+#include "softcard/card.h"
+#include "softcard/crypto.h"
+#include "softcard/errors.h"
+
+using namespace softcard;
+
+namespace {
+
+struct SkiCard : ::testing::Test {
+  OpenSslRng rng;
+  CryptoProvider crypto;
+  MemoryStore* backend = nullptr;
+  std::unique_ptr<Card> card;
+  const Bytes shared = Bytes(32, 0xA5);
+
+  void SetUp() override {
+    auto store = std::make_unique<MemoryStore>();
+    backend = store.get();
+    CardOptions o;
+    o.rng = &rng;
+    card = std::make_unique<Card>(std::move(store), std::move(o));
+    card->install(make_gids_applet(ski::make_ski_extension()));
+    gids::GidsPersonalization p;
+    p.user_pin = "123456";
+    p.admin_key = SecretBytes(view(from_hex("0102030405060708090A0B0C0D0E0F101112131415161718")));
+    gids::personalize_gids(card->store(), rng, p);
+    ski::provision_shared_key(card->store(), 7, shared);
+    card->store().commit();
+    card->power_on();
+    ASSERT_EQ(sw(tx("00A4040009A00000039742544659" "00")), 0x9000);
+  }
+  Bytes tx(const std::string& hex) { return card->transmit(from_hex(hex)); }
+  Bytes tx(const Bytes& apdu) { return card->transmit(apdu); }
+  static std::uint16_t sw(const Bytes& r) { return std::uint16_t(r[r.size() - 2] << 8 | r.back()); }
+  static Bytes data(const Bytes& r) { return Bytes(r.begin(), r.end() - 2); }
+
+  // GET SHARED KEY HANDLE with a fresh NS; returns the key reference and the derived session key.
+  std::pair<std::uint8_t, ski::SessionKey> shared_session(ski::Alg alg = ski::Alg::aes128) {
+    Bytes ns(16);
+    rng.fill(ns);
+    Bytes hello = {'S', 'H', 1, 7, std::uint8_t(alg)};
+    append(hello, ns);
+    Bytes apdu = {0x80, 0x54, 0, 0, 23, 0x87, 21};
+    append(apdu, hello);
+    apdu.push_back(0);
+    Bytes r = tx(apdu);
+    EXPECT_EQ(sw(r), 0x9000);
+    Bytes d = data(r);
+    EXPECT_EQ(d.size(), 3u + 2 + 45);
+    const std::uint8_t ref = d[2];
+    ByteView ch = ByteView(d).subspan(5);
+    SecretBytes sk = ski::derive_shared(crypto, shared, 7, alg, ns, ch.subspan(21, 16));
+    ski::SessionKey k = ski::make_session_key(crypto, alg, sk.view());
+    EXPECT_EQ(Bytes(ch.begin() + 37, ch.end()), k.id);
+    return {ref, std::move(k)};
+  }
+
+  Bytes process_apdu(std::uint8_t f, std::uint8_t ref, const Bytes& blob) {
+    Bytes body = {0x84, 0x01, ref, 0x87};
+    if (blob.size() >= 0x80) body.push_back(0x81);
+    body.push_back(std::uint8_t(blob.size()));
+    append(body, blob);
+    Bytes apdu = {0x80, 0x62, f, 0x00, std::uint8_t(body.size())};
+    append(apdu, body);
+    apdu.push_back(0);
+    return apdu;
+  }
+
+  static Bytes auth_struct(std::string_view pin) {
+    Bytes s;
+    ski::put_u32le(s, 7), ski::put_u32le(s, 0), ski::put_u32le(s, 1), ski::put_u32le(s, std::uint32_t(pin.size()));
+    append(s, view(pin));
+    return s;
+  }
+};
+
+TEST_F(SkiCard, Capabilities) {
+  Bytes r = tx("8050000000");
+  ASSERT_EQ(sw(r), 0x9000);
+  EXPECT_EQ(to_hex(data(r)), "80010f81011f82010f830103840108850108860107870101");
+  EXPECT_EQ(sw(tx("8050000100")), 0x6A86);
+  EXPECT_EQ(sw(tx("80FF000000")), 0x6D00);  // not ours, not GIDS's
+}
+
+TEST_F(SkiCard, SlotCommandsOnEmptySlots) {
+  EXPECT_EQ(sw(tx("805C016101 02")), 0x6A88);
+  EXPECT_EQ(sw(tx("805E016100")), 0x6A88);
+  EXPECT_EQ(sw(tx("8060006100")), 0x6A88);
+  EXPECT_EQ(sw(tx("8060007000")), 0x6A88);  // outside the slot range
+  EXPECT_EQ(sw(tx("805A000000")), 0x6A88);  // no DH agreement
+  EXPECT_EQ(sw(tx("8058000003800103")), 0x6A86);  // only "return a handle"
+  EXPECT_EQ(sw(tx("8058000103800103")), 0x6A88);
+}
+
+TEST_F(SkiCard, SharedKeyErrors) {
+  EXPECT_EQ(sw(tx("805400001787155348010903" "00112233445566778899aabbccddeeff00")), 0x6A88);  // no shared key 9
+  EXPECT_EQ(sw(tx("805400001787155348010709" "00112233445566778899aabbccddeeff00")), 0x6A80);  // bad alg
+  EXPECT_EQ(sw(tx("80540000058703534801")), 0x6A80);  // short hello
+  EXPECT_THROW(ski::provision_shared_key(card->store(), 1, Bytes(16, 0)), ProfileError);
+}
+
+TEST_F(SkiCard, PropertiesAndBoundedSlots) {
+  auto [ref, key] = shared_session(ski::Alg::tdes112);
+  EXPECT_EQ(to_hex(data(tx(Bytes{0x80, 0x5E, 0x04, ref, 0x00}))), "05");
+  EXPECT_EQ(to_hex(data(tx(Bytes{0x80, 0x5E, 0x03, ref, 0x00}))), "08");
+  EXPECT_EQ(to_hex(data(tx(Bytes{0x80, 0x5E, 0x02, ref, 0x00}))), "0000000000000000");
+  EXPECT_EQ(sw(tx(Bytes{0x80, 0x5C, 0x01, ref, 0x01, 0x02})), 0x6A80);  // GCM needs AES
+  EXPECT_EQ(sw(tx(Bytes{0x80, 0x5C, 0x02, ref, 0x03, 1, 2, 3})), 0x6A80);
+  EXPECT_EQ(sw(tx(Bytes{0x80, 0x5E, 0x09, ref, 0x00})), 0x6A86);
+  for (int i = 1; i < 8; ++i) shared_session();
+  Bytes hello = from_hex("80540000178715534801070100112233445566778899aabbccddeeff00");
+  EXPECT_EQ(sw(tx(hello)), 0x6A84);  // all 8 slots taken
+  EXPECT_EQ(to_hex(data(tx("8050000000"))).substr(30, 6), "850100");
+  EXPECT_EQ(sw(tx(Bytes{0x80, 0x60, 0x00, ref, 0x00})), 0x9000);
+  EXPECT_EQ(sw(tx(hello)), 0x9000);
+}
+
+TEST_F(SkiCard, SecureFunctionRejectionsLeaveCardUnchanged) {
+  auto [ref, key] = shared_session(ski::Alg::aes256);
+  ASSERT_EQ(sw(tx(Bytes{0x80, 0x5C, 0x01, ref, 0x01, 0x02})), 0x9000);
+  key.mode = ski::Mode::gcm;
+  key.iv = Bytes(12, 0);
+  ASSERT_EQ(sw(tx(Bytes{0x80, 0x5C, 0x02, ref, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})), 0x9000);
+  Bytes nonce(8, 1);
+  ski::SessionKey sender = key;
+  Bytes good = ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, nonce, auth_struct("123456"));
+  const ObjectMap before = backend->objects();
+  EXPECT_EQ(sw(tx(process_apdu(0x05, ref, good))), 0x6A81);  // unknown function
+  EXPECT_EQ(sw(tx(process_apdu(0x01, ref, good))), 0x6A86);  // wrong function
+  EXPECT_EQ(sw(tx(process_apdu(0x03, 0x62, good))), 0x6A88); // empty slot
+  Bytes t = good;
+  t[45] ^= 1;
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6988);      // tampered ciphertext
+  t = good;
+  t[30] ^= 1;
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6984);      // base IV differs
+  t = good;
+  t[9] ^= 1;
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6A88);      // key id differs
+  t = good;
+  t[2] = 2;
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6A80);      // version
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, Bytes(good.begin(), good.begin() + 50)))), 0x6A80);
+  EXPECT_TRUE(backend->objects() == before);
+  // wrong PIN inside an authentic blob: 63C2, the counter is the only change
+  ski::SessionKey s2 = sender;
+  Bytes wrong = ski::seal(crypto, s2, ski::csf::authenticate, ski::Direction::to_card, nonce, auth_struct("000000"));
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, wrong))), 0x63C2);
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, good))), 0x6985);  // seq 1 < 2 now: stale
+  Bytes fresh = ski::seal(crypto, s2, ski::csf::authenticate, ski::Direction::to_card, nonce, auth_struct("123456"));
+  Bytes r = tx(process_apdu(0x03, ref, fresh));
+  EXPECT_EQ(sw(r), 0x9000);
+  EXPECT_EQ(to_hex(data(r)), "070000000000000003000000");
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, fresh))), 0x6985);  // replay
+}
+
+TEST_F(SkiCard, ResetForgetsSessionKeys) {
+  auto [ref, key] = shared_session();
+  EXPECT_EQ(sw(tx(Bytes{0x80, 0x5E, 0x04, ref, 0x00})), 0x9000);
+  card->reset();
+  ASSERT_EQ(sw(tx("00A4040009A00000039742544659" "00")), 0x9000);
+  EXPECT_EQ(sw(tx(Bytes{0x80, 0x5E, 0x04, ref, 0x00})), 0x6A88);
+  auto [ref2, key2] = shared_session();
+  card->power_off();
+  card->power_on();
+  ASSERT_EQ(sw(tx("00A4040009A00000039742544659" "00")), 0x9000);
+  EXPECT_EQ(sw(tx(Bytes{0x80, 0x5E, 0x04, ref2, 0x00})), 0x6A88);
+}
+
+TEST_F(SkiCard, ImportSessionKeyNeedsPinAndValidPadding) {
+  EXPECT_EQ(sw(tx("8052000009800103810101870100" "00")), 0x6982);
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  EXPECT_EQ(sw(tx("8052000009800103810109870100" "00")), 0x6A81);
+  EXPECT_EQ(sw(tx("8052000009800103810101870100" "00")), 0x6A88);  // no container 0
+}
+
+}  // namespace
