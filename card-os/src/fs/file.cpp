@@ -19,9 +19,9 @@ struct AmBit {
   std::uint8_t df_bits;  // bits that mean `op` on a DF
 };
 constexpr AmBit am_bits[] = {
-    {Operation::read, 0x01, 0x00},       {Operation::update, 0x02 | 0x04, 0x00},
+    {Operation::read, 0x01, 0x00},          {Operation::update, 0x02 | 0x04, 0x00},
     {Operation::create, 0x00, 0x02 | 0x04}, {Operation::deactivate, 0x08, 0x08},
-    {Operation::activate, 0x10, 0x10},   {Operation::terminate, 0x20, 0x20},
+    {Operation::activate, 0x10, 0x10},      {Operation::terminate, 0x20, 0x20},
     {Operation::delete_file, 0x40, 0x40},
 };
 // The bit we write (the first of the mask: update -> 02 "update", create -> 02|04).
@@ -75,7 +75,9 @@ Bytes encode_condition(const AccessCondition& c) {
   return out;
 }
 
-[[noreturn]] void bad_data() { throw CardError(Sw::wrong_data); }
+[[noreturn]] void bad_data() {
+  throw CardError(Sw::wrong_data);
+}
 
 std::vector<Tlv> tlvs_or_throw(ByteView d) {
   auto t = parse_tlvs(d);
@@ -98,9 +100,12 @@ AccessCondition parse_condition(const Tlv& sc) {
       std::optional<std::uint8_t> ref, uq;
       for (const auto& d : tlvs_or_throw(sc.value)) {
         if (d.value.size() != 1) bad_data();
-        if (d.tag == 0x83) ref = d.value[0];
-        else if (d.tag == 0x95) uq = d.value[0];
-        else bad_data();
+        if (d.tag == 0x83)
+          ref = d.value[0];
+        else if (d.tag == 0x95)
+          uq = d.value[0];
+        else
+          bad_data();
       }
       if (uq == uq_user_auth_knowledge && ref) return AccessCondition::pin(*ref);
       if (uq == uq_external_auth) return AccessCondition::admin();
@@ -162,13 +167,20 @@ std::string to_string(const Path& path) {
 
 const char* to_string(Operation op) {
   switch (op) {
-    case Operation::read: return "read";
-    case Operation::update: return "update";
-    case Operation::delete_file: return "delete";
-    case Operation::create: return "create";
-    case Operation::activate: return "activate";
-    case Operation::deactivate: return "deactivate";
-    case Operation::terminate: return "terminate";
+    case Operation::read:
+      return "read";
+    case Operation::update:
+      return "update";
+    case Operation::delete_file:
+      return "delete";
+    case Operation::create:
+      return "create";
+    case Operation::activate:
+      return "activate";
+    case Operation::deactivate:
+      return "deactivate";
+    case Operation::terminate:
+      return "terminate";
   }
   return "?";
 }
@@ -273,9 +285,12 @@ FileHeader parse_fcp(ByteView data) {
         break;
       case 0x82:
         if (d.value.empty()) bad_data();
-        if (d.value[0] == 0x38) f.type = FileType::df;
-        else if ((d.value[0] & 0xBF) == 0x01) f.type = FileType::transparent;  // b7: shareable
-        else bad_data();  // record and BER-TLV structures are not supported
+        if (d.value[0] == 0x38)
+          f.type = FileType::df;
+        else if ((d.value[0] & 0xBF) == 0x01)
+          f.type = FileType::transparent;  // b7: shareable
+        else
+          bad_data();  // record and BER-TLV structures are not supported
         have_type = true;
         break;
       case 0x83:
@@ -321,7 +336,8 @@ FileHeader parse_fcp(ByteView data) {
       for (int bit = 6; bit >= 0; --bit) {
         if (!(am & (1u << bit))) continue;
         if (at >= d.value.size()) bad_data();
-        apply_am(rules, static_cast<std::uint8_t>(1u << bit), f.is_df(), compact_condition(d.value[at++]));
+        apply_am(rules, static_cast<std::uint8_t>(1u << bit), f.is_df(),
+                 compact_condition(d.value[at++]));
       }
       if (at != d.value.size()) bad_data();
       f.rules = rules;

@@ -41,7 +41,9 @@ struct AccessRules {
   const security::AccessCondition& operator[](Operation op) const {
     return by_op[static_cast<std::size_t>(op)];
   }
-  security::AccessCondition& operator[](Operation op) { return by_op[static_cast<std::size_t>(op)]; }
+  security::AccessCondition& operator[](Operation op) {
+    return by_op[static_cast<std::size_t>(op)];
+  }
   static AccessRules all(const security::AccessCondition& c);
   friend bool operator==(const AccessRules&, const AccessRules&) = default;
 };

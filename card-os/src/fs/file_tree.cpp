@@ -36,9 +36,12 @@ std::optional<Path> parse_key_path(std::string_view s) {
     for (int i = 0; i < 4; ++i) {
       const char c = s[i];
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= unsigned(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= unsigned(c - 'a' + 10);
-      else return std::nullopt;
+      if (c >= '0' && c <= '9')
+        v |= unsigned(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= unsigned(c - 'a' + 10);
+      else
+        return std::nullopt;
     }
     p.push_back(static_cast<std::uint16_t>(v));
     s.remove_prefix(4);
@@ -75,9 +78,12 @@ FileHeader decode_file_record(ByteView r, ByteView* content) {
   if (r.size() < 8) throw bad("truncated");
   if (r[0] != record_version) throw bad("unsupported version");
   FileHeader h;
-  if (r[1] == static_cast<std::uint8_t>(FileType::df)) h.type = FileType::df;
-  else if (r[1] == static_cast<std::uint8_t>(FileType::transparent)) h.type = FileType::transparent;
-  else throw bad("unknown file type");
+  if (r[1] == static_cast<std::uint8_t>(FileType::df))
+    h.type = FileType::df;
+  else if (r[1] == static_cast<std::uint8_t>(FileType::transparent))
+    h.type = FileType::transparent;
+  else
+    throw bad("unknown file type");
   h.fid = static_cast<std::uint16_t>(get_u16be(r, 2));
   if (!valid_lcs(r[4])) throw bad("unknown life cycle status");
   h.life_cycle = static_cast<LifeCycle>(r[4]);
@@ -94,10 +100,17 @@ FileHeader decode_file_record(ByteView r, ByteView* content) {
     security::AccessCondition cond;
     for (std::size_t i = 0; i < n; ++i, at += 2) {
       switch (r[at]) {
-        case 0: cond = cond | security::AccessCondition::always(); break;
-        case 1: cond = cond | security::AccessCondition::pin(r[at + 1]); break;
-        case 2: cond = cond | security::AccessCondition::admin(); break;
-        default: throw bad("unknown access condition");
+        case 0:
+          cond = cond | security::AccessCondition::always();
+          break;
+        case 1:
+          cond = cond | security::AccessCondition::pin(r[at + 1]);
+          break;
+        case 2:
+          cond = cond | security::AccessCondition::admin();
+          break;
+        default:
+          throw bad("unknown access condition");
       }
     }
     c = cond;
@@ -133,7 +146,8 @@ std::optional<FileType> FileTree::type(const ObjectStore& store, const Path& pat
   const Bytes* raw = store.get(key(path));
   if (!raw) return std::nullopt;
   if (raw->size() < 2 || (*raw)[0] != record_version) decode_file_record(view(*raw));  // throws
-  return (*raw)[1] == static_cast<std::uint8_t>(FileType::df) ? FileType::df : FileType::transparent;
+  return (*raw)[1] == static_cast<std::uint8_t>(FileType::df) ? FileType::df
+                                                              : FileType::transparent;
 }
 
 FileHeader FileTree::get(const ObjectStore& store, const Path& path) const {
@@ -252,7 +266,8 @@ void FileTree::write(ObjectStore& store, const Path& path, std::size_t offset,
   if (data.size() > c.size() - offset) throw CardError(Sw::wrong_length);
   Bytes record = *raw;  // copy: `c` views into the stored object we are replacing
   const std::size_t content_at = record.size() - c.size();
-  std::copy(data.begin(), data.end(), record.begin() + static_cast<std::ptrdiff_t>(content_at + offset));
+  std::copy(data.begin(), data.end(),
+            record.begin() + static_cast<std::ptrdiff_t>(content_at + offset));
   store.put(k, std::move(record));
 }
 

@@ -86,7 +86,8 @@ void PinManager::install(ObjectStore& store, const PinRecord& pin) const {
     throw ProfileError("PIN " + key(pin.reference) + ": " + why);
   };
   if (pin.max_length == 0 || pin.max_length > 127) fail("max_length must be 1..127");
-  if (pin.min_length == 0 || pin.min_length > pin.max_length) fail("min_length must be 1..max_length");
+  if (pin.min_length == 0 || pin.min_length > pin.max_length)
+    fail("min_length must be 1..max_length");
   if (pin.max_tries == 0 || pin.max_tries > 15) fail("max_tries must be 1..15");
   if (pin.tries_left > pin.max_tries) fail("tries_left exceeds max_tries");
   if (pin.value.size() < pin.min_length || pin.value.size() > pin.max_length)
@@ -129,8 +130,8 @@ void PinManager::save(ObjectStore& store, const PinRecord& pin) const {
 PinInfo PinManager::info(const ObjectStore& store, const SecurityState& state,
                          std::uint8_t reference) const {
   const PinRecord pin = load(store, reference);
-  return PinInfo{pin.reference,  pin.min_length, pin.max_length,
-                 pin.max_tries,  pin.tries_left,  state.verified(reference)};
+  return PinInfo{pin.reference, pin.min_length, pin.max_length,
+                 pin.max_tries, pin.tries_left, state.verified(reference)};
 }
 
 Sw PinManager::check(CardContext& ctx, PinRecord& pin, ByteView candidate) const {

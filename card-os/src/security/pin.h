@@ -47,11 +47,11 @@ class SecurityState {
 
 // A PIN (or PUK: a PUK is just a PIN that another PIN names as its unblock_reference).
 struct PinRecord {
-  std::uint8_t reference = 0x81;   // P2 of VERIFY
+  std::uint8_t reference = 0x81;  // P2 of VERIFY
   std::uint8_t min_length = 4;
-  std::uint8_t max_length = 8;     // 1..127
-  std::uint8_t max_tries = 3;      // retry limit, 1..15
-  std::uint8_t tries_left = 3;     // 0 = blocked
+  std::uint8_t max_length = 8;  // 1..127
+  std::uint8_t max_tries = 3;   // retry limit, 1..15
+  std::uint8_t tries_left = 3;  // 0 = blocked
   // Host pads to max_length with this byte; trailing pad bytes are stripped before the length
   // check and the comparison.
   std::optional<std::uint8_t> pad_byte;
@@ -59,7 +59,7 @@ struct PinRecord {
   std::optional<std::uint8_t> unblock_reference;
   // Verifying this PIN also authenticates the administrator (SecurityState::admin()).
   bool grants_admin = false;
-  SecretBytes value;               // current reference data, unpadded
+  SecretBytes value;  // current reference data, unpadded
 
   bool blocked() const { return tries_left == 0; }
 };

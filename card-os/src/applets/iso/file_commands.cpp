@@ -17,7 +17,9 @@ bool starts_with(const Path& path, const Path& prefix) {
   return path.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), path.begin());
 }
 
-Path parent_of(const Path& p) { return Path(p.begin(), p.end() - 1); }
+Path parent_of(const Path& p) {
+  return Path(p.begin(), p.end() - 1);
+}
 
 std::optional<FileHeader> find(const IsoSession& s, const ObjectStore& store, const Path& p) {
   return s.tree.find(store, p);
@@ -110,10 +112,16 @@ const Path& current_ef(const IsoSession& s) {
 Response selection_answer(const Command& cmd, const FileHeader& file) {
   Response r;
   switch (cmd.p2 & 0x0C) {
-    case 0x00: r.data = fs::encode_fci(file); break;
-    case 0x04: r.data = fs::encode_fcp(file); break;
-    case 0x0C: break;
-    default: throw CardError(Sw::incorrect_p1p2);  // FMD is not supported
+    case 0x00:
+      r.data = fs::encode_fci(file);
+      break;
+    case 0x04:
+      r.data = fs::encode_fcp(file);
+      break;
+    case 0x0C:
+      break;
+    default:
+      throw CardError(Sw::incorrect_p1p2);  // FMD is not supported
   }
   if (file.life_cycle == LifeCycle::deactivated) r.sw = Sw::warning_file_deactivated;
   if (file.life_cycle == LifeCycle::terminated) r.sw = make_sw(0x62, 0x85);
@@ -124,7 +132,8 @@ Response select_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
   const ObjectStore& store = ctx.store();
   if ((cmd.p2 & 0xF0) != 0 || (cmd.p2 & 0x0C) == 0x08) throw CardError(Sw::incorrect_p1p2);
   const std::uint8_t occurrence = cmd.p2 & 0x03;
-  if (occurrence != 0 && !(cmd.p1 == 0x04 && occurrence == 0x02)) throw CardError(Sw::incorrect_p1p2);
+  if (occurrence != 0 && !(cmd.p1 == 0x04 && occurrence == 0x02))
+    throw CardError(Sw::incorrect_p1p2);
   const ByteView data(cmd.data);
   const auto fid = [&]() -> std::uint16_t {
     if (data.size() != 2) throw CardError(Sw::lc_inconsistent_with_p1p2);

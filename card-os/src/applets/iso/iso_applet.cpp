@@ -30,11 +30,16 @@ constexpr std::array<std::pair<std::uint8_t, Handler>, 13> handlers{{
 
 const char* lcs_name(LifeCycle l) {
   switch (l) {
-    case LifeCycle::creation: return "creation";
-    case LifeCycle::initialisation: return "initialisation";
-    case LifeCycle::operational: return "activated";
-    case LifeCycle::deactivated: return "deactivated";
-    case LifeCycle::terminated: return "terminated";
+    case LifeCycle::creation:
+      return "creation";
+    case LifeCycle::initialisation:
+      return "initialisation";
+    case LifeCycle::operational:
+      return "activated";
+    case LifeCycle::deactivated:
+      return "deactivated";
+    case LifeCycle::terminated:
+      return "terminated";
   }
   return "?";
 }
@@ -77,7 +82,8 @@ class IsoApplet final : public Applet {
       out += std::string(2 * path.size(), ' ') + fs::to_string(path).substr(5 * (path.size() - 1));
       out += h.is_df() ? "  DF" : "  EF size " + std::to_string(h.size);
       if (!h.df_name.empty()) out += " name " + to_hex(h.df_name);
-      out += std::string("  ") + lcs_name(h.life_cycle) + "\n" + std::string(2 * path.size() + 4, ' ');
+      out +=
+          std::string("  ") + lcs_name(h.life_cycle) + "\n" + std::string(2 * path.size() + 4, ' ');
       const bool df = h.is_df();
       for (std::size_t i = 0; i < fs::operation_count; ++i) {
         const auto op = static_cast<fs::Operation>(i);
@@ -107,7 +113,9 @@ class IsoApplet final : public Applet {
 
 }  // namespace
 
-Bytes default_aid() { return {0xF0, 0x53, 0x43, 0x49, 0x53, 0x4F, 0x01}; }
+Bytes default_aid() {
+  return {0xF0, 0x53, 0x43, 0x49, 0x53, 0x4F, 0x01};
+}
 
 std::unique_ptr<Applet> make_iso_applet(Bytes aid) {
   return std::make_unique<IsoApplet>(std::move(aid));

@@ -41,7 +41,9 @@ void create_files(ObjectStore& store, const fs::FileTree& tree, const fs::Path& 
   }
 }
 
-Bytes text(std::string_view s) { return Bytes(s.begin(), s.end()); }
+Bytes text(std::string_view s) {
+  return Bytes(s.begin(), s.end());
+}
 
 }  // namespace
 
@@ -64,7 +66,8 @@ void personalize(ObjectStore& store, const IsoProfile& profile) {
   create_files(store, tree, {fs::mf_fid}, profile.files);
   const security::PinManager pins(pin_prefix);
   for (const auto& pin : profile.pins) {
-    if (pins.find(store, pin.reference)) throw ProfileError("PIN " + pins.key(pin.reference) + " defined twice");
+    if (pins.find(store, pin.reference))
+      throw ProfileError("PIN " + pins.key(pin.reference) + " defined twice");
     pins.install(store, pin);
   }
   for (const auto& pin : profile.pins)

@@ -17,18 +17,18 @@ fs::AccessRules default_access();
 struct FileSpec {
   std::uint16_t fid = 0;
   bool df = false;
-  Bytes df_name;                // DF only, optional, unique on the card
-  std::uint16_t size = 0;       // EF: fixed size; 0 = content.size()
-  Bytes content;                // EF: initial content (zero-filled up to size)
+  Bytes df_name;           // DF only, optional, unique on the card
+  std::uint16_t size = 0;  // EF: fixed size; 0 = content.size()
+  Bytes content;           // EF: initial content (zero-filled up to size)
   LifeCycle life_cycle = LifeCycle::operational;
   fs::AccessRules access = default_access();
   std::vector<FileSpec> children;  // DF only
 };
 
 struct IsoProfile {
-  Bytes mf_name;                 // empty: the applet AID (iso::default_aid())
+  Bytes mf_name;  // empty: the applet AID (iso::default_aid())
   fs::AccessRules mf_access = default_access();
-  std::vector<FileSpec> files;   // children of the MF
+  std::vector<FileSpec> files;  // children of the MF
   std::vector<security::PinRecord> pins;
 };
 

@@ -42,7 +42,7 @@ struct State {
   bool operator==(const State&) const = default;
 };
 
-struct Message {  // written atomically (< PIPE_BUF)
+struct Message {            // written atomically (< PIPE_BUF)
   std::uint32_t index = 0;  // 0 = "ready", i = about to send APDU i
   State before, after;
   std::uint8_t mid_tries = 0xFF;  // the extra legal tries value of a correct VERIFY
@@ -103,7 +103,8 @@ State read_state(const fsys::path& image) {
         m.after.counter = s.counter + 1;
         Bytes data;
         for (int rep = 0; rep < 16; ++rep)
-          for (int b = 7; b >= 0; --b) data.push_back(static_cast<std::uint8_t>(m.after.counter >> (8 * b)));
+          for (int b = 7; b >= 0; --b)
+            data.push_back(static_cast<std::uint8_t>(m.after.counter >> (8 * b)));
         apdu = "00d6000080" + to_hex(data);
       }
       if (send(m, apdu) != expected) _exit(6);
@@ -115,8 +116,8 @@ State read_state(const fsys::path& image) {
 }
 
 TEST(CrashConsistency, SigkillDuringApduStreamLeavesBeforeOrAfterState) {
-  const fsys::path dir = fsys::temp_directory_path() /
-                         ("softcard-crash-" + std::to_string(::getpid()));
+  const fsys::path dir =
+      fsys::temp_directory_path() / ("softcard-crash-" + std::to_string(::getpid()));
   fsys::remove_all(dir);
   fsys::create_directories(dir);
   const fsys::path image = dir / "card.img";
@@ -179,9 +180,10 @@ TEST(CrashConsistency, SigkillDuringApduStreamLeavesBeforeOrAfterState) {
   EXPECT_GT(mid_apdu_kills, kills / 2);
   EXPECT_GT(max_index, 1);
   RecordProperty("kills_during_stream", mid_apdu_kills);
-  std::printf("%d kills, %d during the APDU stream (image at: before %d, after %d, PIN try spent %d); "
-              "longest stream %d APDUs\n",
-              kills, mid_apdu_kills, ended_before, ended_after, ended_mid, max_index);
+  std::printf(
+      "%d kills, %d during the APDU stream (image at: before %d, after %d, PIN try spent %d); "
+      "longest stream %d APDUs\n",
+      kills, mid_apdu_kills, ended_before, ended_after, ended_mid, max_index);
   fsys::remove_all(dir);
 }
 

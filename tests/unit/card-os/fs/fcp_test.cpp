@@ -29,13 +29,15 @@ FileHeader sample_ef() {
 
 TEST(Fcp, EncodesEfAsDocumented) {
   // Layout documented in docs/iso-applet.md.
+  // clang-format off
   EXPECT_EQ(to_hex(encode_fcp(sample_ef())),
             "622f"
             "80020080" "820101" "83025001" "8a0105"  // size, transparent EF, FID, activated
             "ab1f"
-            "800101" "9000"                                        // read: always
-            "800102" "a00d" "a406830181950108" "a403950180"        // update: PIN 81 or admin
-            "800178" "a403950180");                                // the rest: admin
+            "800101" "9000"                                  // read: always
+            "800102" "a00d" "a406830181950108" "a403950180"  // update: PIN 81 or admin
+            "800178" "a403950180");                          // the rest: admin
+  // clang-format on
 }
 
 TEST(Fcp, RoundTripEf) {
@@ -129,11 +131,13 @@ TEST(CheckAccess, LifeCycleThenRule) {
 
   h.life_cycle = LifeCycle::deactivated;
   EXPECT_EQ(thrown([&] { check_access(h, Operation::read, user); }), Sw::conditions_not_satisfied);
-  EXPECT_EQ(thrown([&] { check_access(h, Operation::activate, none); }), Sw::security_not_satisfied);
+  EXPECT_EQ(thrown([&] { check_access(h, Operation::activate, none); }),
+            Sw::security_not_satisfied);
 
   h.life_cycle = LifeCycle::terminated;
   EXPECT_EQ(thrown([&] { check_access(h, Operation::read, user); }), Sw::function_not_supported);
-  EXPECT_EQ(thrown([&] { check_access(h, Operation::activate, user); }), Sw::function_not_supported);
+  EXPECT_EQ(thrown([&] { check_access(h, Operation::activate, user); }),
+            Sw::function_not_supported);
 
   h.life_cycle = LifeCycle::creation;  // personalisation: rules not in force
   EXPECT_NO_THROW(check_access(h, Operation::update, none));

@@ -56,7 +56,8 @@ TEST_F(FileTreeTest, KeysAreOneObjectPerFile) {
   EXPECT_EQ(tree.key({mf_fid, 0x5000, 0x5001}), "t/fs/3f00/5000/5001");
   EXPECT_EQ(memory->objects().size(), 4u);
   EXPECT_EQ(tree.all(*store).size(), 4u);
-  EXPECT_EQ(tree.children(*store, {mf_fid}), (std::vector<Path>{{mf_fid, 0x2F00}, {mf_fid, 0x5000}}));
+  EXPECT_EQ(tree.children(*store, {mf_fid}),
+            (std::vector<Path>{{mf_fid, 0x2F00}, {mf_fid, 0x5000}}));
 }
 
 TEST_F(FileTreeTest, RecordRoundTripAndCorruption) {
@@ -88,18 +89,27 @@ TEST_F(FileTreeTest, ReadWriteBounds) {
   EXPECT_EQ(thrown([&] { tree.write(*store, p, 6, from_hex("010203")); }), Sw::wrong_length);
   tree.write(*store, p, 6, from_hex("0a0b"));
   EXPECT_EQ(to_hex(tree.read(*store, p, 4, 10)), "00000a0b");
-  EXPECT_EQ(thrown([&] { tree.read(*store, {mf_fid, 0x5000}, 0, 1); }),
+  EXPECT_EQ(thrown([&] {
+              tree.read(*store, {mf_fid, 0x5000}, 0, 1);
+            }),
             Sw::incompatible_file_structure);
 }
 
 TEST_F(FileTreeTest, CreateErrors) {
   EXPECT_EQ(thrown([&] { tree.create(*store, {mf_fid}, ef(0x2F00, 1)); }), Sw::file_exists);
   EXPECT_EQ(thrown([&] { tree.create(*store, {mf_fid, 0x5000}, ef(0x5000, 1)); }), Sw::file_exists);
-  EXPECT_EQ(thrown([&] { tree.create(*store, {mf_fid}, df(0x6000, {0xA0, 0x00, 0x01})); }),
+  EXPECT_EQ(thrown([&] {
+              tree.create(*store, {mf_fid}, df(0x6000, {0xA0, 0x00, 0x01}));
+            }),
             Sw::df_name_exists);
-  EXPECT_EQ(thrown([&] { tree.create(*store, {mf_fid, 0x2F00}, ef(0x0001, 1)); }),
+  EXPECT_EQ(thrown([&] {
+              tree.create(*store, {mf_fid, 0x2F00}, ef(0x0001, 1));
+            }),
             Sw::incompatible_file_structure);
-  EXPECT_EQ(thrown([&] { tree.create(*store, {mf_fid, 0x7000}, ef(0x0001, 1)); }), Sw::file_not_found);
+  EXPECT_EQ(thrown([&] {
+              tree.create(*store, {mf_fid, 0x7000}, ef(0x0001, 1));
+            }),
+            Sw::file_not_found);
   EXPECT_EQ(thrown([&] { tree.create(*store, {mf_fid}, ef(0x4000, 1), from_hex("0102")); }),
             Sw::wrong_data);
   EXPECT_FALSE(store->dirty()) << "failed creations wrote nothing";

@@ -39,7 +39,8 @@ std::string strip(std::string s) {
 bool matches(const std::string& expected, const std::string& actual) {
   if (expected.size() != actual.size()) return false;
   for (std::size_t i = 0; i < expected.size(); i += 2)
-    if (expected.compare(i, 2, "..") != 0 && expected.compare(i, 2, actual, i, 2) != 0) return false;
+    if (expected.compare(i, 2, "..") != 0 && expected.compare(i, 2, actual, i, 2) != 0)
+      return false;
   return true;
 }
 
@@ -73,10 +74,14 @@ TEST_P(ApduScript, Runs) {
       have_response = false;
     } else if (kind == '!') {
       const std::string event = strip(rest);
-      if (event == "power_off") card->card->power_off();
-      else if (event == "power_on") card->card->power_on();
-      else if (event == "reset") card->card->reset();
-      else FAIL() << where << ": unknown event '" << event << "'";
+      if (event == "power_off")
+        card->card->power_off();
+      else if (event == "power_on")
+        card->card->power_on();
+      else if (event == "reset")
+        card->card->reset();
+      else
+        FAIL() << where << ": unknown event '" << event << "'";
     } else {
       FAIL() << where << ": cannot parse '" << line << "'";
     }
@@ -84,15 +89,16 @@ TEST_P(ApduScript, Runs) {
   EXPECT_GT(exchanges, 0) << "empty script";
 }
 
-INSTANTIATE_TEST_SUITE_P(Scripts, ApduScript, ::testing::ValuesIn(scripts()),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (auto& ch : n)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Scripts, ApduScript, ::testing::ValuesIn(scripts()), [](const auto& info) {
+  std::string n = info.param;
+  for (auto& ch : n)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n;
+});
 
-TEST(ApduScripts, Present) { EXPECT_FALSE(scripts().empty()); }
+TEST(ApduScripts, Present) {
+  EXPECT_FALSE(scripts().empty());
+}
 
 }  // namespace
 }  // namespace softcard::test

@@ -10,7 +10,9 @@ namespace {
 
 using test::FakeContext;
 
-ByteView v(std::string_view s) { return view(s); }
+ByteView v(std::string_view s) {
+  return view(s);
+}
 
 PinRecord make_pin(std::uint8_t ref, std::string_view value, std::uint8_t tries = 3) {
   PinRecord p;
@@ -159,7 +161,8 @@ TEST_F(PinTest, BadLengthDoesNotSpendATry) {
 TEST_F(PinTest, UnknownReference) {
   EXPECT_EQ(thrown([&] { pins.verify(ctx, state, 0x99, v("1234")); }), Sw::reference_not_found);
   EXPECT_EQ(thrown([&] { pins.status(ctx.store(), state, 0x99); }), Sw::reference_not_found);
-  EXPECT_EQ(thrown([&] { pins.deauthenticate(ctx.store(), state, 0x99); }), Sw::reference_not_found);
+  EXPECT_EQ(thrown([&] { pins.deauthenticate(ctx.store(), state, 0x99); }),
+            Sw::reference_not_found);
 }
 
 TEST_F(PinTest, PaddingIsStripped) {

@@ -35,20 +35,27 @@ TEST_F(IsoAppletTest, SelectAnswersFcpFciOrNothing) {
   const std::string r = tx("00a40800045000500100");
   EXPECT_EQ(r.substr(0, 4), "6f2f");
   EXPECT_EQ(r.substr(r.size() - 4), "9000");
-  EXPECT_EQ(tx("00a408040450005001"), "622f" "80020080" "820101" "83025001" "8a0105"
-                                      "ab1f" "8001019000"
-                                      "800102a00da406830181950108a403950180"
-                                      "800178a403950180" "9000");
+  EXPECT_EQ(tx("00a408040450005001"),
+            "622f"
+            "80020080"
+            "820101"
+            "83025001"
+            "8a0105"
+            "ab1f"
+            "8001019000"
+            "800102a00da406830181950108a403950180"
+            "800178a403950180"
+            "9000");
   EXPECT_EQ(tx("00a4080c0450005001"), "9000");
   EXPECT_EQ(sw("00a408080450005001"), "6a86") << "FMD is not supported";
   EXPECT_EQ(sw("00a408100450005001"), "6a86");
 }
 
 TEST_F(IsoAppletTest, SelectVariants) {
-  EXPECT_EQ(sw("00a4010c025000"), "9000");   // child DF
-  EXPECT_EQ(sw("00a4020c025001"), "9000");   // child EF
+  EXPECT_EQ(sw("00a4010c025000"), "9000");  // child DF
+  EXPECT_EQ(sw("00a4020c025001"), "9000");  // child EF
   EXPECT_EQ(sw("00a4010c025002"), "6a82") << "an EF is not a DF";
-  EXPECT_EQ(sw("00a4030c"), "9000");         // parent of 5000: MF
+  EXPECT_EQ(sw("00a4030c"), "9000");  // parent of 5000: MF
   EXPECT_EQ(sw("00a4030c"), "6a82") << "the MF has no parent";
   EXPECT_EQ(sw("00a4090c0450005002"), "9000");  // relative path from the MF
   EXPECT_EQ(sw("00a4000c025003"), "9000") << "sibling EF";
@@ -83,14 +90,14 @@ TEST_F(IsoAppletTest, SelectByDfNameExactPartialNext) {
 
 TEST_F(IsoAppletTest, ReadBinaryOffsetsAndEof) {
   ASSERT_EQ(sw("00a4080c0460006001"), "9000");
-  EXPECT_EQ(tx("00b0012a02"), "2a2b9000");          // offset 298 -> bytes 2a 2b (298 % 256 = 42)
-  EXPECT_EQ(tx("00b0012a04"), "2a2b6282");          // fewer than Le: EOF warning
-  EXPECT_EQ(sw("00b0012c01"), "6b00");              // offset at the end
+  EXPECT_EQ(tx("00b0012a02"), "2a2b9000");  // offset 298 -> bytes 2a 2b (298 % 256 = 42)
+  EXPECT_EQ(tx("00b0012a04"), "2a2b6282");  // fewer than Le: EOF warning
+  EXPECT_EQ(sw("00b0012c01"), "6b00");      // offset at the end
   EXPECT_EQ(sw("00b0800001"), "6a82") << "no short EF identifiers";
-  const std::string all = tx("00b0000000");          // Le=00: 256 bytes, no warning
+  const std::string all = tx("00b0000000");  // Le=00: 256 bytes, no warning
   EXPECT_EQ(all.size(), 2 * 256 + 4);
   EXPECT_EQ(all.substr(all.size() - 4), "9000");
-  const std::string rest = tx("00b0010000");         // Le=00 past the middle: up to the end
+  const std::string rest = tx("00b0010000");  // Le=00 past the middle: up to the end
   EXPECT_EQ(rest.size(), 2 * 44 + 4);
   EXPECT_EQ(rest.substr(rest.size() - 4), "9000");
   EXPECT_EQ(sw("00b00000"), "6700") << "READ BINARY needs Le";
@@ -103,7 +110,9 @@ TEST_F(IsoAppletTest, ReadBinaryWithoutCurrentEf) {
 TEST_F(IsoAppletTest, UpdateBinaryAccessAndBounds) {
   ASSERT_EQ(sw("00a4080c0450005001"), "9000");
   EXPECT_EQ(sw("00d6000002aabb"), "6982");
-  EXPECT_EQ(sw("0020008104" "31323334"), "9000");
+  EXPECT_EQ(sw("0020008104"
+               "31323334"),
+            "9000");
   EXPECT_EQ(sw("00d6000002aabb"), "9000");
   EXPECT_EQ(tx("00b0000003"), "aabb009000");
   EXPECT_EQ(sw("00d6007f02ccdd"), "6700") << "past the end of the file";
@@ -114,7 +123,9 @@ TEST_F(IsoAppletTest, UpdateBinaryAccessAndBounds) {
 
 TEST_F(IsoAppletTest, NoHalfWritesWhenTheMediumFails) {
   ASSERT_EQ(sw("00a4080c0450005001"), "9000");
-  ASSERT_EQ(sw("0020008208" "3837363534333231"), "9000");  // admin
+  ASSERT_EQ(sw("0020008208"
+               "3837363534333231"),
+            "9000");  // admin
   c->memory->set_failing(true);
   EXPECT_EQ(sw("00d6000002aabb"), "6581");
   c->memory->set_failing(false);
@@ -130,7 +141,10 @@ TEST_F(IsoAppletTest, PinLockoutAndUnblock) {
   EXPECT_EQ(sw("00200081"), "6983");
   EXPECT_EQ(tries(0x81), 0);
   // PUK || new PIN.
-  EXPECT_EQ(sw("002c00810c" "3132333435363738" "35353535"), "9000");
+  EXPECT_EQ(sw("002c00810c"
+               "3132333435363738"
+               "35353535"),
+            "9000");
   EXPECT_EQ(sw("002000810435353535"), "9000");
   EXPECT_EQ(sw("00200081"), "9000");
   EXPECT_EQ(sw("0020ff81"), "9000");
@@ -138,7 +152,10 @@ TEST_F(IsoAppletTest, PinLockoutAndUnblock) {
 }
 
 TEST_F(IsoAppletTest, ChangeReferenceData) {
-  EXPECT_EQ(sw("002400810a" "31323334" "353637383930"), "9000");
+  EXPECT_EQ(sw("002400810a"
+               "31323334"
+               "353637383930"),
+            "9000");
   EXPECT_EQ(sw("002000810431323334"), "63c2");
   EXPECT_EQ(sw("0020008106353637383930"), "9000");
   EXPECT_EQ(sw("002401810439393939"), "9000");
@@ -169,7 +186,14 @@ TEST_F(IsoAppletTest, SecurityStateIsVolatile) {
 
 TEST_F(IsoAppletTest, CreateSelectWriteDelete) {
   ASSERT_EQ(sw("00a4080c025000"), "9000");
-  const std::string create = "00e0000013" "6211" "820101" "83025010" "800110" "ab05" "8001039000";
+  const std::string create =
+      "00e0000013"
+      "6211"
+      "820101"
+      "83025010"
+      "800110"
+      "ab05"
+      "8001039000";
   EXPECT_EQ(sw(create), "6982") << "creating in 5000 needs PIN 81";
   ASSERT_EQ(sw("002000810431323334"), "9000");
   EXPECT_EQ(sw(create), "9000");
@@ -212,7 +236,10 @@ TEST_F(IsoAppletTest, LifeCycleDeactivateActivateTerminate) {
   // TERMINATE DF.
   EXPECT_EQ(sw("00e60800026000"), "9000");
   EXPECT_EQ(sw("00a4080c026000"), "6285");
-  EXPECT_EQ(sw("00e0000009" "6207820101830260ff"), "6a81") << "no creation in a terminated DF";
+  EXPECT_EQ(sw("00e0000009"
+               "6207820101830260ff"),
+            "6a81")
+      << "no creation in a terminated DF";
 }
 
 TEST_F(IsoAppletTest, GetChallengeFromTheCardRng) {
