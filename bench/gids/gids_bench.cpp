@@ -37,7 +37,8 @@ using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, CtxFree>;
 Pkey openssl_rsa2048() {
   PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
   EVP_PKEY* key = nullptr;
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) != 1 ||
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
+      EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) != 1 ||
       EVP_PKEY_keygen(ctx.get(), &key) != 1)
     throw std::runtime_error("OpenSSL keygen failed");
   return Pkey(key);
@@ -45,7 +46,8 @@ Pkey openssl_rsa2048() {
 
 Bytes sha256_digest_info() {
   CryptoProvider c;
-  return digest_info(HashAlg::sha256, c.digest(HashAlg::sha256, view(std::string_view("benchmark"))));
+  return digest_info(HashAlg::sha256,
+                     c.digest(HashAlg::sha256, view(std::string_view("benchmark"))));
 }
 
 class TempDir {
@@ -90,8 +92,9 @@ struct BenchCard {
     card->power_on();
     must("00A4040009A0000003974254465900");
     must("0020008006313233343536");
-    must("00E000004962478201188302B0818C058F10101000A537B809800107830181950140B809800187830181950140"
-         "B809800147830181950140B609800117830181950140B609800157830181950140");
+    must(
+        "00E000004962478201188302B0818C058F10101000A537B809800107830181950140B809800187830181950140"
+        "B809800147830181950140B609800117830181950140B609800157830181950140");
     must("00440000");
   }
 
@@ -109,11 +112,14 @@ struct BenchCard {
   }
   void must(std::string_view hex) {
     const Bytes r = tx(from_hex(hex));
-    if (r.size() < 2 || r[r.size() - 2] != 0x90) throw std::runtime_error("setup APDU failed: " + std::string(hex));
+    if (r.size() < 2 || r[r.size() - 2] != 0x90)
+      throw std::runtime_error("setup APDU failed: " + std::string(hex));
   }
 };
 
-bool ok(const Bytes& r) { return r.size() >= 2 && r[r.size() - 2] == 0x90 && r.back() == 0x00; }
+bool ok(const Bytes& r) {
+  return r.size() >= 2 && r[r.size() - 2] == 0x90 && r.back() == 0x00;
+}
 
 // Signing answers 256 bytes: the host asks with Le = 00 (256).
 Bytes pso_sign_apdu(const Bytes& di) {
@@ -146,7 +152,8 @@ void BM_OpenSsl_Rsa2048_Sign(benchmark::State& state) {
   for (auto _ : state) {
     PkeyCtx ctx(EVP_PKEY_CTX_new(key.get(), nullptr));
     std::size_t n = sig.size();
-    if (EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
+    if (EVP_PKEY_sign_init(ctx.get()) != 1 ||
+        EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1 ||
         EVP_PKEY_sign(ctx.get(), sig.data(), &n, di.data(), di.size()) != 1) {
       state.SkipWithError("OpenSSL sign failed");
       break;
@@ -176,15 +183,28 @@ void BM_Card_Rsa2048_Sign(benchmark::State& state, bool sqlite, bool with_mse) {
 
 constexpr double keygen_min_time = 8.0;  // seconds: keygen times spread widely
 
-BENCHMARK(BM_OpenSsl_Rsa2048_Keygen)->Unit(benchmark::kMillisecond)->MinTime(keygen_min_time)->UseRealTime();
+BENCHMARK(BM_OpenSsl_Rsa2048_Keygen)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(keygen_min_time)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Card_Rsa2048_Keygen, Memory, false)
-    ->Unit(benchmark::kMillisecond)->MinTime(keygen_min_time)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(keygen_min_time)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Card_Rsa2048_Keygen, Sqlite, true)
-    ->Unit(benchmark::kMillisecond)->MinTime(keygen_min_time)->UseRealTime();
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(keygen_min_time)
+    ->UseRealTime();
 BENCHMARK(BM_OpenSsl_Rsa2048_Sign)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Card_Rsa2048_Sign, Memory, false, false)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Card_Rsa2048_Sign, Sqlite, true, false)->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_Card_Rsa2048_Sign, MseSign_Memory, false, true)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Card_Rsa2048_Sign, Memory, false, false)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Card_Rsa2048_Sign, Sqlite, true, false)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Card_Rsa2048_Sign, MseSign_Memory, false, true)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace softcard

@@ -19,7 +19,8 @@ std::string pin_value(const json& obj, const std::string& where) {
 
 }  // namespace
 
-void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng, CardIdentity& identity) {
+void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
+                              CardIdentity& identity) {
   const std::string where = "profile " + identity.profile + ".gids";
   only_keys(section, {"state", "user_pin", "puk", "admin_key", "cardid"}, where);
   gids::GidsPersonalization p;
@@ -33,8 +34,9 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
     // A factory-fresh card has nothing else: the host's initialization chooses it all.
     for (const char* field : {"user_pin", "puk", "admin_key", "cardid"})
       if (section.contains(field))
-        throw ProfileError(where + "." + field + ": a blank card has no " + field +
-                           " (gids-tool --initialize sets it); remove the field or use state \"initialized\"");
+        throw ProfileError(
+            where + "." + field + ": a blank card has no " + field +
+            " (gids-tool --initialize sets it); remove the field or use state \"initialized\"");
     gids::personalize_gids(store, rng, p);
     return;
   }
@@ -47,7 +49,8 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
     p.pin_min_length = static_cast<std::uint8_t>(uint_at(pin, "min_length", w, 4, 4, 16));
     p.pin_max_length = static_cast<std::uint8_t>(uint_at(pin, "max_length", w, 16, 4, 16));
     p.pin_max_tries = static_cast<std::uint8_t>(uint_at(pin, "max_tries", w, 3, 1, 15));
-    if (p.pin_min_length > p.pin_max_length) throw ProfileError(w + ".min_length: larger than max_length");
+    if (p.pin_min_length > p.pin_max_length)
+      throw ProfileError(w + ".min_length: larger than max_length");
     if (p.user_pin.size() < p.pin_min_length || p.user_pin.size() > p.pin_max_length)
       throw ProfileError(w + ".value: must be " + std::to_string(p.pin_min_length) + " to " +
                          std::to_string(p.pin_max_length) + " characters");
@@ -57,7 +60,8 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
     const std::string w = where + ".puk";
     only_keys(puk, {"value", "max_tries"}, w);
     p.puk = pin_value(puk, w);
-    if (p.puk->size() < 4 || p.puk->size() > 16) throw ProfileError(w + ".value: must be 4 to 16 characters");
+    if (p.puk->size() < 4 || p.puk->size() > 16)
+      throw ProfileError(w + ".value: must be 4 to 16 characters");
     p.puk_max_tries = static_cast<std::uint8_t>(uint_at(puk, "max_tries", w, 3, 1, 15));
   }
   {
@@ -76,7 +80,8 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
     const Bytes fallback(alg == "aes" ? 16 : 24, 0x00);
     const Bytes key = hex_at(admin, "value", w, fallback);
     const std::size_t n = key.size();
-    if (alg == "3des" && n != 24 && n != 16) throw ProfileError(w + ".value: a 3DES admin key has 24 (or 16) bytes");
+    if (alg == "3des" && n != 24 && n != 16)
+      throw ProfileError(w + ".value: a 3DES admin key has 24 (or 16) bytes");
     if (alg == "aes" && n != 16 && n != 24 && n != 32)
       throw ProfileError(w + ".value: an AES admin key has 16, 24 or 32 bytes");
     p.admin_key = SecretBytes(view(key));
@@ -87,7 +92,8 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
     if (identity.serial.size() == 16) p.cardid = identity.serial;
   } else if (cardid != "random") {
     p.cardid = hex_at(section, "cardid", where, {});
-    if (p.cardid.size() != 16) throw ProfileError(where + ".cardid: must be \"serial\", \"random\" or 16 bytes of hex");
+    if (p.cardid.size() != 16)
+      throw ProfileError(where + ".cardid: must be \"serial\", \"random\" or 16 bytes of hex");
   }
   try {
     gids::personalize_gids(store, rng, p);

@@ -96,20 +96,24 @@ Response GidsApplet::general_authenticate(const Command& cmd, CardContext& ctx) 
   if (item.value.size() != n) throw CardError(Sw::wrong_data);
   const SecretBytes plain = crypto_.decrypt(spec, ef->key.view(), iv, item.value);
   const ByteView p = plain.view();
-  const bool ok = constant_time_equal(p.first(mutual_random_size), c.card_random.view()) &
-                  constant_time_equal(p.subspan(mutual_random_size, mutual_random_size), c.host_random.view()) &
-                  (p[n - 1] == 0x80);
+  const bool ok =
+      constant_time_equal(p.first(mutual_random_size), c.card_random.view()) &
+      constant_time_equal(p.subspan(mutual_random_size, mutual_random_size), c.host_random.view()) &
+      (p[n - 1] == 0x80);
   if (!ok) throw CardError(Sw::security_not_satisfied);
   // Card answers E(R1 || R2 || Z2) with Z2 = random bytes ending in 80.
   SecretBytes answer(n);
   std::copy(c.host_random.view().begin(), c.host_random.view().end(), answer.data());
-  std::copy(c.card_random.view().begin(), c.card_random.view().end(), answer.data() + mutual_random_size);
+  std::copy(c.card_random.view().begin(), c.card_random.view().end(),
+            answer.data() + mutual_random_size);
   ctx.rng().fill(answer.span().subspan(2 * mutual_random_size, block - 1));
   answer.data()[n - 1] = 0x80;
   const Bytes cryptogram = crypto_.encrypt(spec, ef->key.view(), iv, answer.view());
   SecretBytes material(2 * (block - 1));
-  std::copy(p.begin() + 2 * mutual_random_size, p.begin() + static_cast<std::ptrdiff_t>(n - 1), material.data());
-  std::copy(answer.data() + 2 * mutual_random_size, answer.data() + n - 1, material.data() + (block - 1));
+  std::copy(p.begin() + 2 * mutual_random_size, p.begin() + static_cast<std::ptrdiff_t>(n - 1),
+            material.data());
+  std::copy(answer.data() + 2 * mutual_random_size, answer.data() + n - 1,
+            material.data() + (block - 1));
   session_material_ = std::move(material);
   state_.set_admin(true);
   Bytes out, inner;

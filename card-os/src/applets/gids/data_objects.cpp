@@ -45,7 +45,8 @@ Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
   }
   const auto tlvs = tlvs_or_throw(cmd.data);
   if (p1p2 == app_fid) {
-    if (tlvs.size() == 1 && tlvs[0].tag == 0x5C) return pin_status_do(store, tag_from(tlvs[0].value));
+    if (tlvs.size() == 1 && tlvs[0].tag == 0x5C)
+      return pin_status_do(store, tag_from(tlvs[0].value));
     if (tlvs.size() == 1 && tlvs[0].tag == 0x70) return read_public_key(cmd, ctx);
     throw CardError(Sw::wrong_data);
   }
@@ -62,7 +63,8 @@ Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
     // 5C 00: every DO of the EF.
     Bytes all;
     for (const auto& key : store.keys(do_prefix(fid))) {
-      const unsigned tag = static_cast<unsigned>(std::stoul(key.substr(key.size() - 4), nullptr, 16));
+      const unsigned tag =
+          static_cast<unsigned>(std::stoul(key.substr(key.size() - 4), nullptr, 16));
       fs::put_tlv(all, tag, *get_do(store, fid, tag));
     }
     return all;
@@ -79,9 +81,14 @@ Response GidsApplet::pin_status_do(const ObjectStore& store, unsigned tag) const
   std::uint8_t ref;
   switch (tag) {
     case 0x7F71:
-    case 0x7F72: ref = user_pin_reference; break;
-    case 0x7F73: ref = puk_reference; break;
-    default: throw CardError(Sw::wrong_data);
+    case 0x7F72:
+      ref = user_pin_reference;
+      break;
+    case 0x7F73:
+      ref = puk_reference;
+      break;
+    default:
+      throw CardError(Sw::wrong_data);
   }
   const auto pin = pins_.find(store, ref);
   if (!pin) throw CardError(Sw::reference_not_found);
@@ -153,7 +160,8 @@ Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
   const fs::Tlv* enc = find(fields, 0x84);
   const fs::Tlv* value = find(fields, 0x87);
   if (!value || value->value.empty()) throw CardError(Sw::wrong_data);
-  if ((type && type->value.size() != 1) || (enc && enc->value.size() != 1)) throw CardError(Sw::wrong_data);
+  if ((type && type->value.size() != 1) || (enc && enc->value.size() != 1))
+    throw CardError(Sw::wrong_data);
   // Encrypted import (a non-zero encrypting key reference) is not a plaintext import.
   if (enc && enc->value[0] != 0x00) throw CardError(Sw::function_not_supported);
   const std::uint8_t key_type = type ? type->value[0] : 0x01;
@@ -173,7 +181,8 @@ Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
             for (const auto& crt : *crts) {
               if (crt.tag != 0xA4) continue;
               if (auto items = fs::parse_tlvs(crt.value))
-                if (const fs::Tlv* alg_ref = find(*items, 0x80); alg_ref && alg_ref->value.size() == 1)
+                if (const fs::Tlv* alg_ref = find(*items, 0x80);
+                    alg_ref && alg_ref->value.size() == 1)
                   if (alg_ref->value[0] == 0x04) alg = SymAlg::aes;
             }
           }

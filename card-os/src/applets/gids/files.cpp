@@ -24,10 +24,12 @@ Response GidsApplet::select_file(const Command& cmd, CardContext& ctx) {
   std::optional<std::uint16_t> fid;
   if (cmd.p1 == 0x08) {
     // Path from the MF: 3FFF [B0xx]
-    if (cmd.data.size() == 2) fid = static_cast<std::uint16_t>(get_u16be(cmd.data, 0));
+    if (cmd.data.size() == 2)
+      fid = static_cast<std::uint16_t>(get_u16be(cmd.data, 0));
     else if (cmd.data.size() == 4 && get_u16be(cmd.data, 0) == app_fid)
       fid = static_cast<std::uint16_t>(get_u16be(cmd.data, 2));
-    else throw CardError(Sw::file_not_found);
+    else
+      throw CardError(Sw::file_not_found);
   } else {
     fid = fid_from(cmd.data);
   }
@@ -124,7 +126,8 @@ Response GidsApplet::terminate_df(const Command& cmd, CardContext& ctx) {
   if (cmd.p1p2() != 0x0000) return Sw::incorrect_p1p2;
   if (auto fid = fid_from(cmd.data); fid && *fid != app_fid) return Sw::file_not_found;
   // Not in the DF's compact ACL: terminating the card is the administrator's decision.
-  if (app_state(store) == AppState::operational && !state_.admin()) throw CardError(Sw::security_not_satisfied);
+  if (app_state(store) == AppState::operational && !state_.admin())
+    throw CardError(Sw::security_not_satisfied);
   store.put(app_key, encode_app_state(AppState::terminated));
   state_.clear();
   env_.reset();

@@ -22,8 +22,8 @@ namespace softcard::gids {
 
 inline constexpr std::uint8_t user_pin_reference = 0x80;
 inline constexpr std::uint8_t puk_reference = 0x81;
-inline constexpr std::uint8_t admin_key_reference = 0x80;   // key file B080
-inline constexpr std::uint8_t first_container_key = 0x81;   // container i -> key ref 0x81 + i
+inline constexpr std::uint8_t admin_key_reference = 0x80;  // key file B080
+inline constexpr std::uint8_t first_container_key = 0x81;  // container i -> key ref 0x81 + i
 inline constexpr std::size_t max_containers = 126;
 
 // Minidriver key spec of a container key (cmapfile size field, keymap key type 9A/9C).
@@ -51,9 +51,9 @@ std::vector<ContainerRecord> decode_cmapfile(ByteView data);
 // Parameters of a container key written through the API.
 struct ContainerKeyOptions {
   KeySpec spec = KeySpec::key_exchange;
-  std::u16string guid;         // empty: a name is made up from the index
-  bool pin_protected = true;   // key use bound to the user PIN (key file ACL 10), else free (00)
-  bool make_default = false;   // set CONTAINER_MAP_DEFAULT_CONTAINER (and clear it elsewhere)
+  std::u16string guid;        // empty: a name is made up from the index
+  bool pin_protected = true;  // key use bound to the user PIN (key file ACL 10), else free (00)
+  bool make_default = false;  // set CONTAINER_MAP_DEFAULT_CONTAINER (and clear it elsewhere)
 };
 
 class GidsApi;

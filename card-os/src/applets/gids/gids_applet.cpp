@@ -21,10 +21,13 @@ std::unique_ptr<Applet> make_gids_applet(std::unique_ptr<gids::GidsExtension> ex
 
 namespace gids {
 
-GidsApplet::GidsApplet(std::unique_ptr<GidsExtension> extension) : extension_(std::move(extension)) {}
+GidsApplet::GidsApplet(std::unique_ptr<GidsExtension> extension)
+    : extension_(std::move(extension)) {}
 GidsApplet::~GidsApplet() = default;
 
-const Bytes& GidsApplet::aid() const { return gids_aid(); }
+const Bytes& GidsApplet::aid() const {
+  return gids_aid();
+}
 
 namespace {
 // FCI hosts check (OpenSC reads the 4F version byte; Windows 10 needs the 61 template; 73/40
@@ -49,9 +52,13 @@ Response GidsApplet::select(const Command& cmd, CardContext& ctx) {
   return r;
 }
 
-void GidsApplet::select_implicitly(CardContext&) { clear_volatile(); }
+void GidsApplet::select_implicitly(CardContext&) {
+  clear_volatile();
+}
 
-void GidsApplet::deselect(CardContext&) { clear_volatile(); }
+void GidsApplet::deselect(CardContext&) {
+  clear_volatile();
+}
 
 void GidsApplet::clear_volatile() {
   state_.clear();
@@ -63,7 +70,9 @@ void GidsApplet::clear_volatile() {
   if (extension_) extension_->clear_volatile();
 }
 
-Response GidsApplet::process(const Command& cmd, CardContext& ctx) { return dispatch(cmd, ctx); }
+Response GidsApplet::process(const Command& cmd, CardContext& ctx) {
+  return dispatch(cmd, ctx);
+}
 
 Response GidsApplet::dispatch(const Command& cmd, CardContext& ctx) {
   if (!cmd.interindustry()) {
@@ -78,22 +87,38 @@ Response GidsApplet::dispatch(const Command& cmd, CardContext& ctx) {
   if (app_state(ctx.store()) == AppState::terminated && cmd.ins != 0xA4)
     return Sw::conditions_not_satisfied;
   switch (cmd.ins) {
-    case 0xA4: return select_file(cmd, ctx);
-    case 0xCB: return get_data(cmd, ctx);
-    case 0xCA: return Sw::reference_not_found;  // no simple-TLV DOs (e.g. PnP 7F68)
-    case 0xDB: return put_data(cmd, ctx);
-    case 0xE0: return create_file(cmd, ctx);
-    case 0x44: return activate_file(cmd, ctx);
-    case 0xE4: return delete_file(cmd, ctx);
-    case 0xE6: return terminate_df(cmd, ctx);
-    case 0x20: return verify(cmd, ctx);
-    case 0x24: return change_reference_data(cmd, ctx);
-    case 0x2C: return reset_retry_counter(cmd, ctx);
-    case 0x22: return manage_security_environment(cmd, ctx);
-    case 0x2A: return perform_security_operation(cmd, ctx);
-    case 0x87: return general_authenticate(cmd, ctx);
-    case 0x47: return generate_key_pair(cmd, ctx);
-    default: return Sw::ins_not_supported;
+    case 0xA4:
+      return select_file(cmd, ctx);
+    case 0xCB:
+      return get_data(cmd, ctx);
+    case 0xCA:
+      return Sw::reference_not_found;  // no simple-TLV DOs (e.g. PnP 7F68)
+    case 0xDB:
+      return put_data(cmd, ctx);
+    case 0xE0:
+      return create_file(cmd, ctx);
+    case 0x44:
+      return activate_file(cmd, ctx);
+    case 0xE4:
+      return delete_file(cmd, ctx);
+    case 0xE6:
+      return terminate_df(cmd, ctx);
+    case 0x20:
+      return verify(cmd, ctx);
+    case 0x24:
+      return change_reference_data(cmd, ctx);
+    case 0x2C:
+      return reset_retry_counter(cmd, ctx);
+    case 0x22:
+      return manage_security_environment(cmd, ctx);
+    case 0x2A:
+      return perform_security_operation(cmd, ctx);
+    case 0x87:
+      return general_authenticate(cmd, ctx);
+    case 0x47:
+      return generate_key_pair(cmd, ctx);
+    default:
+      return Sw::ins_not_supported;
   }
 }
 
@@ -161,7 +186,9 @@ EfRecord GidsApplet::get_ef(const ObjectStore& store, std::uint16_t fid) const {
   return std::move(*ef);
 }
 
-void GidsApplet::put_ef(ObjectStore& store, const EfRecord& ef) const { store.put(ef_key(ef.fid), encode_ef(ef)); }
+void GidsApplet::put_ef(ObjectStore& store, const EfRecord& ef) const {
+  store.put(ef_key(ef.fid), encode_ef(ef));
+}
 
 const KeyPair& GidsApplet::private_key(const EfRecord& ef) {
   if (ef.key_kind != KeyKind::asymmetric) throw CardError(Sw::reference_not_found);
@@ -177,7 +204,8 @@ const KeyPair& GidsApplet::private_key(const EfRecord& ef) {
   return *slot.key;
 }
 
-std::optional<Bytes> GidsApplet::get_do(const ObjectStore& store, std::uint16_t ef, unsigned tag) const {
+std::optional<Bytes> GidsApplet::get_do(const ObjectStore& store, std::uint16_t ef,
+                                        unsigned tag) const {
   const Bytes* b = store.get(do_key(ef, tag));
   if (!b) return std::nullopt;
   if (b->empty() || (*b)[0] != 1) throw ImageError("gids: malformed DO record");
@@ -233,22 +261,25 @@ std::string GidsApplet::describe(const ObjectStore& store) const {
   std::ostringstream out;
   const AppState st = app_state(store);
   out << "GIDS applet, life cycle "
-      << (st == AppState::creation ? "creation (blank)" : st == AppState::operational ? "operational" : "terminated")
+      << (st == AppState::creation      ? "creation (blank)"
+          : st == AppState::operational ? "operational"
+                                        : "terminated")
       << "\n";
   for (std::uint8_t ref : pins_.references(store)) {
     const auto pin = pins_.find(store, ref);
     if (!pin) continue;
     char line[96];
     std::snprintf(line, sizeof line, "  %s 0x%02X: %u of %u tries left, length %u..%u\n",
-                  ref == user_pin_reference ? "user PIN" : "PUK", ref, pin->tries_left, pin->max_tries,
-                  pin->min_length, pin->max_length);
+                  ref == user_pin_reference ? "user PIN" : "PUK", ref, pin->tries_left,
+                  pin->max_tries, pin->min_length, pin->max_length);
     out << line;
   }
   for (const auto& key : store.keys(ef_prefix())) {
     const EfRecord ef = decode_ef(*store.get(key));
     char line[128];
     const char* kind = ef.type == ef_type_bertlv ? "BER-TLV EF" : "key file";
-    std::snprintf(line, sizeof line, "  EF %04X %s%s", ef.fid, kind, ef.active() ? "" : " (not activated)");
+    std::snprintf(line, sizeof line, "  EF %04X %s%s", ef.fid, kind,
+                  ef.active() ? "" : " (not activated)");
     out << line;
     if (ef.key_kind == KeyKind::symmetric)
       out << (ef.sym_alg == SymAlg::aes ? ", AES admin key" : ", 3DES admin key");
@@ -257,7 +288,8 @@ std::string GidsApplet::describe(const ObjectStore& store) const {
     if (ef.type == ef_type_bertlv) {
       for (const auto& dk : store.keys(do_prefix(ef.fid))) {
         const Bytes* v = store.get(dk);
-        out << "    DO " << dk.substr(dk.size() - 4) << ": " << (v ? v->size() - 1 : 0) << " bytes\n";
+        out << "    DO " << dk.substr(dk.size() - 4) << ": " << (v ? v->size() - 1 : 0)
+            << " bytes\n";
       }
     }
   }

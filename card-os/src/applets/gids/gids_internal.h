@@ -152,8 +152,9 @@ class GidsApplet final : public Applet, public GidsApi {
   void put_do(ObjectStore& store, std::uint16_t ef, unsigned tag, ByteView value) const;
   Bytes public_key_template(const KeyPair& key);
   void bump_cardcf(ObjectStore& store, bool containers, bool files) const;
-  std::optional<std::pair<std::uint16_t, std::uint16_t>> lookup_file(
-      const ObjectStore& store, const std::string& dir, const std::string& name) const;
+  std::optional<std::pair<std::uint16_t, std::uint16_t>> lookup_file(const ObjectStore& store,
+                                                                     const std::string& dir,
+                                                                     const std::string& name) const;
 
   // data_objects.cpp
   Response get_data(const Command& cmd, CardContext& ctx);

@@ -16,15 +16,15 @@ struct GidsPersonalization {
   // false: factory-fresh card in creation state (no PIN, no file system); gids-tool
   // --initialize (or msclmd's card creation) initializes it. The fields below are then ignored.
   bool initialized = true;
-  std::string user_pin = "123456";     // ASCII, 4..16 bytes
-  std::uint8_t pin_max_tries = 3;      // 1..15
-  std::uint8_t pin_min_length = 4;     // 4..16
-  std::uint8_t pin_max_length = 16;    // min..16
-  std::optional<std::string> puk;      // PUK 0x81 (unblocks PIN 0x80) when set
+  std::string user_pin = "123456";   // ASCII, 4..16 bytes
+  std::uint8_t pin_max_tries = 3;    // 1..15
+  std::uint8_t pin_min_length = 4;   // 4..16
+  std::uint8_t pin_max_length = 16;  // min..16
+  std::optional<std::string> puk;    // PUK 0x81 (unblocks PIN 0x80) when set
   std::uint8_t puk_max_tries = 3;
   AdminKeyAlgorithm admin_key_algorithm = AdminKeyAlgorithm::tdes;
-  SecretBytes admin_key;               // 24 bytes 3DES (16 accepted as 2-key), or 16/24/32 AES
-  Bytes cardid;                        // 16 bytes; empty = random
+  SecretBytes admin_key;  // 24 bytes 3DES (16 accepted as 2-key), or 16/24/32 AES
+  Bytes cardid;           // 16 bytes; empty = random
 };
 
 // Writes the GIDS applet's objects (prefix "gids/") into the store (not committed). Throws

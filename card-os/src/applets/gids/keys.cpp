@@ -13,7 +13,9 @@ const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
   return nullptr;
 }
 
-std::uint16_t key_fid(std::uint8_t kid) { return static_cast<std::uint16_t>(0xB000 | kid); }
+std::uint16_t key_fid(std::uint8_t kid) {
+  return static_cast<std::uint16_t>(0xB000 | kid);
+}
 
 // Mechanisms the key file's FCP lists in CRTs of type `crt_tag` (B6 sign, B8 decipher).
 // nullopt: the FCP carries no CRT of that type (then anything matching the key goes).
@@ -32,7 +34,8 @@ std::optional<std::vector<std::uint8_t>> listed_mechanisms(const Bytes& fcp, uns
     if (crt.tag != crt_tag) continue;
     any = true;
     if (auto f = fs::parse_tlvs(crt.value))
-      if (const fs::Tlv* alg = find(*f, 0x80); alg && alg->value.size() == 1) out.push_back(alg->value[0]);
+      if (const fs::Tlv* alg = find(*f, 0x80); alg && alg->value.size() == 1)
+        out.push_back(alg->value[0]);
   }
   if (!any) return std::nullopt;
   return out;
@@ -65,7 +68,8 @@ Response GidsApplet::manage_security_environment(const Command& cmd, CardContext
     env_.reset();
     return Sw::ok;
   }
-  if (cmd.p2 == 0xA4 && (cmd.p1 == 0xC1 || cmd.p1 == 0x81 || cmd.p1 == 0x41)) return mse_authentication(cmd, ctx);
+  if (cmd.p2 == 0xA4 && (cmd.p1 == 0xC1 || cmd.p1 == 0x81 || cmd.p1 == 0x41))
+    return mse_authentication(cmd, ctx);
   if (cmd.p1 != 0x41 || (cmd.p2 != 0xB6 && cmd.p2 != 0xB8)) return Sw::incorrect_p1p2;
   // 80 01 mechanism, 84 01 key reference
   const auto tlvs = fs::parse_tlvs(cmd.data);
@@ -73,7 +77,8 @@ Response GidsApplet::manage_security_environment(const Command& cmd, CardContext
   const fs::Tlv* mech = find(*tlvs, 0x80);
   const fs::Tlv* ref = find(*tlvs, 0x84);
   if (!ref) ref = find(*tlvs, 0x83);
-  if (!mech || mech->value.size() != 1 || !ref || ref->value.size() != 1) throw CardError(Sw::wrong_data);
+  if (!mech || mech->value.size() != 1 || !ref || ref->value.size() != 1)
+    throw CardError(Sw::wrong_data);
   const std::uint8_t kid = ref->value[0];
   const std::uint8_t m = mech->value[0];
   env_.reset();
@@ -87,7 +92,8 @@ Response GidsApplet::manage_security_environment(const Command& cmd, CardContext
   const bool sign = cmd.p2 == 0xB6;
   const std::uint8_t high = m & 0xF0;
   if (key.key_type() == KeyType::rsa) {
-    const bool known = sign ? (high == 0x10 || high == 0x50) : (high == 0x00 || high == 0x40 || high == 0x80);
+    const bool known =
+        sign ? (high == 0x10 || high == 0x50) : (high == 0x00 || high == 0x40 || high == 0x80);
     if (!known) throw CardError(Sw::wrong_data);
   } else {
     // EC: ECDSA over a host hash (B6) or ECDH (B8); the high nibble carries no padding.
@@ -115,13 +121,15 @@ Response GidsApplet::generate_key_pair(const Command& cmd, CardContext& ctx) {
   if (!items) throw CardError(Sw::wrong_data);
   const fs::Tlv* alg = find(*items, 0x80);
   const fs::Tlv* kid = find(*items, 0x83);
-  if (!alg || alg->value.size() != 1 || !kid || kid->value.size() != 1) throw CardError(Sw::wrong_data);
+  if (!alg || alg->value.size() != 1 || !kid || kid->value.size() != 1)
+    throw CardError(Sw::wrong_data);
   const auto info = alg_info(alg->value[0]);
   if (!info) throw CardError(Sw::wrong_data);
   EfRecord ef = get_ef(store, key_fid(kid->value[0]));
   if (ef.type != ef_type_key) throw CardError(Sw::incompatible_file_structure);
   check_ef(store, ef, op_key_generate);
-  KeyPair key = info->type == KeyType::rsa ? crypto_.generate_rsa(info->rsa_bits) : crypto_.generate_ec(info->curve);
+  KeyPair key = info->type == KeyType::rsa ? crypto_.generate_rsa(info->rsa_bits)
+                                           : crypto_.generate_ec(info->curve);
   Response r = public_key_template(key);
   ef.key_kind = KeyKind::asymmetric;
   ef.key = crypto_.export_private(key);
@@ -173,7 +181,9 @@ Response GidsApplet::perform_security_operation(const Command& cmd, CardContext&
     // A padding-indicator byte 00 in front of the cryptogram is tolerated (ISO form).
     if (data.size() == k + 1 && data[0] == 0x00) data = data.subspan(1);
     if (data.size() != k) throw CardError(Sw::wrong_length);
-    RsaPadding padding = high == 0x00 ? RsaPadding::raw() : high == 0x80 ? RsaPadding::oaep() : RsaPadding::pkcs1_v15();
+    RsaPadding padding = high == 0x00   ? RsaPadding::raw()
+                         : high == 0x80 ? RsaPadding::oaep()
+                                        : RsaPadding::pkcs1_v15();
     const SecretBytes plain = crypto_.rsa_decrypt(key, data, padding);
     return Bytes(plain.view().begin(), plain.view().end());
   } catch (const CryptoError& e) {
@@ -235,8 +245,10 @@ void GidsApplet::create_container_key(CardContext& ctx, std::size_t index, const
     rec.flags |= ContainerRecord::flag_default;
   }
   const auto bits = static_cast<std::uint16_t>(key.bits());
-  if (options.spec == KeySpec::key_exchange) rec.kx_key_bits = bits;
-  else rec.sig_key_bits = bits;
+  if (options.spec == KeySpec::key_exchange)
+    rec.kx_key_bits = bits;
+  else
+    rec.sig_key_bits = bits;
   put_do(store, loc->first, loc->second, encode_cmapfile(records));
 
   // Key map (A000/DF20): 01 then 12-byte records, one per cmapfile record.
@@ -245,9 +257,11 @@ void GidsApplet::create_container_key(CardContext& ctx, std::size_t index, const
   const std::size_t want = 1 + 12 * records.size();
   if (keymap.size() < want) keymap.resize(want, 0);
   std::uint8_t* k = keymap.data() + 1 + 12 * index;
-  const Bytes rec_bytes = {0x01, 0x00, 0x00, 0x00, *algid,
-                           static_cast<std::uint8_t>(options.spec == KeySpec::key_exchange ? 0x9A : 0x9C),
-                           kid, 0xB0, 0xFF, 0xFF, 0x00, 0x00};
+  const Bytes rec_bytes = {
+      0x01, 0x00,   0x00,
+      0x00, *algid, static_cast<std::uint8_t>(options.spec == KeySpec::key_exchange ? 0x9A : 0x9C),
+      kid,  0xB0,   0xFF,
+      0xFF, 0x00,   0x00};
   std::copy(rec_bytes.begin(), rec_bytes.end(), k);
   put_do(store, keymap_ef, keymap_do, keymap);
 

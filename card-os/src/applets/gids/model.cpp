@@ -16,23 +16,39 @@ std::string hex4(unsigned v) {
   return buf;
 }
 
-unsigned get_u16le(ByteView b, std::size_t at) { return b[at] | (unsigned(b[at + 1]) << 8); }
+unsigned get_u16le(ByteView b, std::size_t at) {
+  return b[at] | (unsigned(b[at + 1]) << 8);
+}
 }  // namespace
 
-std::string ef_prefix() { return "gids/ef/"; }
-std::string ef_key(std::uint16_t fid) { return ef_prefix() + hex4(fid); }
-std::string do_prefix(std::uint16_t ef) { return "gids/do/" + hex4(ef) + "/"; }
-std::string do_key(std::uint16_t ef, unsigned tag) { return do_prefix(ef) + hex4(tag); }
+std::string ef_prefix() {
+  return "gids/ef/";
+}
+std::string ef_key(std::uint16_t fid) {
+  return ef_prefix() + hex4(fid);
+}
+std::string do_prefix(std::uint16_t ef) {
+  return "gids/do/" + hex4(ef) + "/";
+}
+std::string do_key(std::uint16_t ef, unsigned tag) {
+  return do_prefix(ef) + hex4(tag);
+}
 
-Bytes encode_app_state(AppState s) { return {record_version, static_cast<std::uint8_t>(s)}; }
+Bytes encode_app_state(AppState s) {
+  return {record_version, static_cast<std::uint8_t>(s)};
+}
 
 AppState decode_app_state(ByteView b) {
   if (b.size() != 2 || b[0] != record_version) throw ImageError("gids/app: unknown record format");
   switch (b[1]) {
-    case 0x01: return AppState::creation;
-    case 0x05: return AppState::operational;
-    case 0x0C: return AppState::terminated;
-    default: throw ImageError("gids/app: unknown life cycle state");
+    case 0x01:
+      return AppState::creation;
+    case 0x05:
+      return AppState::operational;
+    case 0x0C:
+      return AppState::terminated;
+    default:
+      throw ImageError("gids/app: unknown life cycle state");
   }
 }
 
@@ -88,8 +104,10 @@ CompactAcl parse_compact_acl(ByteView fcp) {
   if (fcp.size() < 2 || fcp[0] != 0x62) throw CardError(Sw::wrong_data);
   std::size_t i = 2;
   std::size_t end = fcp.size();
-  if (fcp[1] == 0x81) i = 3;
-  else if (fcp[1] == 0x82) i = 4;
+  if (fcp[1] == 0x81)
+    i = 3;
+  else if (fcp[1] == 0x82)
+    i = 4;
   while (i + 2 <= end) {
     const std::uint8_t tag = fcp[i];
     std::size_t len = fcp[i + 1];
@@ -129,31 +147,47 @@ const Bytes& app_fcp() {
 std::optional<std::uint8_t> algid_for(const KeyPair& key) {
   if (key.key_type() == KeyType::rsa) {
     switch (key.bits()) {
-      case 1024: return 0x06;
-      case 2048: return 0x07;
-      case 3072: return 0x08;
-      case 4096: return 0x09;
-      default: return std::nullopt;
+      case 1024:
+        return 0x06;
+      case 2048:
+        return 0x07;
+      case 3072:
+        return 0x08;
+      case 4096:
+        return 0x09;
+      default:
+        return std::nullopt;
     }
   }
   switch (key.curve()) {
-    case Curve::p256: return 0x0C;
-    case Curve::p384: return 0x0D;
-    case Curve::p521: return 0x0E;
+    case Curve::p256:
+      return 0x0C;
+    case Curve::p384:
+      return 0x0D;
+    case Curve::p521:
+      return 0x0E;
   }
   return std::nullopt;
 }
 
 std::optional<AlgInfo> alg_info(std::uint8_t algid) {
   switch (algid) {
-    case 0x06: return AlgInfo{KeyType::rsa, 1024, Curve::p256};
-    case 0x07: return AlgInfo{KeyType::rsa, 2048, Curve::p256};
-    case 0x08: return AlgInfo{KeyType::rsa, 3072, Curve::p256};
-    case 0x09: return AlgInfo{KeyType::rsa, 4096, Curve::p256};
-    case 0x0C: return AlgInfo{KeyType::ec, 0, Curve::p256};
-    case 0x0D: return AlgInfo{KeyType::ec, 0, Curve::p384};
-    case 0x0E: return AlgInfo{KeyType::ec, 0, Curve::p521};
-    default: return std::nullopt;  // 0A/0B (P-192/P-224) are not offered
+    case 0x06:
+      return AlgInfo{KeyType::rsa, 1024, Curve::p256};
+    case 0x07:
+      return AlgInfo{KeyType::rsa, 2048, Curve::p256};
+    case 0x08:
+      return AlgInfo{KeyType::rsa, 3072, Curve::p256};
+    case 0x09:
+      return AlgInfo{KeyType::rsa, 4096, Curve::p256};
+    case 0x0C:
+      return AlgInfo{KeyType::ec, 0, Curve::p256};
+    case 0x0D:
+      return AlgInfo{KeyType::ec, 0, Curve::p384};
+    case 0x0E:
+      return AlgInfo{KeyType::ec, 0, Curve::p521};
+    default:
+      return std::nullopt;  // 0A/0B (P-192/P-224) are not offered
   }
 }
 
@@ -171,7 +205,8 @@ std::string fixed_string(ByteView b) {
 }  // namespace
 
 std::vector<MasterFileEntry> decode_masterfile(ByteView d) {
-  if (d.empty() || d[0] != 0x01 || (d.size() - 1) % mf_record_size != 0) throw CardError(Sw::wrong_data);
+  if (d.empty() || d[0] != 0x01 || (d.size() - 1) % mf_record_size != 0)
+    throw CardError(Sw::wrong_data);
   std::vector<MasterFileEntry> out;
   for (std::size_t at = 1; at < d.size(); at += mf_record_size) {
     MasterFileEntry e;

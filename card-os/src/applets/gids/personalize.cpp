@@ -11,17 +11,39 @@ namespace {
 // CREATE FILE data of the six ACL EFs (MS inbox minidriver "ACL Creation"):
 // 62 0C 82 01 39 83 02 <fid> 8C 03 03 <update> <read>.
 Bytes acl_ef_fcp(std::uint16_t fid, std::uint8_t update, std::uint8_t read) {
-  return {0x62, 0x0C, 0x82, 0x01, 0x39, 0x83, 0x02, static_cast<std::uint8_t>(fid >> 8),
-          static_cast<std::uint8_t>(fid), 0x8C, 0x03, 0x03, update, read};
+  return {0x62,
+          0x0C,
+          0x82,
+          0x01,
+          0x39,
+          0x83,
+          0x02,
+          static_cast<std::uint8_t>(fid >> 8),
+          static_cast<std::uint8_t>(fid),
+          0x8C,
+          0x03,
+          0x03,
+          update,
+          read};
 }
 
 Bytes admin_key_fcp(AdminKeyAlgorithm alg) {
   // MS "Create EF for Admin Key": MSE free, PUT KEY admin only, never readable; A4 CRT with the
   // cipher (02 = 3DES; 04 = AES, our choice).
-  return {0x62, 0x1A, 0x82, 0x01, 0x18, 0x83, 0x02, 0xB0, 0x80, 0x8C, 0x04, 0x87, 0x00, 0x20, 0xFF,
-          0xA5, 0x0B, 0xA4, 0x09, 0x80, 0x01,
-          static_cast<std::uint8_t>(alg == AdminKeyAlgorithm::aes ? 0x04 : 0x02),
-          0x83, 0x01, 0x80, 0x95, 0x01, 0xC0};
+  return {0x62, 0x1A,
+          0x82, 0x01,
+          0x18, 0x83,
+          0x02, 0xB0,
+          0x80, 0x8C,
+          0x04, 0x87,
+          0x00, 0x20,
+          0xFF, 0xA5,
+          0x0B, 0xA4,
+          0x09, 0x80,
+          0x01, static_cast<std::uint8_t>(alg == AdminKeyAlgorithm::aes ? 0x04 : 0x02),
+          0x83, 0x01,
+          0x80, 0x95,
+          0x01, 0xC0};
 }
 
 void put_do(ObjectStore& store, std::uint16_t ef, unsigned tag, ByteView value) {
@@ -35,7 +57,8 @@ void check_pin(const std::string& value, const char* field, unsigned min, unsign
     throw ProfileError(std::string("gids.") + field + ": must be " + std::to_string(min) + " to " +
                        std::to_string(max) + " characters");
   for (unsigned char c : value)
-    if (c < 0x20 || c > 0x7E) throw ProfileError(std::string("gids.") + field + ": must be printable ASCII");
+    if (c < 0x20 || c > 0x7E)
+      throw ProfileError(std::string("gids.") + field + ": must be printable ASCII");
 }
 }  // namespace
 
@@ -46,19 +69,24 @@ void personalize_gids(ObjectStore& store, Rng& rng, const GidsPersonalization& p
     store.put(app_key, encode_app_state(AppState::creation));
     return;
   }
-  if (p.pin_min_length < 4 || p.pin_min_length > 16) throw ProfileError("gids.pin_min_length: must be 4 to 16");
+  if (p.pin_min_length < 4 || p.pin_min_length > 16)
+    throw ProfileError("gids.pin_min_length: must be 4 to 16");
   if (p.pin_max_length < p.pin_min_length || p.pin_max_length > 16)
     throw ProfileError("gids.pin_max_length: must be pin_min_length to 16");
-  if (p.pin_max_tries < 1 || p.pin_max_tries > 15) throw ProfileError("gids.pin_max_tries: must be 1 to 15");
-  if (p.puk_max_tries < 1 || p.puk_max_tries > 15) throw ProfileError("gids.puk_max_tries: must be 1 to 15");
+  if (p.pin_max_tries < 1 || p.pin_max_tries > 15)
+    throw ProfileError("gids.pin_max_tries: must be 1 to 15");
+  if (p.puk_max_tries < 1 || p.puk_max_tries > 15)
+    throw ProfileError("gids.puk_max_tries: must be 1 to 15");
   check_pin(p.user_pin, "user_pin", p.pin_min_length, p.pin_max_length);
   if (p.puk) check_pin(*p.puk, "puk", 4, 16);
   const std::size_t n = p.admin_key.size();
-  if (p.admin_key_algorithm == AdminKeyAlgorithm::tdes ? (n != 16 && n != 24) : (n != 16 && n != 24 && n != 32))
+  if (p.admin_key_algorithm == AdminKeyAlgorithm::tdes ? (n != 16 && n != 24)
+                                                       : (n != 16 && n != 24 && n != 32))
     throw ProfileError(p.admin_key_algorithm == AdminKeyAlgorithm::tdes
                            ? "gids.admin_key: a 3DES admin key has 24 (or 16) bytes"
                            : "gids.admin_key: an AES admin key has 16, 24 or 32 bytes");
-  if (!p.cardid.empty() && p.cardid.size() != 16) throw ProfileError("gids.cardid: must be 16 bytes");
+  if (!p.cardid.empty() && p.cardid.size() != 16)
+    throw ProfileError("gids.cardid: must be 16 bytes");
 
   security::PinManager pins(pin_prefix);
   security::PinRecord pin;
@@ -83,8 +111,9 @@ void personalize_gids(ObjectStore& store, Rng& rng, const GidsPersonalization& p
     std::uint16_t fid;
     std::uint8_t update, read;
   };
-  for (const AclEf& a : {AclEf{0xA000, 0x30, 0x00}, AclEf{0xA010, 0x30, 0x00}, AclEf{0xA011, 0x30, 0xFF},
-                         AclEf{0xA012, 0x20, 0x00}, AclEf{0xA013, 0x30, 0x30}, AclEf{0xA014, 0x20, 0x20}}) {
+  for (const AclEf& a :
+       {AclEf{0xA000, 0x30, 0x00}, AclEf{0xA010, 0x30, 0x00}, AclEf{0xA011, 0x30, 0xFF},
+        AclEf{0xA012, 0x20, 0x00}, AclEf{0xA013, 0x30, 0x30}, AclEf{0xA014, 0x20, 0x20}}) {
     EfRecord ef;
     ef.fid = a.fid;
     ef.type = ef_type_bertlv;

@@ -50,7 +50,8 @@ Response GidsApplet::change_reference_data(const Command& cmd, CardContext& ctx)
       if (rec.max_tries == 0) rec.max_tries = default_tries;
       rec.tries_left = rec.max_tries;
       rec.value = SecretBytes(cmd.data);
-      if (cmd.p2 == user_pin_reference && pins_.find(store, puk_reference)) rec.unblock_reference = puk_reference;
+      if (cmd.p2 == user_pin_reference && pins_.find(store, puk_reference))
+        rec.unblock_reference = puk_reference;
       pins_.install(store, rec);
       if (cmd.p2 == puk_reference) {
         if (auto user = pins_.find(store, user_pin_reference)) {
@@ -100,7 +101,8 @@ Response GidsApplet::reset_retry_counter(const Command& cmd, CardContext& ctx) {
       if (cmd.p1 == 0x00) new_pin = data.subspan(puk_len);
       return pins_.unblock(ctx, state_, cmd.p2, data.first(puk_len), new_pin);
     }
-    default: return Sw::incorrect_p1p2;
+    default:
+      return Sw::incorrect_p1p2;
   }
 }
 

@@ -85,19 +85,19 @@ TEST_F(Keys, GenerateRsa2048SignAndDecipherAllPaddings) {
 TEST_F(Keys, KeyUseNeedsThePinAndTheRightEnvironment) {
   create_keyfile(0x81, 0x06);
   ASSERT_EQ(generate(0x81, 0x06).sw, 0x9000);
-  EXPECT_EQ(sign(hex("0102")).sw, 0x6985);           // no MSE yet
-  EXPECT_EQ(mse(0xB6, 0x57, 0x81).sw, 0x6A80);        // 2048 mechanism on a 1024 key
-  EXPECT_EQ(mse(0xB6, 0x46, 0x81).sw, 0x6A80);        // decipher mechanism for signing
-  EXPECT_EQ(mse(0xB6, 0x56, 0x82).sw, 0x6A88);        // no such key
+  EXPECT_EQ(sign(hex("0102")).sw, 0x6985);      // no MSE yet
+  EXPECT_EQ(mse(0xB6, 0x57, 0x81).sw, 0x6A80);  // 2048 mechanism on a 1024 key
+  EXPECT_EQ(mse(0xB6, 0x46, 0x81).sw, 0x6A80);  // decipher mechanism for signing
+  EXPECT_EQ(mse(0xB6, 0x56, 0x82).sw, 0x6A88);  // no such key
   ASSERT_EQ(mse(0xB6, 0x56, 0x81).sw, 0x9000);
-  EXPECT_EQ(decipher(Bytes(128, 1)).sw, 0x6985);      // environment is for signing
-  EXPECT_EQ(tx("00200082").sw, 0x9000);               // logout drops the environment
+  EXPECT_EQ(decipher(Bytes(128, 1)).sw, 0x6985);  // environment is for signing
+  EXPECT_EQ(tx("00200082").sw, 0x9000);           // logout drops the environment
   EXPECT_EQ(sign(hex("0102")).sw, 0x6985);
-  EXPECT_EQ(mse(0xB6, 0x56, 0x81).sw, 0x6982);        // key needs the PIN
+  EXPECT_EQ(mse(0xB6, 0x56, 0x81).sw, 0x6982);  // key needs the PIN
   ASSERT_EQ(verify_pin().sw, 0x9000);
   ASSERT_EQ(mse(0xB6, 0x56, 0x81).sw, 0x9000);
   EXPECT_EQ(tx("00200080").sw, 0x9000);
-  EXPECT_EQ(sign(Bytes(118, 1)).sw, 0x6700);          // longer than k - 11
+  EXPECT_EQ(sign(Bytes(118, 1)).sw, 0x6700);  // longer than k - 11
   EXPECT_EQ(sign(hex("0102")).sw, 0x9000);
 }
 
@@ -120,12 +120,14 @@ TEST_F(Keys, GenerateLargerRsaKeys) {
     ASSERT_EQ(gen.sw, 0x9000);
     const PublicKey pub = rsa_public_from(gen.data);
     EXPECT_EQ(pub.bits(), bits);
-    ASSERT_EQ(mse(0xB6, static_cast<std::uint8_t>(0x50 | algid), static_cast<std::uint8_t>(kid)).sw, 0x9000);
+    ASSERT_EQ(mse(0xB6, static_cast<std::uint8_t>(0x50 | algid), static_cast<std::uint8_t>(kid)).sw,
+              0x9000);
     const Bytes di = sha256_info(host, "large");
     const Rx sig = sign(di);
     ASSERT_EQ(sig.sw, 0x9000);
     EXPECT_TRUE(host.rsa_verify_pkcs1(pub, di, sig.data));
-    ASSERT_EQ(mse(0xB8, static_cast<std::uint8_t>(0x40 | algid), static_cast<std::uint8_t>(kid)).sw, 0x9000);
+    ASSERT_EQ(mse(0xB8, static_cast<std::uint8_t>(0x40 | algid), static_cast<std::uint8_t>(kid)).sw,
+              0x9000);
     const Rx d = decipher(host.rsa_encrypt(pub, hex("CAFE"), RsaPadding::pkcs1_v15()));
     ASSERT_EQ(d.sw, 0x9000);
     EXPECT_EQ(d.data, hex("CAFE"));
@@ -133,13 +135,17 @@ TEST_F(Keys, GenerateLargerRsaKeys) {
 }
 
 TEST_F(Keys, EcKeygenEcdsaAndEcdh) {
-  for (auto [algid, curve] : {std::pair{0x0C, Curve::p256}, std::pair{0x0D, Curve::p384}, std::pair{0x0E, Curve::p521}}) {
+  for (auto [algid, curve] :
+       {std::pair{0x0C, Curve::p256}, std::pair{0x0D, Curve::p384}, std::pair{0x0E, Curve::p521}}) {
     const auto kid = static_cast<std::uint8_t>(0x81 + algid - 0x0C);
     create_keyfile(kid, static_cast<std::uint8_t>(algid));
     const Rx gen = generate(kid, static_cast<std::uint8_t>(algid));
     ASSERT_EQ(gen.sw, 0x9000);
     const PublicKey pub = ec_public_from(gen.data, curve);
-    EXPECT_EQ(send(0xCB, 0x3F, 0xFF, Bytes{0x70, 0x08, 0x84, 0x01, kid, 0xA5, 0x03, 0x7F, 0x49, 0x80}).data, gen.data);
+    EXPECT_EQ(
+        send(0xCB, 0x3F, 0xFF, Bytes{0x70, 0x08, 0x84, 0x01, kid, 0xA5, 0x03, 0x7F, 0x49, 0x80})
+            .data,
+        gen.data);
 
     ASSERT_EQ(mse(0xB6, static_cast<std::uint8_t>(0x50 | algid), kid).sw, 0x9000);
     const Bytes hash = host.digest(HashAlg::sha256, view(std::string_view("ec message")));
@@ -240,8 +246,10 @@ TEST_F(Keys, KeyFileLifeCycleAndDeletion) {
   EXPECT_EQ(mse(0xB6, 0x56, 0x81).sw, 0x6A88);
   // Malformed CREATE FILE data.
   EXPECT_EQ(send(0xE0, 0, 0, hex("6205820118830281"), false).sw, 0x6A80);
-  EXPECT_EQ(send(0xE0, 0, 0, hex("620C8201188302A0818C03033000"), false).sw, 0x6A80);  // key file outside B0xx
-  EXPECT_EQ(send(0xE0, 0, 0, hex("620C8201058302A0208C03033000"), false).sw, 0x6A80);  // unsupported type
+  EXPECT_EQ(send(0xE0, 0, 0, hex("620C8201188302A0818C03033000"), false).sw,
+            0x6A80);  // key file outside B0xx
+  EXPECT_EQ(send(0xE0, 0, 0, hex("620C8201058302A0208C03033000"), false).sw,
+            0x6A80);  // unsupported type
 }
 
 }  // namespace

@@ -30,7 +30,9 @@ struct Lifecycle : GidsCardTest {
       ASSERT_EQ(send(0xE0, 0, 0, hex(fcp), false).sw, 0x9000) << fcp;
       ASSERT_EQ(tx("00440000").sw, 0x9000);
     }
-    ASSERT_EQ(send(0xE0, 0, 0, hex("621A8201188302B0808C04870020FFA50BA4098001028301809501C0"), false).sw, 0x9000);
+    ASSERT_EQ(
+        send(0xE0, 0, 0, hex("621A8201188302B0808C04870020FFA50BA4098001028301809501C0"), false).sw,
+        0x9000);
     ASSERT_EQ(tx("00440000").sw, 0x9000);
     const Bytes admin = hex("840180A51F8718") + default_admin_key() + hex("8803B073DC");
     ASSERT_EQ(send(0xDB, 0x3F, 0xFF, tlv(0x70, admin), false).sw, 0x9000);
@@ -148,7 +150,8 @@ TEST_F(Lifecycle, ExtensionCreatesConsistentContainers) {
   const Rx keymap = get_do(0xA000, 0xDF20);
   ASSERT_EQ(keymap.sw, 0x9000);
   EXPECT_EQ(keymap.data.size(), 3u + 1 + 24);
-  EXPECT_EQ(Bytes(keymap.data.begin() + 3 + 13, keymap.data.end()), hex("010000000C9C82B0FFFF0000"));
+  EXPECT_EQ(Bytes(keymap.data.begin() + 3 + 13, keymap.data.end()),
+            hex("010000000C9C82B0FFFF0000"));
   // cardcf freshness bumped (containers and files).
   EXPECT_EQ(get_do(0xA010, 0xDF22).data, hex("DF2206000001000100"));
   // The key is usable through the normal APDUs.

@@ -40,7 +40,8 @@ TEST_F(Msclmd, DiscoveryCacheChecksImportSignDecrypt) {
   // Discovery: PIV first, then the application DF, then the GIDS AID; PUK probe; cache files.
   EXPECT_EQ(tx("00A4040009A0000003080000100000").sw, 0x6A82);
   EXPECT_EQ(tx("00A4000C023FFF").sw, 0x9000);
-  EXPECT_EQ(tx("00A4040009A0000003974254465900").data, hex("61124F0BA00000039742544659020173034001C0"));
+  EXPECT_EQ(tx("00A4040009A0000003974254465900").data,
+            hex("61124F0BA00000039742544659020173034001C0"));
   EXPECT_EQ(tx("00CB3FFF045C027F7300").sw, 0x6A88);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(tx("00CBA000045C02DF1F00").sw, 0x9000);
@@ -57,7 +58,8 @@ TEST_F(Msclmd, DiscoveryCacheChecksImportSignDecrypt) {
   ASSERT_EQ(tx(hex("00E0000049") + keyfile_fcp(0x81, 0x07)).sw, 0x9000);
   ASSERT_EQ(tx("00440000").sw, 0x9000);
 
-  // Plaintext import, chained: 70 82 .. 84 01 81 A5 82 .. 83 01 02 84 01 00 87 82 .. <RSAPrivateKey>.
+  // Plaintext import, chained: 70 82 .. 84 01 81 A5 82 .. 83 01 02 84 01 00 87 82 ..
+  // <RSAPrivateKey>.
   KeyPair key = host.generate_rsa(2048);
   const SecretBytes p8 = host.export_private(key);
   const unsigned char* p = p8.data();
@@ -102,7 +104,8 @@ TEST_F(Msclmd, DiscoveryCacheChecksImportSignDecrypt) {
   // Decryption, chained in 0xF0 + 0x10 bytes, padding removed on card.
   const Bytes plain = hex("7465737431323334353637383930");  // "test1234567890"
   ASSERT_EQ(tx("002241B806800147840181").sw, 0x9000);
-  const Rx d = chained(0x2A, 0x80, 0x86, host.rsa_encrypt(pub, plain, RsaPadding::pkcs1_v15()), true);
+  const Rx d =
+      chained(0x2A, 0x80, 0x86, host.rsa_encrypt(pub, plain, RsaPadding::pkcs1_v15()), true);
   ASSERT_EQ(d.sw, 0x9000);
   EXPECT_EQ(d.data, plain);
 }

@@ -59,7 +59,7 @@ TEST_F(Pins, ChangeReferenceData) {
   EXPECT_EQ(tx("002400800C313233343536363534333231").sw, 0x9000);  // 123456 -> 654321
   EXPECT_EQ(verify_pin("123456").sw, 0x63C2);
   EXPECT_EQ(verify_pin("654321").sw, 0x9000);
-  EXPECT_EQ(tx("002400800C303030303030313233343536").sw, 0x63C2);      // wrong old PIN
+  EXPECT_EQ(tx("002400800C303030303030313233343536").sw, 0x63C2);  // wrong old PIN
   // P1=01 after the PIN is verified in this session.
   EXPECT_EQ(verify_pin("654321").sw, 0x9000);
   EXPECT_EQ(tx("002401800431323334").sw, 0x9000);
@@ -105,8 +105,8 @@ TEST_F(Pins, ExternalAuthentication) {
   ASSERT_EQ(c.data.size(), 12u);
   EXPECT_EQ(Bytes(c.data.begin(), c.data.begin() + 4), hex("7C0A8108"));
   const Bytes challenge(c.data.begin() + 4, c.data.end());
-  const Bytes ct = host.encrypt({BlockAlg::tdes, BlockMode::cbc, BlockPadding::none}, default_admin_key(),
-                                Bytes(8, 0), challenge);
+  const Bytes ct = host.encrypt({BlockAlg::tdes, BlockMode::cbc, BlockPadding::none},
+                                default_admin_key(), Bytes(8, 0), challenge);
   Bytes apdu = hex("008700000C7C0A8208") + ct;
   EXPECT_EQ(tx(apdu).sw, 0x9000);
   EXPECT_EQ(put_do(0xA012, 0xDF20, hex("00112233445566778899AABBCCDDEEFF")).sw, 0x9000);
@@ -130,8 +130,16 @@ TEST_F(Pins, PukUnblocksThePin) {
   EXPECT_EQ(verify_pin().sw, 0x6983);
   // Wrong PUK counts down the PUK.
   EXPECT_EQ(send(0xCB, 0x3F, 0xFF, hex("5C027F73")).data, hex("7F7306970103930103"));
-  EXPECT_EQ(tx(hex("002C00800E" "3030303030303030" "373737373737")).sw, 0x63C2);
-  EXPECT_EQ(tx(hex("002C00800E" "3837363534333231" "373737373737")).sw, 0x9000);
+  EXPECT_EQ(tx(hex("002C00800E"
+                   "3030303030303030"
+                   "373737373737"))
+                .sw,
+            0x63C2);
+  EXPECT_EQ(tx(hex("002C00800E"
+                   "3837363534333231"
+                   "373737373737"))
+                .sw,
+            0x9000);
   EXPECT_EQ(verify_pin("777777").sw, 0x9000);
 }
 

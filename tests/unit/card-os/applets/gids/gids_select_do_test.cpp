@@ -20,8 +20,8 @@ TEST_F(SelectAndData, SelectByFullAidAndNoResponseForm) {
 }
 
 TEST_F(SelectAndData, OtherAidsAnswerFileNotFoundIncludingThePivProbe) {
-  EXPECT_EQ(tx("00A4040009A0000003080000100000").sw, 0x6A82);          // PIV (msclmd's first APDU)
-  EXPECT_EQ(tx("00A404000BA0000003974349445F0100").sw, 0x6A82);       // SC-PnP
+  EXPECT_EQ(tx("00A4040009A0000003080000100000").sw, 0x6A82);      // PIV (msclmd's first APDU)
+  EXPECT_EQ(tx("00A404000BA0000003974349445F0100").sw, 0x6A82);    // SC-PnP
   EXPECT_EQ(tx("00A404000CA000000397425446590201FF").sw, 0x6A82);  // longer than ours
   EXPECT_EQ(tx("00A4040009D27600012401020000").sw, 0x6A82);
 }
@@ -112,14 +112,14 @@ TEST_F(SelectAndData, LargeDoByChainingInAndGetResponseOut) {
 
 TEST_F(SelectAndData, MalformedAndUnknownRequests) {
   select_gids();
-  EXPECT_EQ(tx("00CBA010035C02DF00").sw, 0x6A80);          // 5C length past the data
-  EXPECT_EQ(tx("00CBA010045C03DF2300").sw, 0x6A80);        // truncated
-  EXPECT_EQ(tx("00CBA01004DF02DF2300").sw, 0x6A80);        // not a tag list
-  EXPECT_EQ(tx("00CB3FFF045C027F7000").sw, 0x6A80);        // unknown 3FFF DO
+  EXPECT_EQ(tx("00CBA010035C02DF00").sw, 0x6A80);    // 5C length past the data
+  EXPECT_EQ(tx("00CBA010045C03DF2300").sw, 0x6A80);  // truncated
+  EXPECT_EQ(tx("00CBA01004DF02DF2300").sw, 0x6A80);  // not a tag list
+  EXPECT_EQ(tx("00CB3FFF045C027F7000").sw, 0x6A80);  // unknown 3FFF DO
   ASSERT_EQ(verify_pin().sw, 0x9000);
-  EXPECT_EQ(tx("00DBA01004DF2405AA").sw, 0x6A80);          // length runs past the data
-  EXPECT_EQ(tx("00DBA01000").sw, 0x6A80);                   // no data
-  EXPECT_EQ(tx("00DBB080035C0100").sw, 0x6981);            // a key file holds no DOs
+  EXPECT_EQ(tx("00DBA01004DF2405AA").sw, 0x6A80);  // length runs past the data
+  EXPECT_EQ(tx("00DBA01000").sw, 0x6A80);          // no data
+  EXPECT_EQ(tx("00DBB080035C0100").sw, 0x6981);    // a key file holds no DOs
   EXPECT_EQ(tx("00FE0000").sw, 0x6D00);
 }
 

@@ -21,7 +21,9 @@ inline Bytes operator+(Bytes a, const Bytes& b) {
 
 namespace softcard::gids::test {
 
-inline Bytes hex(std::string_view s) { return from_hex(s); }
+inline Bytes hex(std::string_view s) {
+  return from_hex(s);
+}
 
 struct Rx {
   Bytes data;
@@ -104,7 +106,11 @@ struct GidsCardTest : ::testing::Test {
     return r;
   }
 
-  Rx select_gids() { return tx("00A4040009A00000039742544659" "00"); }
+  Rx select_gids() {
+    return tx(
+        "00A4040009A00000039742544659"
+        "00");
+  }
 
   Rx verify_pin(std::string_view pin = "123456") {
     Bytes apdu = {0x00, 0x20, 0x00, 0x80, static_cast<std::uint8_t>(pin.size())};
@@ -113,8 +119,9 @@ struct GidsCardTest : ::testing::Test {
   }
 
   Rx get_do(std::uint16_t ef, std::uint16_t tag) {
-    return send(0xCB, static_cast<std::uint8_t>(ef >> 8), static_cast<std::uint8_t>(ef),
-                Bytes{0x5C, 0x02, static_cast<std::uint8_t>(tag >> 8), static_cast<std::uint8_t>(tag)});
+    return send(
+        0xCB, static_cast<std::uint8_t>(ef >> 8), static_cast<std::uint8_t>(ef),
+        Bytes{0x5C, 0x02, static_cast<std::uint8_t>(tag >> 8), static_cast<std::uint8_t>(tag)});
   }
 
   static Bytes tlv(unsigned tag, const Bytes& value) {
@@ -137,15 +144,22 @@ struct GidsCardTest : ::testing::Test {
   }
 
   Rx put_do(std::uint16_t ef, std::uint16_t tag, const Bytes& value) {
-    return send(0xDB, static_cast<std::uint8_t>(ef >> 8), static_cast<std::uint8_t>(ef), tlv(tag, value), false);
+    return send(0xDB, static_cast<std::uint8_t>(ef >> 8), static_cast<std::uint8_t>(ef),
+                tlv(tag, value), false);
   }
 
   // OpenSC's key-exchange key file FCP for key id `kid` and algorithm `algid`.
   static Bytes keyfile_fcp(std::uint8_t kid, std::uint8_t algid) {
     Bytes crts;
-    for (auto [t, m] : {std::pair<unsigned, unsigned>{0xB8, 0x00}, {0xB8, 0x80}, {0xB8, 0x40}, {0xB6, 0x10}, {0xB6, 0x50}})
-      append(crts, tlv(t, Bytes{0x80, 0x01, static_cast<std::uint8_t>(m | algid), 0x83, 0x01, kid, 0x95, 0x01, 0x40}));
-    Bytes inner = {0x82, 0x01, 0x18, 0x83, 0x02, 0xB0, kid, 0x8C, 0x05, 0x8F, 0x10, 0x10, 0x10, 0x00};
+    for (auto [t, m] : {std::pair<unsigned, unsigned>{0xB8, 0x00},
+                        {0xB8, 0x80},
+                        {0xB8, 0x40},
+                        {0xB6, 0x10},
+                        {0xB6, 0x50}})
+      append(crts, tlv(t, Bytes{0x80, 0x01, static_cast<std::uint8_t>(m | algid), 0x83, 0x01, kid,
+                                0x95, 0x01, 0x40}));
+    Bytes inner = {0x82, 0x01, 0x18, 0x83, 0x02, 0xB0, kid,
+                   0x8C, 0x05, 0x8F, 0x10, 0x10, 0x10, 0x00};
     append(inner, tlv(0xA5, crts));
     return tlv(0x62, inner);
   }
@@ -164,15 +178,24 @@ struct GidsCardTest : ::testing::Test {
     // 7F49 L { 81 n 82 e }
     std::size_t i = 2;
     std::size_t len = tmpl[i++];
-    if (len == 0x81) len = tmpl[i++];
-    else if (len == 0x82) { len = (tmpl[i] << 8) | tmpl[i + 1]; i += 2; }
+    if (len == 0x81)
+      len = tmpl[i++];
+    else if (len == 0x82) {
+      len = (tmpl[i] << 8) | tmpl[i + 1];
+      i += 2;
+    }
     RsaPublic pub;
     while (i < tmpl.size()) {
       const std::uint8_t tag = tmpl[i++];
       std::size_t l = tmpl[i++];
-      if (l == 0x81) l = tmpl[i++];
-      else if (l == 0x82) { l = (tmpl[i] << 8) | tmpl[i + 1]; i += 2; }
-      Bytes v(tmpl.begin() + static_cast<std::ptrdiff_t>(i), tmpl.begin() + static_cast<std::ptrdiff_t>(i + l));
+      if (l == 0x81)
+        l = tmpl[i++];
+      else if (l == 0x82) {
+        l = (tmpl[i] << 8) | tmpl[i + 1];
+        i += 2;
+      }
+      Bytes v(tmpl.begin() + static_cast<std::ptrdiff_t>(i),
+              tmpl.begin() + static_cast<std::ptrdiff_t>(i + l));
       if (tag == 0x81) pub.n = v;
       if (tag == 0x82) pub.e = v;
       i += l;
@@ -191,12 +214,14 @@ struct GidsCardTest : ::testing::Test {
     if (l == 0x81) l = tmpl[i++];
     EcPublic pub;
     pub.curve = curve;
-    pub.point.assign(tmpl.begin() + static_cast<std::ptrdiff_t>(i), tmpl.begin() + static_cast<std::ptrdiff_t>(i + l));
+    pub.point.assign(tmpl.begin() + static_cast<std::ptrdiff_t>(i),
+                     tmpl.begin() + static_cast<std::ptrdiff_t>(i + l));
     return host.import_ec_public(pub);
   }
 
   // gids-tool's admin mutual authentication (3DES-CBC, zero IV), from the host's side.
-  std::uint16_t admin_mutual_auth(const Bytes& key, bool corrupt = false, BlockAlg alg = BlockAlg::tdes) {
+  std::uint16_t admin_mutual_auth(const Bytes& key, bool corrupt = false,
+                                  BlockAlg alg = BlockAlg::tdes) {
     if (tx("0022C1A403830180").sw != 0x9000) return 0xFFFF;
     Bytes r1(16);
     host.random(r1);
