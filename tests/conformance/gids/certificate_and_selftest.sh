@@ -42,4 +42,16 @@ run pkcs11-tool --test --login --pin "$PIN" | tee "$WORK/selftest"
 if grep 'ERR:' "$WORK/selftest" | grep -v 'C_GenerateRandom failed: CKR_FUNCTION_NOT_SUPPORTED'; then
   fail "pkcs11-tool --test reported errors"
 fi
+step "delete the certificate (pkcs15-init) and the key (pkcs11-tool)"
+run pkcs15-init --verify-pin --auth-id 80 --pin "$PIN" --delete-objects cert --id "$cert_id"
+if pkcs15-tool --list-certificates 2>&1 | grep -q 'X.509 Certificate'; then fail "certificate still listed"; fi
+run pkcs11-tool --login --pin "$PIN" --delete-object --type privkey --id 00
+# The key file is gone (SELECT B081 -> 6A82) and container 0 is no longer valid (cmapfile
+# record flags 00). OpenSC 0.23's GIDS emulator still lists an empty, label-less object for an
+# invalid container: that is the host's view, the card holds no key.
+expect_sw 6A82 "$SELECT_GIDS" "00A4000C02B081"
+cmap=$(apdu_data "$SELECT_GIDS" "00CBA010045C02DF2300")
+echo "cmapfile DO: $cmap"
+[[ "${cmap:0:6}" == "DF2356" ]] || fail "unexpected cmapfile DO"
+[[ "${cmap:166:2}" == "00" ]] || fail "container 0 flags are '${cmap:166:2}', expected 00"
 echo PASS

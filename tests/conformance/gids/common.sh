@@ -45,3 +45,19 @@ expect_sw() {
 }
 
 SELECT_GIDS="00A4040009A00000039742544659"
+
+# apdu_data HEX...: like apdu, but prints the response data of the last APDU as hex.
+apdu_data() {
+  local args=()
+  for a in "$@"; do args+=(-s "$a"); done
+  opensc-tool --card-driver default "${args[@]}" 2>&1 | /usr/bin/python3 -c '
+import re, sys
+lines = sys.stdin.read().splitlines()
+start = max(i for i, l in enumerate(lines) if l.startswith("Received"))
+out = ""
+for l in lines[start + 1:]:
+    if not re.match(r"^([0-9A-F]{2} )+", l):
+        break
+    out += "".join(re.findall(r"[0-9A-F]{2}", l[:48]))
+print(out)'
+}

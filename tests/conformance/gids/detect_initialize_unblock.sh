@@ -35,4 +35,13 @@ if gids-tool --unblock --admin-key 010203040506070801020304050607080102030405060
 fi
 expect_sw 9000 "$SELECT_GIDS" "0020008006363534333231"
 run pkcs11-tool --login --pin 654321 -O
+
+step "gids-tool --change-admin-key, then only the new key authenticates"
+NEW_KEY=0102030405060708090a0b0c0d0e0f101112131415161718
+run gids-tool --change-admin-key --admin-key "$ADMIN_KEY" --new-admin-key "$NEW_KEY"
+if gids-tool --unblock --admin-key "$ADMIN_KEY" --pin 222222 >"$WORK/old" 2>&1; then
+  cat "$WORK/old"; fail "the old admin key still works"
+fi
+run gids-tool --unblock --admin-key "$NEW_KEY" --pin 333333
+expect_sw 9000 "$SELECT_GIDS" "0020008006333333333333"
 echo PASS
