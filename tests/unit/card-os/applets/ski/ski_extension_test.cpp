@@ -182,3 +182,50 @@ TEST_F(SkiCard, ImportSessionKeyNeedsPinAndValidPadding) {
 }
 
 }  // namespace
+
+namespace {
+
+// GIDS admin mutual authentication as OpenSC's gids-tool performs it (shared/reference/gids.md 1.5).
+void admin_authenticate(SkiCard& t, const Bytes& admin_key) {
+  ASSERT_EQ(SkiCard::sw(t.tx("0022C1A403830180")), 0x9000);
+  Bytes r1(16);
+  t.rng.fill(r1);
+  Bytes c1 = from_hex("0087000014 7C128110");
+  append(c1, r1);
+  c1.push_back(0);
+  Bytes a = t.tx(c1);
+  ASSERT_EQ(SkiCard::sw(a), 0x9000);
+  Bytes r2(a.begin() + 4, a.begin() + 20);
+  Bytes z1(7);
+  t.rng.fill(z1);
+  z1.push_back(0x80);
+  Bytes plain = r2;
+  append(plain, r1), append(plain, z1);
+  Bytes ct = t.crypto.encrypt({BlockAlg::tdes, BlockMode::cbc, BlockPadding::none}, admin_key, Bytes(8, 0), plain);
+  Bytes c2 = from_hex("008700002C 7C2A8228");
+  append(c2, ct);
+  c2.push_back(0);
+  ASSERT_EQ(SkiCard::sw(t.tx(c2)), 0x9000);
+}
+
+TEST_F(SkiCard, UnblockUnderEncryptionNeedsAdmin) {
+  for (int i = 0; i < 3; ++i) tx("0020008006303030303030");
+  EXPECT_EQ(sw(tx("0020008006313233343536")), 0x6983);  // blocked
+  auto [ref, key] = shared_session(ski::Alg::aes256);
+  auto change = [&](ski::SessionKey& k) {
+    Bytes s;
+    ski::put_u32le(s, 7), ski::put_u32le(s, 1 /*UNBLOCK*/), ski::put_u32le(s, 2 /*ROLE_ADMIN*/), ski::put_u32le(s, 0);
+    ski::put_u32le(s, 1 /*ROLE_USER*/), ski::put_u32le(s, 8), ski::put_u32le(s, 0);
+    append(s, view(std::string_view("87654321")));
+    return ski::seal(crypto, k, ski::csf::change_authenticator, ski::Direction::to_card, Bytes(8, 9), s);
+  };
+  ski::SessionKey sender = key;
+  EXPECT_EQ(sw(tx(process_apdu(ski::csf::change_authenticator, ref, change(sender)))), 0x6982);
+  admin_authenticate(*this, from_hex("0102030405060708090A0B0C0D0E0F101112131415161718"));
+  Bytes r = tx(process_apdu(ski::csf::change_authenticator, ref, change(sender)));
+  ASSERT_EQ(sw(r), 0x9000);
+  EXPECT_EQ(to_hex(data(r)), "0700000003000000");
+  EXPECT_EQ(sw(tx("00200080083837363534333231")), 0x9000);
+}
+
+}  // namespace
