@@ -20,12 +20,12 @@ CryptoErrc error_of(auto&& fn) {
   return CryptoErrc::internal;
 }
 
-class EcCurves : public ::testing::TestWithParam<Curve> {
+class CryptoEcCurves : public ::testing::TestWithParam<Curve> {
  protected:
   CryptoProvider crypto;
 };
 
-TEST_P(EcCurves, GenerateSignVerify) {
+TEST_P(CryptoEcCurves, GenerateSignVerify) {
   const Curve curve = GetParam();
   const std::size_t field = curve_field_size(curve);
   const KeyPair key = crypto.generate_ec(curve);
@@ -68,7 +68,7 @@ TEST_P(EcCurves, GenerateSignVerify) {
   EXPECT_FALSE(crypto.ecdsa_verify(pub, h, crypto.ecdsa_sign(other, h)));
 }
 
-TEST_P(EcCurves, EcdhBothSidesAgree) {
+TEST_P(CryptoEcCurves, EcdhBothSidesAgree) {
   const Curve curve = GetParam();
   const KeyPair alice = crypto.generate_ec(curve);
   const KeyPair bob = crypto.generate_ec(curve);
@@ -80,7 +80,7 @@ TEST_P(EcCurves, EcdhBothSidesAgree) {
   EXPECT_NE(hexs(ab), hexs(crypto.ecdh(alice, crypto.ec_public(carol).point)));
 }
 
-TEST_P(EcCurves, EcdhRejectsBadPeerPoints) {
+TEST_P(CryptoEcCurves, EcdhRejectsBadPeerPoints) {
   const Curve curve = GetParam();
   const std::size_t field = curve_field_size(curve);
   const KeyPair key = crypto.generate_ec(curve);
@@ -107,20 +107,21 @@ TEST_P(EcCurves, EcdhRejectsBadPeerPoints) {
             CryptoErrc::invalid_argument);
 }
 
-INSTANTIATE_TEST_SUITE_P(Crypto, EcCurves, ::testing::Values(Curve::p256, Curve::p384, Curve::p521),
+INSTANTIATE_TEST_SUITE_P(Curves, CryptoEcCurves,
+                         ::testing::Values(Curve::p256, Curve::p384, Curve::p521),
                          [](const auto& info) {
                            return std::string(info.param == Curve::p256   ? "P256"
                                               : info.param == Curve::p384 ? "P384"
                                                                           : "P521");
                          });
 
-class Ec : public ::testing::Test {
+class CryptoEc : public ::testing::Test {
  protected:
   CryptoProvider crypto;
 };
 
 // RFC 6979 A.2.5: the P-256 key pair (private x, public Ux, Uy).
-TEST_F(Ec, ImportPrivateScalarDerivesPublicPoint) {
+TEST_F(CryptoEc, ImportPrivateScalarDerivesPublicPoint) {
   const Bytes d = hex("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721");
   const KeyPair key = crypto.import_ec_private(Curve::p256, d);
   EXPECT_EQ(hexs(crypto.ec_public(key).point),
@@ -138,7 +139,7 @@ TEST_F(Ec, ImportPrivateScalarDerivesPublicPoint) {
             "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5");
 }
 
-TEST_F(Ec, ImportPrivateScalarRange) {
+TEST_F(CryptoEc, ImportPrivateScalarRange) {
   const Bytes order = hex("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
   EXPECT_EQ(error_of([&] { crypto.import_ec_private(Curve::p256, order); }),
             CryptoErrc::invalid_key);
@@ -153,7 +154,7 @@ TEST_F(Ec, ImportPrivateScalarRange) {
   EXPECT_NO_THROW(crypto.import_ec_private(Curve::p521, Bytes(66, 0x01)));
 }
 
-TEST_F(Ec, ImportPublicRejectsOffCurvePoints) {
+TEST_F(CryptoEc, ImportPublicRejectsOffCurvePoints) {
   EcPublic pub = crypto.ec_public(crypto.generate_ec(Curve::p384));
   EXPECT_NO_THROW(crypto.import_ec_public(pub));
   pub.point[10] ^= 0x40;
@@ -162,7 +163,7 @@ TEST_F(Ec, ImportPublicRejectsOffCurvePoints) {
   EXPECT_THROW(crypto.import_ec_public(pub), CryptoError);
 }
 
-TEST_F(Ec, SignatureFormatConversions) {
+TEST_F(CryptoEc, SignatureFormatConversions) {
   // r = 1, s = 0x80 (needs a sign byte in DER).
   Bytes raw(64, 0);
   raw[31] = 0x01;
@@ -185,7 +186,7 @@ TEST_F(Ec, SignatureFormatConversions) {
   EXPECT_THROW(ecdsa_der_to_raw(too_big, Curve::p256), CryptoError);
 }
 
-TEST_F(Ec, HashArgumentChecks) {
+TEST_F(CryptoEc, HashArgumentChecks) {
   const KeyPair key = crypto.generate_ec(Curve::p256);
   EXPECT_EQ(error_of([&] { crypto.ecdsa_sign(key, {}); }), CryptoErrc::invalid_argument);
   EXPECT_EQ(error_of([&] { crypto.rsa_sign_pkcs1_v15(key, Bytes(35, 1)); }),

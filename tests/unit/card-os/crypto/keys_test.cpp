@@ -24,7 +24,7 @@ CryptoErrc error_of(auto&& fn) {
   return CryptoErrc::internal;
 }
 
-class Keys : public ::testing::Test {
+class CryptoKeys : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     provider_ = new CryptoProvider();
@@ -75,10 +75,10 @@ class Keys : public ::testing::Test {
     }
   }
 };
-CryptoProvider* Keys::provider_ = nullptr;
-KeyPair* Keys::rsa_ = nullptr;
+CryptoProvider* CryptoKeys::provider_ = nullptr;
+KeyPair* CryptoKeys::rsa_ = nullptr;
 
-TEST_F(Keys, Pkcs8RoundTripRsa) {
+TEST_F(CryptoKeys, Pkcs8RoundTripRsa) {
   const SecretBytes p8 = crypto.export_private(rsa);
   // PrivateKeyInfo: version 0, AlgorithmIdentifier rsaEncryption, OCTET STRING RSAPrivateKey.
   const auto parts = der_children(der_one(p8.view()).value);
@@ -91,7 +91,7 @@ TEST_F(Keys, Pkcs8RoundTripRsa) {
   expect_same_key(rsa, back);
 }
 
-TEST_F(Keys, Pkcs8RoundTripEc) {
+TEST_F(CryptoKeys, Pkcs8RoundTripEc) {
   for (Curve c : {Curve::p256, Curve::p384, Curve::p521}) {
     const KeyPair key = crypto.generate_ec(c);
     const SecretBytes p8 = crypto.export_private(key);
@@ -106,7 +106,7 @@ TEST_F(Keys, Pkcs8RoundTripEc) {
   }
 }
 
-TEST_F(Keys, ImportPrivateRejectsGarbage) {
+TEST_F(CryptoKeys, ImportPrivateRejectsGarbage) {
   const SecretBytes p8 = crypto.export_private(rsa);
   const Bytes good = to_bytes(p8);
   EXPECT_EQ(error_of([&] { crypto.import_private({}); }), CryptoErrc::invalid_key);
@@ -133,7 +133,7 @@ TEST_F(Keys, ImportPrivateRejectsGarbage) {
   }
 }
 
-TEST_F(Keys, ImportPrivateRejectsInconsistentKey) {
+TEST_F(CryptoKeys, ImportPrivateRejectsInconsistentKey) {
   // Change one byte of the private exponent d inside the PKCS#8 encoding: structurally valid,
   // mathematically wrong.
   const Bytes good = to_bytes(crypto.export_private(rsa));
@@ -146,7 +146,7 @@ TEST_F(Keys, ImportPrivateRejectsInconsistentKey) {
   EXPECT_EQ(error_of([&] { crypto.import_private(bad); }), CryptoErrc::invalid_key);
 }
 
-TEST_F(Keys, StoredCheckForKeysFromTheCardImage) {
+TEST_F(CryptoKeys, StoredCheckForKeysFromTheCardImage) {
   const Bytes good = to_bytes(crypto.export_private(rsa));
   expect_same_key(rsa, crypto.import_private(good, KeyCheck::stored));
   const KeyPair ec = crypto.generate_ec(Curve::p384);
@@ -169,7 +169,7 @@ TEST_F(Keys, StoredCheckForKeysFromTheCardImage) {
   }
 }
 
-TEST_F(Keys, Pkcs1PrivateKey) {
+TEST_F(CryptoKeys, Pkcs1PrivateKey) {
   const SecretBytes p8 = crypto.export_private(rsa);
   const Bytes pkcs1 = test::pkcs1_from_pkcs8(p8.view());
   const KeyPair key = crypto.import_rsa_pkcs1_private(pkcs1);
@@ -192,7 +192,7 @@ TEST_F(Keys, Pkcs1PrivateKey) {
             CryptoErrc::invalid_key);
 }
 
-TEST_F(Keys, RsaComponents) {
+TEST_F(CryptoKeys, RsaComponents) {
   expect_same_key(rsa, crypto.import_rsa_components(components()));
 
   // n and d may be left out; they are computed.
@@ -234,7 +234,7 @@ TEST_F(Keys, RsaComponents) {
   EXPECT_THROW(crypto.import_rsa_components(zeros), CryptoError);
 }
 
-TEST_F(Keys, KeysOutliveTheirProvider) {
+TEST_F(CryptoKeys, KeysOutliveTheirProvider) {
   std::optional<KeyPair> key;
   Bytes spki;
   {
@@ -248,7 +248,7 @@ TEST_F(Keys, KeysOutliveTheirProvider) {
   EXPECT_EQ(crypto.public_key_der(*key), spki);
 }
 
-TEST_F(Keys, KeyPairMovesAndPublicKeyCopies) {
+TEST_F(CryptoKeys, KeyPairMovesAndPublicKeyCopies) {
   KeyPair a = crypto.generate_ec(Curve::p256);
   const Bytes spki = crypto.public_key_der(a);
   KeyPair b = std::move(a);
@@ -260,7 +260,7 @@ TEST_F(Keys, KeyPairMovesAndPublicKeyCopies) {
   EXPECT_EQ(q.key_type(), KeyType::ec);
 }
 
-TEST_F(Keys, ImportPublicDerRejectsGarbage) {
+TEST_F(CryptoKeys, ImportPublicDerRejectsGarbage) {
   const Bytes spki = crypto.public_key_der(rsa);
   EXPECT_THROW(crypto.import_public_der({}), CryptoError);
   EXPECT_THROW(crypto.import_public_der(hex("3000")), CryptoError);

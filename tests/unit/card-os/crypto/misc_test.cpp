@@ -66,7 +66,7 @@ TEST(CryptoRng, ProviderRandom) {
   EXPECT_FALSE(all_zero(a));
 }
 
-TEST(CryptoProviderTest, IndependentProvidersAndMove) {
+TEST(CryptoProviders, IndependentProvidersAndMove) {
   CryptoProvider one;
   CryptoProvider two;
   const KeyPair key = one.generate_ec(Curve::p256);

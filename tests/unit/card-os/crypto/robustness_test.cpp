@@ -18,7 +18,7 @@ void expect_clean(Fn&& fn, const Bytes& input) {
   }
 }
 
-class Robustness : public ::testing::Test {
+class CryptoRobustness : public ::testing::Test {
  protected:
   CryptoProvider crypto;
   std::mt19937 rng{20261123};
@@ -64,7 +64,7 @@ class Robustness : public ::testing::Test {
   }
 };
 
-TEST_F(Robustness, PrivateKeyImports) {
+TEST_F(CryptoRobustness, PrivateKeyImports) {
   const KeyPair ec = crypto.generate_ec(Curve::p256);
   fuzz(test::to_bytes(crypto.export_private(ec)),
        [&](const Bytes& b) { crypto.import_private(b); });
@@ -78,7 +78,7 @@ TEST_F(Robustness, PrivateKeyImports) {
   fuzz(Bytes(32, 0x11), [&](const Bytes& b) { crypto.import_ec_private(Curve::p256, b); });
 }
 
-TEST_F(Robustness, PublicKeyImportsAndPeerPoints) {
+TEST_F(CryptoRobustness, PublicKeyImportsAndPeerPoints) {
   const KeyPair ec = crypto.generate_ec(Curve::p384);
   const KeyPair rsa = crypto.generate_rsa(1024);
   fuzz(crypto.public_key_der(ec), [&](const Bytes& b) { crypto.import_public_der(b); });
@@ -95,7 +95,7 @@ TEST_F(Robustness, PublicKeyImportsAndPeerPoints) {
       100);
 }
 
-TEST_F(Robustness, SignaturesAndCiphertexts) {
+TEST_F(CryptoRobustness, SignaturesAndCiphertexts) {
   const KeyPair ec = crypto.generate_ec(Curve::p256);
   const PublicKey ec_pub = crypto.public_key(ec);
   const Bytes h(32, 0x21);

@@ -23,12 +23,12 @@ Bytes emsa_pkcs1(ByteView t, std::size_t k) {
 }
 
 // Everything one key size must do; one key per size (4096 is slow, so it is generated once).
-class RsaSizes : public ::testing::TestWithParam<unsigned> {
+class CryptoRsaSizes : public ::testing::TestWithParam<unsigned> {
  protected:
   CryptoProvider crypto;
 };
 
-TEST_P(RsaSizes, GenerateSignVerifyDecrypt) {
+TEST_P(CryptoRsaSizes, GenerateSignVerifyDecrypt) {
   const unsigned bits = GetParam();
   const KeyPair key = crypto.generate_rsa(bits);
   ASSERT_EQ(key.key_type(), KeyType::rsa);
@@ -94,10 +94,10 @@ TEST_P(RsaSizes, GenerateSignVerifyDecrypt) {
   EXPECT_EQ(to_bytes(crypto.rsa_decrypt(key, c4, RsaPadding::raw())), raw_in);
 }
 
-INSTANTIATE_TEST_SUITE_P(Crypto, RsaSizes, ::testing::Values(1024u, 2048u, 3072u, 4096u),
+INSTANTIATE_TEST_SUITE_P(Sizes, CryptoRsaSizes, ::testing::Values(1024u, 2048u, 3072u, 4096u),
                          [](const auto& info) { return "Rsa" + std::to_string(info.param); });
 
-class Rsa : public ::testing::Test {
+class CryptoRsa : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     provider_ = new CryptoProvider();
@@ -112,8 +112,8 @@ class Rsa : public ::testing::Test {
   CryptoProvider& crypto = *provider_;
   const KeyPair& key = *key_;
 };
-CryptoProvider* Rsa::provider_ = nullptr;
-KeyPair* Rsa::key_ = nullptr;
+CryptoProvider* CryptoRsa::provider_ = nullptr;
+KeyPair* CryptoRsa::key_ = nullptr;
 
 CryptoErrc error_of(auto&& fn) {
   try {
@@ -125,7 +125,7 @@ CryptoErrc error_of(auto&& fn) {
   return CryptoErrc::internal;
 }
 
-TEST_F(Rsa, Pkcs1DecryptRejectsWrongPadding) {
+TEST_F(CryptoRsa, Pkcs1DecryptRejectsWrongPadding) {
   const PublicKey pub = crypto.public_key(key);
   // A block with type 1 (signature) padding instead of type 2.
   const Bytes type1 = emsa_pkcs1(hex("0102030405"), 256);
@@ -145,7 +145,7 @@ TEST_F(Rsa, Pkcs1DecryptRejectsWrongPadding) {
             CryptoErrc::bad_padding);
 }
 
-TEST_F(Rsa, OaepLabelAndHashMustMatch) {
+TEST_F(CryptoRsa, OaepLabelAndHashMustMatch) {
   const PublicKey pub = crypto.public_key(key);
   const Bytes msg = hex("cafe");
   const Bytes c = crypto.rsa_encrypt(pub, msg, RsaPadding::oaep(HashAlg::sha256, hex("01")));
@@ -168,7 +168,7 @@ TEST_F(Rsa, OaepLabelAndHashMustMatch) {
   EXPECT_TRUE(crypto.rsa_decrypt(key, ce, RsaPadding::oaep()).empty());
 }
 
-TEST_F(Rsa, RawInputMustBeModulusSizedAndBelowN) {
+TEST_F(CryptoRsa, RawInputMustBeModulusSizedAndBelowN) {
   const RsaPublic parts = crypto.rsa_public(key);
   EXPECT_EQ(error_of([&] { crypto.rsa_raw(key, Bytes(255, 1)); }), CryptoErrc::invalid_argument);
   EXPECT_EQ(error_of([&] { crypto.rsa_raw(key, Bytes(257, 1)); }), CryptoErrc::invalid_argument);
@@ -181,7 +181,7 @@ TEST_F(Rsa, RawInputMustBeModulusSizedAndBelowN) {
             CryptoErrc::invalid_argument);
 }
 
-TEST_F(Rsa, SizeLimits) {
+TEST_F(CryptoRsa, SizeLimits) {
   const PublicKey pub = crypto.public_key(key);
   EXPECT_NO_THROW(crypto.rsa_sign_pkcs1_v15(key, Bytes(245, 0x11)));
   EXPECT_EQ(error_of([&] { crypto.rsa_sign_pkcs1_v15(key, Bytes(246, 0x11)); }),
@@ -200,7 +200,7 @@ TEST_F(Rsa, SizeLimits) {
   EXPECT_FALSE(crypto.rsa_verify_pkcs1(pub, Bytes(19, 0), Bytes(255, 0)));
 }
 
-TEST_F(Rsa, UnsupportedSizesAndWrongKeyType) {
+TEST_F(CryptoRsa, UnsupportedSizesAndWrongKeyType) {
   EXPECT_EQ(error_of([&] { crypto.generate_rsa(512); }), CryptoErrc::unsupported);
   EXPECT_EQ(error_of([&] { crypto.generate_rsa(2047); }), CryptoErrc::unsupported);
   EXPECT_EQ(error_of([&] { crypto.generate_rsa(8192); }), CryptoErrc::unsupported);
@@ -209,7 +209,7 @@ TEST_F(Rsa, UnsupportedSizesAndWrongKeyType) {
   EXPECT_EQ(error_of([&] { crypto.ec_public(key); }), CryptoErrc::wrong_key_type);
 }
 
-TEST_F(Rsa, PublicKeyForms) {
+TEST_F(CryptoRsa, PublicKeyForms) {
   const RsaPublic parts = crypto.rsa_public(key);
   const PublicKey from_parts = crypto.import_rsa_public(parts);
   const Bytes spki = crypto.public_key_der(key);

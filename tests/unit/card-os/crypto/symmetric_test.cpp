@@ -9,7 +9,7 @@ namespace {
 using test::hex;
 using test::hexs;
 
-class Symmetric : public ::testing::Test {
+class CryptoSymmetric : public ::testing::Test {
  protected:
   CryptoProvider crypto;
 };
@@ -20,7 +20,7 @@ const CipherSpec tdes_ecb{BlockAlg::tdes, BlockMode::ecb, BlockPadding::none};
 const CipherSpec tdes_cbc{BlockAlg::tdes, BlockMode::cbc, BlockPadding::none};
 
 // FIPS 197 appendix C (C.1, C.2, C.3) and appendix B.
-TEST_F(Symmetric, AesFips197) {
+TEST_F(CryptoSymmetric, AesFips197) {
   const Bytes pt = hex("00112233445566778899aabbccddeeff");
   struct {
     const char* key;
@@ -46,7 +46,7 @@ const char* sp800_38a_pt =
     "30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710";
 
 // NIST SP 800-38A F.1.1 (ECB-AES128), F.2.1 (CBC-AES128), F.2.5 (CBC-AES256).
-TEST_F(Symmetric, AesSp800_38a) {
+TEST_F(CryptoSymmetric, AesSp800_38a) {
   const Bytes pt = hex(sp800_38a_pt);
   const Bytes k128 = hex("2b7e151628aed2a6abf7158809cf4f3c");
   const Bytes k256 = hex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4");
@@ -68,7 +68,7 @@ TEST_F(Symmetric, AesSp800_38a) {
 
 // NIST SP 800-67 rev. 1 example (3-key), and the classic DES vector through 2-key 3DES with
 // K1 = K2 (EDE then collapses to single DES).
-TEST_F(Symmetric, TripleDesKnownAnswers) {
+TEST_F(CryptoSymmetric, TripleDesKnownAnswers) {
   const Bytes key3 = hex("0123456789abcdef 23456789abcdef01 456789abcdef0123");
   const Bytes pt =
       hex("5468652071756663 6b2062726f776e20 666f78206a756d70");  // "The qufck brown fox jump"
@@ -82,7 +82,7 @@ TEST_F(Symmetric, TripleDesKnownAnswers) {
   EXPECT_EQ(hexs(crypto.encrypt(tdes_ecb, key2, {}, hex("4e6f772069732074"))), "3fa40e8a984d4815");
 }
 
-TEST_F(Symmetric, TwoKeyTripleDesIsK1K2K1) {
+TEST_F(CryptoSymmetric, TwoKeyTripleDesIsK1K2K1) {
   const Bytes k2 = hex("0123456789abcdeffedcba9876543210");
   Bytes k3 = k2;
   k3.insert(k3.end(), k2.begin(), k2.begin() + 8);
@@ -96,7 +96,7 @@ TEST_F(Symmetric, TwoKeyTripleDesIsK1K2K1) {
   EXPECT_EQ(hexs(crypto.decrypt(tdes_cbc, k2, iv, c2)), hexs(pt));
 }
 
-TEST_F(Symmetric, TripleDesCbcChainsLikeEcb) {
+TEST_F(CryptoSymmetric, TripleDesCbcChainsLikeEcb) {
   const Bytes key = hex("0123456789abcdef 23456789abcdef01 456789abcdef0123");
   const Bytes iv = hex("f0e1d2c3b4a59687");
   const Bytes pt = hex("5468652071756663 6b2062726f776e20");
@@ -110,7 +110,7 @@ TEST_F(Symmetric, TripleDesCbcChainsLikeEcb) {
   EXPECT_EQ(crypto.encrypt(tdes_cbc, key, iv, pt), expected);
 }
 
-TEST_F(Symmetric, Padding) {
+TEST_F(CryptoSymmetric, Padding) {
   const Bytes key = hex("2b7e151628aed2a6abf7158809cf4f3c");
   const Bytes iv(16, 0x42);
   for (BlockPadding pad : {BlockPadding::pkcs7, BlockPadding::iso7816}) {
@@ -133,7 +133,7 @@ TEST_F(Symmetric, Padding) {
   EXPECT_EQ(crypto.encrypt(tdes_iso, Bytes(16, 1), {}, Bytes(8, 0)).size(), 16u);
 }
 
-TEST_F(Symmetric, BadPaddingIsRejected) {
+TEST_F(CryptoSymmetric, BadPaddingIsRejected) {
   const Bytes key = hex("2b7e151628aed2a6abf7158809cf4f3c");
   const CipherSpec pkcs7{BlockAlg::aes, BlockMode::ecb, BlockPadding::pkcs7};
   const CipherSpec iso{BlockAlg::aes, BlockMode::ecb, BlockPadding::iso7816};
@@ -163,7 +163,7 @@ TEST_F(Symmetric, BadPaddingIsRejected) {
   EXPECT_THROW(crypto.decrypt(pkcs7, key, {}, {}), CryptoError);
 }
 
-TEST_F(Symmetric, ArgumentChecks) {
+TEST_F(CryptoSymmetric, ArgumentChecks) {
   const Bytes k16(16, 1);
   EXPECT_THROW(crypto.encrypt(aes_ecb, Bytes(15, 1), {}, Bytes(16)), CryptoError);
   EXPECT_THROW(crypto.encrypt(aes_ecb, k16, {}, Bytes(15)), CryptoError);
@@ -176,7 +176,7 @@ TEST_F(Symmetric, ArgumentChecks) {
 }
 
 // The GCM test cases of McGrew & Viega, as used in NIST SP 800-38D validation.
-TEST_F(Symmetric, AesGcmKnownAnswers) {
+TEST_F(CryptoSymmetric, AesGcmKnownAnswers) {
   const Bytes zero_key(16, 0);
   const Bytes zero_iv(12, 0);
   GcmSealed s = crypto.aes_gcm_encrypt(zero_key, zero_iv, {}, {});  // test case 1
@@ -209,7 +209,7 @@ TEST_F(Symmetric, AesGcmKnownAnswers) {
   EXPECT_EQ(test::to_bytes(crypto.aes_gcm_decrypt(key, iv, aad, s.ciphertext, s.tag)), pt4);
 }
 
-TEST_F(Symmetric, AesGcmDetectsTampering) {
+TEST_F(CryptoSymmetric, AesGcmDetectsTampering) {
   const Bytes key(32, 7);
   const Bytes iv(12, 9);
   const Bytes aad = hex("0102030405");
@@ -251,7 +251,7 @@ TEST_F(Symmetric, AesGcmDetectsTampering) {
 }
 
 // RFC 4231 test cases 1, 2 and 6.
-TEST_F(Symmetric, HmacRfc4231) {
+TEST_F(CryptoSymmetric, HmacRfc4231) {
   const Bytes key1(20, 0x0b);
   EXPECT_EQ(hexs(crypto.hmac_sha256(key1, view(std::string_view("Hi There")))),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
@@ -275,7 +275,7 @@ TEST_F(Symmetric, HmacRfc4231) {
 }
 
 // NIST SP 800-38B appendix D.1 (AES-128) and D.3 (AES-256).
-TEST_F(Symmetric, AesCmacSp800_38b) {
+TEST_F(CryptoSymmetric, AesCmacSp800_38b) {
   const Bytes k128 = hex("2b7e151628aed2a6abf7158809cf4f3c");
   const Bytes m = hex(sp800_38a_pt);
   EXPECT_EQ(hexs(crypto.aes_cmac(k128, {})), "bb1d6929e95937287fa37d129b756746");
@@ -288,7 +288,7 @@ TEST_F(Symmetric, AesCmacSp800_38b) {
   EXPECT_THROW(crypto.aes_cmac(Bytes(10, 0), m), CryptoError);
 }
 
-TEST_F(Symmetric, TripleDesCmac) {
+TEST_F(CryptoSymmetric, TripleDesCmac) {
   const Bytes k = hex("0123456789abcdef 23456789abcdef01 456789abcdef0123");
   const Bytes mac = crypto.cmac(BlockAlg::tdes, k, Bytes(20, 0x5a));
   EXPECT_EQ(mac.size(), 8u);
@@ -301,7 +301,7 @@ TEST_F(Symmetric, TripleDesCmac) {
 }
 
 // RFC 5869 test cases 1 and 3.
-TEST_F(Symmetric, HkdfRfc5869) {
+TEST_F(CryptoSymmetric, HkdfRfc5869) {
   const Bytes ikm(22, 0x0b);
   const Bytes salt = hex("000102030405060708090a0b0c");
   const Bytes info = hex("f0f1f2f3f4f5f6f7f8f9");
@@ -322,7 +322,7 @@ TEST_F(Symmetric, HkdfRfc5869) {
   EXPECT_EQ(crypto.hkdf_sha256(salt, ikm, info, 255 * 32).size(), 255u * 32);
 }
 
-TEST_F(Symmetric, Digests) {
+TEST_F(CryptoSymmetric, Digests) {
   const ByteView abc = view(std::string_view("abc"));
   EXPECT_EQ(hexs(crypto.digest(HashAlg::sha1, abc)), "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(hexs(crypto.digest(HashAlg::sha256, abc)),
