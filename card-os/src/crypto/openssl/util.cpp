@@ -10,8 +10,9 @@ void clear_errors() noexcept {
 
 void fail(CryptoErrc code, const std::string& what) {
   std::string message = what;
-  // The reason string names the check that failed; OpenSSL never puts key material in it.
-  if (unsigned long err = ERR_peek_error(); err != 0) {
+  // The reason string names the check that failed; OpenSSL never puts key material in it. The
+  // last entry belongs to the failing call even if older, unrelated entries are still queued.
+  if (unsigned long err = ERR_peek_last_error(); err != 0) {
     char buf[256];
     ERR_error_string_n(err, buf, sizeof buf);
     message += " (";
