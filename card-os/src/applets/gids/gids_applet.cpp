@@ -157,12 +157,10 @@ void GidsApplet::check_app(const ObjectStore& store, std::uint8_t op) const {
 }
 
 void GidsApplet::check_ef(const ObjectStore& store, const EfRecord& ef, std::uint8_t op) const {
-  const bool key_file = ef.type == ef_type_key;
   if (!ef.active()) {
-    // A created file waits for its activation; only that (and deleting it) is possible.
-    const bool allowed = !key_file ? (op == op_ef_activate || op == op_ef_delete)
-                                   : (op == op_ef_activate || op == op_ef_delete);
-    if (!allowed) throw CardError(Sw::conditions_not_satisfied);
+    // A created file waits for its activation; only that (and deleting it) is possible. The
+    // activate/delete bits (10, 40) mean the same for key files, whose own bits are 01..08.
+    if (op != op_ef_activate && op != op_ef_delete) throw CardError(Sw::conditions_not_satisfied);
     return;
   }
   const CompactAcl acl = parse_compact_acl(ef.fcp);
