@@ -20,7 +20,8 @@ Response GidsApplet::select_file(const Command& cmd, CardContext& ctx) {
   if (cmd.p1 == 0x04) return Sw::file_not_found;
   if (cmd.p1 != 0x00 && cmd.p1 != 0x02 && cmd.p1 != 0x08) return Sw::incorrect_p1p2;
   const bool want_fcp = cmd.p2 == 0x00 || cmd.p2 == 0x04;
-  if (!want_fcp && cmd.p2 != 0x0C) return Sw::incorrect_p1p2;
+  const bool want_fmd = cmd.p2 == 0x08;
+  if (!want_fcp && !want_fmd && cmd.p2 != 0x0C) return Sw::incorrect_p1p2;
   std::optional<std::uint16_t> fid;
   if (cmd.p1 == 0x08) {
     // Path from the MF: 3FFF [B0xx]
@@ -35,12 +36,18 @@ Response GidsApplet::select_file(const Command& cmd, CardContext& ctx) {
   }
   if (!fid || *fid == app_fid) {
     current_ef_.reset();
+    if (want_fmd) {
+      // DF FMD of the inbox-minidriver page: PIN usage policy 5F2F = 60 (user PIN for all),
+      // 7F65 { 80 00 }.
+      return Bytes{0x64, 0x09, 0x5F, 0x2F, 0x01, 0x60, 0x7F, 0x65, 0x02, 0x80, 0x00};
+    }
     if (!want_fcp) return Sw::ok;
     return app_fcp();
   }
   const auto ef = find_ef(ctx.store(), *fid);
   if (!ef) return Sw::file_not_found;
   current_ef_ = *fid;
+  if (want_fmd) return Sw::incorrect_p1p2;  // EFs have no FMD
   if (!want_fcp) return Sw::ok;
   return ef->fcp;
 }

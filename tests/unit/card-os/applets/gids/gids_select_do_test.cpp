@@ -34,6 +34,11 @@ TEST_F(SelectAndData, SelectApplicationDfWorksBeforeAnyAidSelect) {
   EXPECT_EQ(fcp.sw, 0x9000);
   EXPECT_EQ(fcp.data, hex("62088201388C03033030"));
   EXPECT_EQ(tx("00A4000C02ABCD").sw, 0x6A82);
+  const Rx fmd = tx("00A40008023FFF00");
+  EXPECT_EQ(fmd.sw, 0x9000);
+  EXPECT_EQ(fmd.data, hex("64095F2F01607F65028000"));
+  EXPECT_EQ(tx("00A4000002A01000").data, hex("620C8201398302A0108C03033000"));
+  EXPECT_EQ(tx("00A4001002A010").sw, 0x6A86);
 }
 
 TEST_F(SelectAndData, WindowsDiscoveryPnpDoAndEfAtr) {
