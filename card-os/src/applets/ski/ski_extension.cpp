@@ -81,6 +81,18 @@ std::u16string random_guid(Rng& rng) {
   return s;
 }
 
+// The GIDS applet implements both GidsApi and Applet; its own VERIFY 00 20 FF 80 resets the user
+// PIN's verified state (ISO 7816-4 P1=FF), which the extension API does not offer directly.
+void forget_user_pin(gids::GidsApi& gids, CardContext& ctx) {
+  auto* applet = dynamic_cast<Applet*>(&gids);
+  if (applet == nullptr) throw CardError(Sw::unknown);
+  Command logout;
+  logout.ins = 0x20;
+  logout.p1 = 0xFF;
+  logout.p2 = gids::user_pin_reference;
+  if (applet->process(logout, ctx).sw != Sw::ok) throw CardError(Sw::unknown);
+}
+
 Sw reject_sw(Reject r) {
   switch (r) {
     case Reject::malformed: return Sw::wrong_data;
@@ -428,6 +440,7 @@ class SkiExtension final : public gids::GidsExtension {
       session_blob = seal(gids.crypto(), key, csf::session_pin, Direction::to_server, nonce, token.view());
       session_pin_ = std::move(token);
       real_pin_ = SecretBytes(pin);
+      forget_user_pin(gids, ctx);  // a generated session PIN does not leave the PIN verified
     }
     put_u32le(answer, 7);
     put_u32le(answer, static_cast<std::uint32_t>(session_blob.size()));

@@ -229,3 +229,37 @@ TEST_F(SkiCard, UnblockUnderEncryptionNeedsAdmin) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(SkiCard, GeneratedSessionPinDoesNotLeaveThePinVerified) {
+  auto [ref, key] = shared_session(ski::Alg::aes128);
+  ski::SessionKey sender = key, receiver = key;
+  Bytes s;
+  ski::put_u32le(s, 7), ski::put_u32le(s, 0x10000000), ski::put_u32le(s, 1), ski::put_u32le(s, 6);
+  append(s, view(std::string_view("123456")));
+  Bytes r = tx(process_apdu(ski::csf::authenticate, ref, ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 1), s)));
+  ASSERT_EQ(sw(r), 0x9000);
+  EXPECT_EQ(sw(tx("0020008000")), 0x63C3);  // status: not verified, 3 tries
+  Bytes d = data(r);
+  const std::uint32_t cb = ski::get_u32le(d, 4);
+  auto opened = ski::open(crypto, receiver, ski::csf::session_pin, ski::Direction::to_server, ByteView(d).subspan(12, cb));
+  ASSERT_TRUE(std::holds_alternative<ski::Opened>(opened));
+  ByteView token = std::get<ski::Opened>(opened).plaintext.view();
+  ASSERT_EQ(token.size(), 16u);
+  Bytes s2;
+  ski::put_u32le(s2, 7), ski::put_u32le(s2, 0x20000000), ski::put_u32le(s2, 1), ski::put_u32le(s2, 16);
+  append(s2, token);
+  Bytes bad = s2;
+  bad.back() ^= 1;
+  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref, ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 2), bad)))), 0x6982);
+  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref, ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 3), s2)))), 0x9000);
+  EXPECT_EQ(sw(tx("0020008000")), 0x9000);  // verified through the session PIN
+  card->reset();
+  ASSERT_EQ(sw(tx("00A4040009A00000039742544659" "00")), 0x9000);
+  auto [ref2, key2] = shared_session(ski::Alg::aes128);
+  ski::SessionKey s3 = key2;
+  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref2, ski::seal(crypto, s3, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 4), s2)))), 0x6982);  // session PIN gone
+}
+
+}  // namespace
