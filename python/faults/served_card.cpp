@@ -209,6 +209,7 @@ bool ServedCard::serve(int fd) {
           // Whatever was already answered in this batch is lost with the link, as on a real cut.
           if (ex.outcome == Outcome::dropped) {
             ::shutdown(fd, SHUT_RDWR);
+            set_state(ServeState::connecting);  // away until the reconnect
             wait_interruptible(options_.reconnect_after_drop);
             return false;
           }

@@ -232,8 +232,9 @@ class Rig:
     sequence of the reader names of its inserted cards, in order."""
 
     def __init__(self, *cards: Union[Card, str, Mapping], slots: Optional[int] = None,
-                 timeout: float = 30.0) -> None:
+                 timeout: float = 30.0, reconnect_after_drop: float = 1.0) -> None:
         self._requested = cards
+        self.reconnect_after_drop = reconnect_after_drop
         self._slots_wanted = slots or len(cards)
         self.timeout = timeout
         self.world: Optional[World] = None
@@ -264,8 +265,12 @@ class Rig:
 
     def close(self) -> None:
         for card in list(self.cards):
+            reader = self.reader(card)
             if not card.closed:
                 card.unserve()
+            # The next card in this slot must not meet pcscd's idea of this one: wait until the
+            # reader is seen empty.
+            _wait_reader(reader, False, self.timeout)
             self._release(card)
         for card in self._owned:
             card.close()
@@ -317,13 +322,19 @@ class Rig:
         its slot). Returns the reader name. Waits until PC/SC sees the card unless wait=False."""
         assert self.world is not None, "the rig is not started"
         if id(card) in self._slot_of:
+            if card.serve_state in ("removed", "connecting"):
+                # pcscd must have seen the card go before it comes back, or it keeps stale
+                # handles to the old insertion.
+                _wait_reader(self.reader(card), False, self.timeout)
             card.insert()
         else:
             slot = self._free_slot()
             _used_slots().add(slot)
             self._slot_of[id(card)] = slot
             self.cards.append(card)
-            card.serve(vpcd=self.world.endpoints[slot])
+            # After a dropped link the card stays away long enough for pcscd's presence poll to
+            # notice, so clients see a removal and a new insertion.
+            card.serve(vpcd=self.world.endpoints[slot], reconnect_after_drop=self.reconnect_after_drop)
         reader = self.reader(card)
         if wait:
             if not card.wait_served("connected", self.timeout):
