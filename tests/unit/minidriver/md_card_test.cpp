@@ -420,3 +420,93 @@ TEST_F(WithCard, ImportEcKeysThroughSki) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(WithCard, StandardFunctions) {
+  // files
+  LPSTR names = nullptr;
+  DWORD len = 0;
+  ASSERT_EQ(client.pfnCardEnumFiles(&client, nullptr, &names, &len, 0), 0u);
+  std::string root(names, len);
+  client.pfnCspFree(names);
+  EXPECT_NE(root.find("cardid"), std::string::npos);
+  EXPECT_NE(root.find("cardcf"), std::string::npos);
+  char mscp[] = "mscp", cmap[] = "cmapfile", nodir[] = "nope", cardid[] = "cardid";
+  ASSERT_EQ(client.pfnCardEnumFiles(&client, mscp, &names, &len, 0), 0u);
+  EXPECT_EQ(std::string(names), "cmapfile");
+  client.pfnCspFree(names);
+  EXPECT_EQ(client.pfnCardEnumFiles(&client, nodir, &names, &len, 0), SCARD_E_DIR_NOT_FOUND);
+  CARD_FILE_INFO fi{};
+  ASSERT_EQ(client.pfnCardGetFileInfo(&client, nullptr, cardid, &fi), 0u);
+  EXPECT_EQ(fi.cbFileSize, 16u);
+  EXPECT_EQ(fi.AccessCondition, EveryoneReadAdminWriteAc);
+  PBYTE data = nullptr;
+  EXPECT_EQ(client.pfnCardReadFile(&client, mscp, cardid, 0, &data, &len), SCARD_E_FILE_NOT_FOUND);
+  EXPECT_EQ(client.pfnCardReadFile(&client, mscp, cmap, 1, &data, &len), SCARD_E_INVALID_PARAMETER);
+  BYTE guid[32];
+  ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CARD_GUID, guid, sizeof guid, &len, 0), 0u);
+  EXPECT_EQ(len, 16u);
+  // sizes, capabilities, free space
+  CARD_KEY_SIZES ks{};
+  ks.dwVersion = 1;
+  ASSERT_EQ(client.pfnCardQueryKeySizes(&client, AT_KEYEXCHANGE, 0, &ks), 0u);
+  EXPECT_EQ(ks.dwDefaultBitlen, 2048u);
+  EXPECT_EQ(client.pfnCardQueryKeySizes(&client, 99, 0, &ks), SCARD_E_INVALID_PARAMETER);
+  CARD_FREE_SPACE_INFO fs{};
+  ASSERT_EQ(client.pfnCardQueryFreeSpace(&client, 0, &fs), 0u);
+  EXPECT_EQ(fs.dwKeyContainersAvailable, 126u);
+  // plaintext import (PRIVATEKEYBLOB), on-card decryption v2, deletion
+  login();
+  KeyPair k = crypto.generate_rsa(1024);
+  Bytes blob = privatekeyblob(crypto, k, true);
+  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 3, CARD_CREATE_CONTAINER_KEY_IMPORT, AT_KEYEXCHANGE, 1024, blob.data(), ROLE_USER), 0u);
+  EXPECT_EQ(client.pfnCardCreateContainerEx(&client, 3, CARD_CREATE_CONTAINER_KEY_IMPORT, AT_KEYEXCHANGE, 1024, blob.data(), ROLE_USER),
+            SCARD_E_WRITE_TOO_MANY);
+  EXPECT_EQ(client.pfnCardCreateContainerEx(&client, 4, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 1024, nullptr, ROLE_ADMIN),
+            SCARD_W_SECURITY_VIOLATION);
+  ASSERT_EQ(client.pfnCardQueryFreeSpace(&client, 0, &fs), 0u);
+  EXPECT_EQ(fs.dwKeyContainersAvailable, 125u);
+  for (DWORD pad : {DWORD(CARD_PADDING_PKCS1), DWORD(CARD_PADDING_OAEP)}) {
+    const Bytes msg = from_hex("48656c6c6f");
+    Bytes ct = crypto.rsa_encrypt(crypto.public_key(k), msg, pad == CARD_PADDING_OAEP ? RsaPadding::oaep() : RsaPadding::pkcs1_v15());
+    std::reverse(ct.begin(), ct.end());
+    CARD_RSA_DECRYPT_INFO di{};
+    di.dwVersion = 2, di.bContainerIndex = 3, di.dwKeySpec = AT_KEYEXCHANGE, di.pbData = ct.data(), di.cbData = DWORD(ct.size());
+    di.dwPaddingType = pad;
+    ASSERT_EQ(client.pfnCardRSADecrypt(&client, &di), 0u) << pad;
+    Bytes pt(ct.begin(), ct.begin() + di.cbData);
+    std::reverse(pt.begin(), pt.end());
+    EXPECT_EQ(pt, msg);
+  }
+  CARD_RSA_DECRYPT_INFO v1{};
+  v1.dwVersion = 1, v1.bContainerIndex = 3, v1.dwKeySpec = AT_KEYEXCHANGE, v1.pbData = blob.data(), v1.cbData = 128;
+  EXPECT_EQ(client.pfnCardRSADecrypt(&client, &v1), ERROR_REVISION_MISMATCH);
+  ASSERT_EQ(client.pfnCardDeleteContainer(&client, 3, 0), 0u);
+  EXPECT_EQ(client.pfnCardDeleteContainer(&client, 3, 0), SCARD_E_NO_KEY_CONTAINER);
+  CONTAINER_INFO ci{};
+  EXPECT_EQ(client.pfnCardGetContainerInfo(&client, 3, 0, &ci), SCARD_E_NO_KEY_CONTAINER);
+  // PIN change through the ordinary entry point; wrong PIN reports the tries left
+  BYTE oldp[] = {'1', '2', '3', '4', '5', '6'}, newp[] = {'1', '1', '1', '1', '1', '1'}, bad[] = {'9', '9', '9', '9'};
+  DWORD left = 0;
+  ASSERT_EQ(client.pfnCardChangeAuthenticatorEx(&client, PIN_CHANGE_FLAG_CHANGEPIN, ROLE_USER, oldp, 6, ROLE_USER, newp, 6, 0, &left), 0u);
+  EXPECT_EQ(client.pfnCardAuthenticateEx(&client, ROLE_USER, 0, bad, 4, nullptr, nullptr, &left), SCARD_W_WRONG_CHV);
+  EXPECT_EQ(left, 2u);
+  EXPECT_EQ(client.pfnCardAuthenticateEx(&client, ROLE_USER, CARD_AUTHENTICATE_GENERATE_SESSION_PIN, newp, 6, nullptr, nullptr, &left),
+            SCARD_E_UNSUPPORTED_FEATURE);
+  EXPECT_EQ(client.pfnCardAuthenticateEx(&client, ROLE_USER, 0, newp, 6, nullptr, nullptr, &left), 0u);
+  ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CARD_AUTHENTICATED_STATE, guid, 4, &len, 0), 0u);
+  EXPECT_EQ(ski::get_u32le({guid, 4}, 0), DWORD(CREATE_PIN_SET(ROLE_USER)));
+  ASSERT_EQ(client.pfnCardDeauthenticateEx(&client, CREATE_PIN_SET(ROLE_USER), 0), 0u);
+  ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CARD_AUTHENTICATED_STATE, guid, 4, &len, 0), 0u);
+  EXPECT_EQ(ski::get_u32le({guid, 4}, 0), 0u);
+  PIN_INFO pi{};
+  pi.dwVersion = 6;
+  ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CARD_PIN_INFO, (PBYTE)&pi, sizeof pi, &len, ROLE_USER), 0u);
+  EXPECT_EQ(pi.dwUnblockPermission, DWORD(CREATE_PIN_SET(ROLE_ADMIN)));
+  EXPECT_EQ(client.pfnCardGetProperty(&client, u"Unknown", guid, 4, &len, 0), SCARD_E_INVALID_PARAMETER);
+  EXPECT_EQ(client.pfnCardGetProperty(&client, CP_KEY_IMPORT_SUPPORT, guid, 4, &len, 1), SCARD_E_INVALID_PARAMETER);
+  EXPECT_EQ(client.pfnCardGetProperty(&client, CP_KEY_IMPORT_SUPPORT, guid, 2, &len, 0), ERROR_INSUFFICIENT_BUFFER);
+}
+
+}  // namespace
