@@ -151,6 +151,23 @@ TEST_F(IsoAppletTest, PinLockoutAndUnblock) {
   EXPECT_EQ(sw("00200081"), "63c3");
 }
 
+TEST_F(IsoAppletTest, PinTryIsCommittedBeforeTheComparison) {
+  std::size_t before = c->memory->apply_count();
+  EXPECT_EQ(sw("002000810430303030"), "63c2");
+  EXPECT_EQ(c->memory->apply_count(), before + 1) << "the failed APDU still made the try durable";
+  EXPECT_EQ(tries(0x81), 2);
+  // A medium that cannot take the decrement: the right PIN is never compared, nothing changes.
+  c->memory->set_failing(true);
+  EXPECT_EQ(sw("002000810431323334"), "6f00");
+  c->memory->set_failing(false);
+  EXPECT_EQ(sw("00200081"), "63c2");
+  // Success: decrement committed, then the restore with the APDU: two writes.
+  before = c->memory->apply_count();
+  EXPECT_EQ(sw("002000810431323334"), "9000");
+  EXPECT_EQ(c->memory->apply_count(), before + 2);
+  EXPECT_EQ(tries(0x81), 3);
+}
+
 TEST_F(IsoAppletTest, ChangeReferenceData) {
   EXPECT_EQ(sw("002400810a"
                "31323334"
