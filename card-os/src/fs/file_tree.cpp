@@ -156,6 +156,24 @@ FileHeader FileTree::get(const ObjectStore& store, const Path& path) const {
   return std::move(*h);
 }
 
+FileHeader FileTree::get_effective(const ObjectStore& store, const Path& path) const {
+  FileHeader h = get(store, path);
+  if (h.life_cycle == LifeCycle::terminated) return h;
+  Path ancestor = path;
+  while (ancestor.size() > 1) {
+    ancestor.pop_back();
+    const Bytes* raw = store.get(key(ancestor));
+    if (!raw || raw->size() < 5) continue;  // a missing ancestor cannot restrict anything
+    const auto lcs = static_cast<LifeCycle>((*raw)[4]);
+    if (lcs == LifeCycle::terminated) {
+      h.life_cycle = LifeCycle::terminated;
+      return h;
+    }
+    if (lcs == LifeCycle::deactivated) h.life_cycle = LifeCycle::deactivated;
+  }
+  return h;
+}
+
 ByteView FileTree::content(const ObjectStore& store, const Path& path) const {
   const Bytes* raw = store.get(key(path));
   if (!raw) throw CardError(Sw::file_not_found);

@@ -28,6 +28,10 @@ class FileTree {
   std::optional<FileType> type(const ObjectStore& store, const Path& path) const;
   // Throws 6A82 when absent.
   FileHeader get(const ObjectStore& store, const Path& path) const;
+  // The header with the life cycle that governs access: a terminated ancestor DF terminates
+  // everything below it, a deactivated one deactivates it (unless the file is terminated).
+  // Throws 6A82 when absent.
+  FileHeader get_effective(const ObjectStore& store, const Path& path) const;
   // Content of a transparent EF, viewing the stored object (valid until the next write).
   ByteView content(const ObjectStore& store, const Path& path) const;
 

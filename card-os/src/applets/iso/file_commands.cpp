@@ -21,10 +21,6 @@ Path parent_of(const Path& p) {
   return Path(p.begin(), p.end() - 1);
 }
 
-std::optional<FileHeader> find(const IsoSession& s, const ObjectStore& store, const Path& p) {
-  return s.tree.find(store, p);
-}
-
 // Path made of FIDs in `data` below `start`; every intermediate file must be a DF.
 Path walk(const IsoSession& s, const ObjectStore& store, Path start, ByteView data) {
   if (data.empty() || data.size() % 2) throw CardError(Sw::lc_inconsistent_with_p1p2);
@@ -182,10 +178,9 @@ Response select_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
       throw CardError(Sw::incorrect_p1p2);
   }
   if (!target) throw CardError(Sw::file_not_found);
-  const auto header = find(s, store, *target);
-  if (!header) throw CardError(Sw::file_not_found);
-  Response r = selection_answer(cmd, *header);  // may throw: selection stays unchanged
-  s.select(*target, *header);
+  const FileHeader header = s.tree.get_effective(store, *target);  // 6A82 when absent
+  Response r = selection_answer(cmd, header);  // may throw: selection stays unchanged
+  s.select(*target, header);
   return r;
 }
 
@@ -193,7 +188,7 @@ Response read_binary(IsoSession& s, const Command& cmd, CardContext& ctx) {
   const std::size_t offset = binary_offset(cmd);
   if (!cmd.data.empty() || !cmd.ne) throw CardError(Sw::wrong_length);
   const Path& ef = current_ef(s);
-  fs::check_access(s.tree.get(ctx.store(), ef), Operation::read, s.security);
+  fs::check_access(s.tree.get_effective(ctx.store(), ef), Operation::read, s.security);
   const std::size_t ne = *cmd.ne;
   Response r(s.tree.read(ctx.store(), ef, offset, ne));
   // Le = 00 (or 0000) means "up to the end of the file": no warning when it ends sooner.
@@ -206,7 +201,7 @@ Response update_binary(IsoSession& s, const Command& cmd, CardContext& ctx) {
   const std::size_t offset = binary_offset(cmd);
   if (cmd.data.empty()) throw CardError(Sw::wrong_length);
   const Path& ef = current_ef(s);
-  fs::check_access(s.tree.get(ctx.store(), ef), Operation::update, s.security);
+  fs::check_access(s.tree.get_effective(ctx.store(), ef), Operation::update, s.security);
   s.tree.write(ctx.store(), ef, offset, cmd.data);
   return Sw::ok;
 }
@@ -214,7 +209,7 @@ Response update_binary(IsoSession& s, const Command& cmd, CardContext& ctx) {
 Response create_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
   if (cmd.p1 != 0 || cmd.p2 != 0) throw CardError(Sw::incorrect_p1p2);
   if (cmd.data.empty()) throw CardError(Sw::wrong_length);
-  fs::check_access(s.tree.get(ctx.store(), s.current_df), Operation::create, s.security);
+  fs::check_access(s.tree.get_effective(ctx.store(), s.current_df), Operation::create, s.security);
   const FileHeader header = fs::parse_fcp(cmd.data);
   const Path path = s.tree.create(ctx.store(), s.current_df, header);
   s.select(path, header);  // ISO 7816-9: the new file becomes the current file
@@ -223,7 +218,7 @@ Response create_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
 
 Response delete_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
   const Path p = target_file(s, ctx.store(), cmd);
-  fs::check_access(s.tree.get(ctx.store(), p), Operation::delete_file, s.security);
+  fs::check_access(s.tree.get_effective(ctx.store(), p), Operation::delete_file, s.security);
   if (p.size() == 1) throw CardError(Sw::conditions_not_satisfied);  // the MF stays
   s.tree.remove(ctx.store(), p);
   if (starts_with(s.current_df, p) || (s.current_ef && starts_with(*s.current_ef, p))) {
@@ -235,14 +230,14 @@ Response delete_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
 
 Response activate_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
   const Path p = target_file(s, ctx.store(), cmd);
-  fs::check_access(s.tree.get(ctx.store(), p), Operation::activate, s.security);
+  fs::check_access(s.tree.get_effective(ctx.store(), p), Operation::activate, s.security);
   s.tree.set_life_cycle(ctx.store(), p, LifeCycle::operational);
   return Sw::ok;
 }
 
 Response deactivate_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
   const Path p = target_file(s, ctx.store(), cmd);
-  fs::check_access(s.tree.get(ctx.store(), p), Operation::deactivate, s.security);
+  fs::check_access(s.tree.get_effective(ctx.store(), p), Operation::deactivate, s.security);
   s.tree.set_life_cycle(ctx.store(), p, LifeCycle::deactivated);
   return Sw::ok;
 }
@@ -250,7 +245,7 @@ Response deactivate_file(IsoSession& s, const Command& cmd, CardContext& ctx) {
 namespace {
 Response terminate(IsoSession& s, const Command& cmd, CardContext& ctx, bool df) {
   const Path p = target_file(s, ctx.store(), cmd);
-  const FileHeader h = s.tree.get(ctx.store(), p);
+  const FileHeader h = s.tree.get_effective(ctx.store(), p);
   if (h.is_df() != df) throw CardError(Sw::incompatible_file_structure);
   fs::check_access(h, Operation::terminate, s.security);
   s.tree.set_life_cycle(ctx.store(), p, LifeCycle::terminated);

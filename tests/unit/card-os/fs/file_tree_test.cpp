@@ -140,6 +140,17 @@ TEST_F(FileTreeTest, LifeCycleKeepsContent) {
   EXPECT_EQ(to_hex(tree.read(*store, p, 0, 2)), "0102");
 }
 
+TEST_F(FileTreeTest, AncestorsGovernTheEffectiveLifeCycle) {
+  const Path ef{mf_fid, 0x5000, 0x5001};
+  EXPECT_EQ(tree.get_effective(*store, ef).life_cycle, LifeCycle::operational);
+  tree.set_life_cycle(*store, {mf_fid, 0x5000}, LifeCycle::deactivated);
+  EXPECT_EQ(tree.get_effective(*store, ef).life_cycle, LifeCycle::deactivated);
+  EXPECT_EQ(tree.get(*store, ef).life_cycle, LifeCycle::operational) << "the record is unchanged";
+  tree.set_life_cycle(*store, {mf_fid}, LifeCycle::terminated);
+  EXPECT_EQ(tree.get_effective(*store, ef).life_cycle, LifeCycle::terminated);
+  EXPECT_EQ(thrown([&] { tree.get_effective(*store, {mf_fid, 0x7777}); }), Sw::file_not_found);
+}
+
 TEST_F(FileTreeTest, FailingMediumLeavesCommittedStateIntact) {
   const Path p{mf_fid, 0x5000, 0x5001};
   tree.write(*store, p, 0, from_hex("ffff"));
