@@ -156,6 +156,7 @@ TEST_F(WithCard, CaKeyArchivalScenario) {
     Bytes t = blob;
     t[i] ^= 0x80;
     EXPECT_NE(process(hc, CSF_IMPORT_KEYPAIR, t), 0u) << "byte " << i;
+    ASSERT_TRUE(backend->objects() == before) << "card image changed after a flip at byte " << i;
   }
   EXPECT_EQ(process(hc, CSF_AUTHENTICATE, blob), SCARD_E_INVALID_PARAMETER);  // wrong function
   Bytes truncated(blob.begin(), blob.begin() + 30);
