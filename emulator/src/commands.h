@@ -8,5 +8,6 @@ void register_init(CLI::App& app);
 void register_inspect(CLI::App& app);
 void register_run(CLI::App& app);
 void register_rig(CLI::App& app);
+void register_demo(CLI::App& app);
 
 }  // namespace softcard::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   softcard::cli::register_inspect(app);
   softcard::cli::register_run(app);
   softcard::cli::register_rig(app);
+  softcard::cli::register_demo(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

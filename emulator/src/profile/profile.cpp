@@ -86,7 +86,7 @@ Profile parse_profile(const std::string& name, const std::string& text) {
   const json& applets = require(p.json, "applets", where);
   if (!applets.is_array() || applets.empty())
     throw ProfileError(where + ".applets: must be a non-empty list of applet names");
-  std::vector<std::string> allowed{"softcard_profile", "name", "description", "atr", "serial", "applets"};
+  std::vector<std::string> allowed{"softcard_profile", "name", "description", "atr", "serial", "applets", "ski"};
   for (const auto& a : applets) {
     if (!a.is_string()) throw ProfileError(where + ".applets: entries must be strings");
     allowed.push_back(a.get<std::string>());
@@ -164,6 +164,16 @@ CardIdentity personalize(const Profile& profile, ObjectStore& store, Rng& rng, c
     } else {
       throw ProfileError(where + ".applets: unknown applet '" + name + "' (known: iso, gids)");
     }
+  }
+  if (profile.json.contains("ski")) {
+    bool gids = false;
+    for (const auto& name : id.applets) gids = gids || name == "gids";
+    if (!gids) throw ProfileError(where + ".ski: secure key injection is part of the gids applet, which this profile lacks");
+#if SOFTCARD_HAVE_SKI
+    personalize_ski_section(profile.json.at("ski"), store, where + ".ski");
+#else
+    throw ProfileError(where + ".ski: secure key injection is not built into this softcard");
+#endif
   }
   write_identity(store, id);
   return id;

@@ -45,6 +45,8 @@ void personalize_iso_section(const nlohmann::json& section, ObjectStore& store, 
                              CardIdentity& identity);
 void personalize_gids_section(const nlohmann::json& section, ObjectStore& store, Rng& rng,
                               CardIdentity& identity);
+// Secure key injection settings of a GIDS card (top-level "ski" field).
+void personalize_ski_section(const nlohmann::json& section, ObjectStore& store, const std::string& where);
 
 // Helpers for section parsers: typed access with errors naming the JSON path.
 namespace profile_json {

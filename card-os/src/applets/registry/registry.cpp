@@ -9,6 +9,10 @@
 #include "applets/gids/gids_applet.h"
 #define SOFTCARD_REGISTER_GIDS 1
 #endif
+#if SOFTCARD_HAVE_SKI && __has_include("applets/ski/ski_extension.h")
+#include "applets/ski/ski_extension.h"
+#define SOFTCARD_REGISTER_SKI 1
+#endif
 
 namespace softcard {
 
@@ -33,7 +37,12 @@ AppletRegistry builtin_applets() {
   r.add("iso", [] { return iso::make_iso_applet(); });
 #endif
 #ifdef SOFTCARD_REGISTER_GIDS
+#ifdef SOFTCARD_REGISTER_SKI
+  // GIDS cards carry the secure key injection extension (docs/ski.md).
+  r.add("gids", [] { return make_gids_applet(ski::make_ski_extension()); });
+#else
   r.add("gids", [] { return make_gids_applet(); });
+#endif
 #endif
   return r;
 }

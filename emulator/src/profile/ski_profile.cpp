@@ -1,0 +1,34 @@
+// The "ski" section of a profile: pre-provisioned shared symmetric keys (docs/ski.md §7.2).
+#if SOFTCARD_HAVE_SKI
+#include "applets/ski/ski_extension.h"
+#include "profile/profile.h"
+#include "softcard/errors.h"
+
+namespace softcard {
+
+using nlohmann::json;
+using namespace profile_json;
+
+void personalize_ski_section(const json& section, ObjectStore& store, const std::string& where) {
+  only_keys(section, {"shared_keys"}, where);
+  if (!section.contains("shared_keys")) return;
+  const json& keys = section.at("shared_keys");
+  if (!keys.is_array()) throw ProfileError(where + ".shared_keys: must be a list");
+  std::vector<unsigned> seen;
+  std::size_t i = 0;
+  for (const auto& entry : keys) {
+    const std::string w = where + ".shared_keys[" + std::to_string(i++) + "]";
+    only_keys(entry, {"number", "key"}, w);
+    const unsigned number = uint_at(entry, "number", w, 0, 1, 255);
+    if (number == 0) throw ProfileError(w + ": missing field 'number'");
+    for (unsigned n : seen)
+      if (n == number) throw ProfileError(w + ".number: key " + std::to_string(number) + " is given twice");
+    seen.push_back(number);
+    SecretBytes key(hex_at(entry, "key", w, {}));
+    if (key.size() != 32) throw ProfileError(w + ".key: must be 32 bytes of hex (an AES-256 key)");
+    ski::provision_shared_key(store, static_cast<std::uint8_t>(number), key.view());
+  }
+}
+
+}  // namespace softcard
+#endif
