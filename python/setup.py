@@ -48,6 +48,9 @@ class BuildWithCMake(build_ext):
         target = self.get_ext_fullpath(ext.name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copy2(built[0], target)
+        # _core finds the shared minidriver library next to itself (RPATH $ORIGIN).
+        for lib in glob.glob(os.path.join(build_dir, "minidriver", "libsoftcard_minidriver.so*")):
+            shutil.copy2(lib, os.path.join(os.path.dirname(target), os.path.basename(lib)))
 
 
 setup(ext_modules=[CMakeExtension("softcard._core")], cmdclass={"build_ext": BuildWithCMake})

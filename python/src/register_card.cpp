@@ -13,6 +13,11 @@
 #if SOFTCARD_HAVE_PROFILES
 #include "profile/profile.h"
 #endif
+#if SOFTCARD_HAVE_GIDS && SOFTCARD_HAVE_SKI && __has_include("applets/ski/ski_extension.h")
+#include "applets/gids/gids_applet.h"
+#include "applets/ski/ski_extension.h"
+#define SOFTCARD_PY_SKI 1
+#endif
 
 namespace softcard::py {
 
@@ -50,6 +55,20 @@ void CardHandle::unserve() { served_.reset(); }
 
 namespace {
 
+// The built-in applets, with the GIDS applet carrying the secure key injection extension when
+// this build has it (scenarios play the SKI server against it).
+AppletRegistry python_applets() {
+  AppletRegistry r = builtin_applets();
+#ifdef SOFTCARD_PY_SKI
+  r.add("gids", [] { return make_gids_applet(ski::make_ski_extension()); });
+#endif
+  return r;
+}
+
+std::unique_ptr<Card> open_with_registry(const std::filesystem::path& image, CardOptions options) {
+  return make_card(SqliteStore::open(image), std::move(options), python_applets());
+}
+
 CardOptions options_for(Rng& rng) {
   CardOptions o;
   o.rng = &rng;
@@ -76,7 +95,7 @@ std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> pat
   std::string where;
   if (path) {
     create_image(*path, p, *rng, po);
-    card = open_card(*path, options_for(*rng));
+    card = open_with_registry(*path, options_for(*rng));
     where = path->string();
   } else {
     ObjectStore staging(std::make_unique<MemoryStore>());
@@ -86,7 +105,7 @@ std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> pat
     ChangeSet all;
     for (const auto& key : staging.keys("")) all.writes.emplace_back(key, *staging.get(key));
     memory->apply(all);
-    card = make_card(std::move(memory), options_for(*rng), builtin_applets());
+    card = make_card(std::move(memory), options_for(*rng), python_applets());
     where = "<memory>";
   }
   auto handle = std::make_unique<CardHandle>(std::move(card), where);
@@ -102,7 +121,7 @@ std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> pat
 
 std::unique_ptr<CardHandle> open_image(const std::filesystem::path& path) {
   auto rng = CardHandle::make_rng();
-  auto card = open_card(path, options_for(*rng));
+  auto card = open_with_registry(path, options_for(*rng));
   auto handle = std::make_unique<CardHandle>(std::move(card), path.string());
   handle->rng = std::move(rng);
   return handle;
@@ -183,7 +202,14 @@ void register_card(pyb::module_& m) {
       .def_property_readonly("closed", &CardHandle::closed)
       .def("close", &CardHandle::close, pyb::call_guard<pyb::gil_scoped_release>());
 
-  m.def("builtin_applets", [] { return builtin_applets().names(); });
+  m.def("builtin_applets", [] { return python_applets().names(); });
+  m.attr("has_ski") = pyb::bool_(
+#ifdef SOFTCARD_PY_SKI
+      true
+#else
+      false
+#endif
+  );
   m.def("builtin_profiles", [] {
 #if SOFTCARD_HAVE_PROFILES
     return builtin_profile_names();

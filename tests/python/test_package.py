@@ -40,7 +40,9 @@ def test_pip_install_into_a_target_dir(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(target)
     p = subprocess.run([sys.executable, "-c", "import softcard, sys; c = softcard.Card.create(None, 'gids'); "
-                        "print(softcard.__file__); sys.exit(0 if c.select('A000000397425446590201').ok else 1)"],
+                        "print(softcard.__file__); from softcard import minidriver as md; "
+                        "md.available() and md.Minidriver.no_card().close(); "
+                        "sys.exit(0 if c.select('A000000397425446590201').ok else 1)"],
                        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert p.returncode == 0, p.stdout + p.stderr
     assert p.stdout.startswith(str(target))
