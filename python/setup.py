@@ -1,7 +1,7 @@
 """Builds softcard._core with the project's own CMake build, or takes an already built one.
 
 - SOFTCARD_BUILD_DIR=<build> (a configured softcard build tree): its python/softcard/_core*.so is
-  used after `cmake --build <build> --target softcard_core`.
+  used after `cmake --build <build> --target softcard_core` (skipped with SOFTCARD_USE_BUILT=1).
 - otherwise <repo>/build (the tree `make` maintains) when it is configured,
 - otherwise the repository (the folder above this one) is configured into a private build
   directory and softcard_core is built there (Debian's compilers, pybind11-dev, python3-dev).
@@ -39,8 +39,9 @@ class BuildWithCMake(build_ext):
                 subprocess.check_call(["cmake", "-S", REPO, "-B", build_dir, *gen,
                                        "-DCMAKE_BUILD_TYPE=Release",
                                        f"-DPython3_EXECUTABLE={sys.executable}"])
-        subprocess.check_call(["cmake", "--build", build_dir, "--target", "softcard_core",
-                               "-j", str(os.cpu_count() or 2)])
+        if not os.environ.get("SOFTCARD_USE_BUILT"):  # set: take <build>'s _core as it is
+            subprocess.check_call(["cmake", "--build", build_dir, "--target", "softcard_core",
+                                   "-j", str(os.cpu_count() or 2)])
         suffix = sysconfig.get_config_var("EXT_SUFFIX")
         built = glob.glob(os.path.join(build_dir, "python", "softcard", "_core" + suffix))
         if not built:

@@ -33,7 +33,7 @@ def test_pip_install_into_a_target_dir(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(PKG_SRC, src, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     target = tmp_path / "site"
-    env = {**os.environ, "SOFTCARD_BUILD_DIR": build_dir}
+    env = {**os.environ, "SOFTCARD_BUILD_DIR": build_dir, "SOFTCARD_USE_BUILT": "1"}
     p = subprocess.run([sys.executable, "-m", "pip", "install", "--no-build-isolation", "--no-index", "--no-deps",
                         "--target", str(target), str(src)], capture_output=True, text=True, env=env, timeout=600)
     assert p.returncode == 0, p.stdout + p.stderr

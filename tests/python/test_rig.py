@@ -86,3 +86,27 @@ def test_rig_env_names_the_private_socket(rig):
     env = rig.env
     assert env["PCSCLITE_CSOCK_NAME"].endswith("pcscd.comm")
     assert list(rig) == rig.readers and len(rig) == 1
+
+
+def test_python_predicate_runs_for_served_traffic(rig, card):
+    seen = []
+
+    def on_verify(apdu: bytes) -> bool:  # called from the serving thread, with the GIL taken there
+        seen.append(apdu[:4])
+        return apdu[1] == 0x20
+
+    card.faults.answer(0x6983, predicate=on_verify, times=0)
+    conn = connect(rig[0])
+    host = Gids(PcscChannel(conn))
+    assert host.select().ok
+    assert host.verify("123456").sw == 0x6983
+    assert bytes.fromhex("00200080") in seen
+    conn.disconnect()
+
+
+def test_latency_profile_applies_to_served_traffic(rig, card):
+    card.faults.slow_card()
+    conn = connect(rig[0])
+    assert Gids(PcscChannel(conn)).select().ok
+    assert card.trace.apdus()[-1].name == "SELECT"
+    conn.disconnect()
