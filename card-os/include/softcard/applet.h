@@ -23,8 +23,8 @@ class CardContext {
   virtual ~CardContext() = default;
   virtual ObjectStore& store() = 0;
   virtual Rng& rng() = 0;
-  // Commits what the current command has written so far, on its own (used for PIN retry
-  // counters, which must be durable before the comparison).
+  // Commits what the current command has written so far, on its own and flushed to disk (used
+  // for PIN retry counters, which must be durable before the comparison).
   virtual void commit_now() = 0;
   virtual void log(LogLevel level, std::string_view message) = 0;
 };

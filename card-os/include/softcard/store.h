@@ -26,6 +26,9 @@ class CardStore {
   virtual ~CardStore() = default;
   virtual ObjectMap load() = 0;
   virtual void apply(const ChangeSet& changes) = 0;
+  // Like apply(), and also durable against power loss / OS crash when the call returns (used for
+  // PIN retry counters). Backends without that distinction just apply.
+  virtual void apply_durable(const ChangeSet& changes) { apply(changes); }
   // For messages: the image path, or "<memory>".
   virtual std::string describe() const = 0;
 };
@@ -35,14 +38,21 @@ class MemoryStore final : public CardStore {
  public:
   ObjectMap load() override { return objects_; }
   void apply(const ChangeSet& changes) override;
+  void apply_durable(const ChangeSet& changes) override {
+    apply(changes);
+    ++durable_count_;
+  }
   std::string describe() const override { return "<memory>"; }
   // The next apply() calls fail (throw ImageError) while this is set.
   void set_failing(bool failing) { failing_ = failing; }
   const ObjectMap& objects() const { return objects_; }
   std::size_t apply_count() const { return apply_count_; }
+  // How many of those applies were asked to be flushed to disk.
+  std::size_t durable_apply_count() const { return durable_count_; }
 
  private:
   ObjectMap objects_;
+  std::size_t durable_count_ = 0;
   bool failing_ = false;
   std::size_t apply_count_ = 0;
 };
@@ -64,6 +74,7 @@ class SqliteStore final : public CardStore {
 
   ObjectMap load() override;
   void apply(const ChangeSet& changes) override;
+  void apply_durable(const ChangeSet& changes) override;
   std::string describe() const override { return path_.string(); }
   const std::filesystem::path& path() const { return path_; }
 
@@ -89,7 +100,8 @@ class ObjectStore {
   std::vector<std::string> keys(std::string_view prefix) const;
 
   // Makes pending writes durable (one backend transaction). No-op when nothing is pending.
-  void commit();
+  // `flush_to_disk` also survives power loss (an fsync), for state that must never roll back.
+  void commit(bool flush_to_disk = false);
   void rollback();
   bool dirty() const { return !pending_.empty(); }
 

@@ -13,7 +13,8 @@ class Card::Context final : public CardContext {
   explicit Context(Card& card) : card_(card) {}
   ObjectStore& store() override { return card_.store_; }
   Rng& rng() override { return *card_.options_.rng; }
-  void commit_now() override { card_.store_.commit(); }
+  // Used for PIN retry counters: flushed to disk so a power cut never restores a try.
+  void commit_now() override { card_.store_.commit(/*flush_to_disk=*/true); }
   void log(LogLevel level, std::string_view message) override { card_.log(level, message); }
 
  private:

@@ -42,12 +42,15 @@ std::vector<std::string> ObjectStore::keys(std::string_view prefix) const {
   return out;
 }
 
-void ObjectStore::commit() {
+void ObjectStore::commit(bool flush_to_disk) {
   if (pending_.empty()) return;
   ChangeSet changes;
   changes.writes.reserve(pending_.size());
   for (const auto& [key, value] : pending_) changes.writes.emplace_back(key, value);
-  backend_->apply(changes);  // throws: pending writes stay for the caller to roll back
+  if (flush_to_disk)
+    backend_->apply_durable(changes);
+  else
+    backend_->apply(changes);  // throws: pending writes stay for the caller to roll back
   for (auto& [key, value] : pending_) {
     if (value)
       committed_.insert_or_assign(key, std::move(*value));

@@ -125,7 +125,7 @@ void check_sqlite_header(const std::filesystem::path& path) {
 struct SqliteStore::Impl {
   FileLock lock;
   Db db;
-  Stmt upsert, remove, begin, commit, rollback;
+  Stmt upsert, remove, begin, commit, rollback, sync_full, sync_normal;
 
   void prepare_all(const std::filesystem::path& path) {
     upsert = prepare(db.get(), path, "INSERT OR REPLACE INTO objects(key, value) VALUES(?1, ?2)");
@@ -133,6 +133,8 @@ struct SqliteStore::Impl {
     begin = prepare(db.get(), path, "BEGIN IMMEDIATE");
     commit = prepare(db.get(), path, "COMMIT");
     rollback = prepare(db.get(), path, "ROLLBACK");
+    sync_full = prepare(db.get(), path, "PRAGMA synchronous=FULL");
+    sync_normal = prepare(db.get(), path, "PRAGMA synchronous=NORMAL");
   }
 };
 
@@ -247,6 +249,23 @@ void SqliteStore::apply(const ChangeSet& changes) {
     step(impl_->rollback.get());
     fail(path_, "cannot commit: " + msg);
   }
+}
+
+void SqliteStore::apply_durable(const ChangeSet& changes) {
+  // synchronous=FULL syncs the WAL at this commit, so a PIN try spent is never given back by a
+  // power cut; every other commit stays at NORMAL (process-crash safe, no fsync).
+  auto run = [&](sqlite3_stmt* s) {
+    sqlite3_step(s);
+    sqlite3_reset(s);
+  };
+  run(impl_->sync_full.get());
+  try {
+    apply(changes);
+  } catch (...) {
+    run(impl_->sync_normal.get());
+    throw;
+  }
+  run(impl_->sync_normal.get());
 }
 
 }  // namespace softcard

@@ -211,6 +211,7 @@ TEST_F(CardTest, CommitNowPersistsBeforeTheRestOfTheCommand) {
   };
   EXPECT_EQ(tx("00 20 00 80 04 31323334"), "63c2");
   EXPECT_EQ(backend->objects().at("counter"), Bytes{2});
+  EXPECT_EQ(backend->durable_apply_count(), 1u);  // the counter commit is flushed to disk
   EXPECT_EQ(backend->objects().count("other"), 0u);
 }
 

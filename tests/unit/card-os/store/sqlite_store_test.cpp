@@ -56,6 +56,23 @@ TEST(SqliteStore, CreateApplyReopen) {
   EXPECT_EQ(m.at("k3"), Bytes{9});
 }
 
+TEST(SqliteStore, DurableApplyPersistsLikeApply) {
+  TempDir dir;
+  const auto image = dir.path / "card.img";
+  {
+    auto store = SqliteStore::create(image);
+    ChangeSet c;
+    c.writes.emplace_back("pin", Bytes{2});
+    store->apply_durable(c);
+    ChangeSet d;
+    d.writes.emplace_back("other", Bytes{1});
+    store->apply(d);
+  }
+  const ObjectMap m = SqliteStore::open(image)->load();
+  EXPECT_EQ(m.at("pin"), Bytes{2});
+  EXPECT_EQ(m.at("other"), Bytes{1});
+}
+
 TEST(SqliteStore, CreateRefusesExistingFile) {
   TempDir dir;
   const auto image = dir.path / "card.img";
