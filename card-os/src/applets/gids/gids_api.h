@@ -83,6 +83,8 @@ class GidsApi {
   // is committed before the comparison.
   virtual Sw verify_pin(CardContext& ctx, ByteView pin) = 0;
   virtual bool pin_verified() const = 0;
+  // Forgets the user PIN's verification for this session (VERIFY 00 20 FF 80 semantics).
+  virtual void deauthenticate_pin() = 0;
   // CHANGE REFERENCE DATA 00 24 00 80 semantics: Sw::ok, 63Cx, 6983; bad new length -> 6A80.
   virtual Sw change_pin(CardContext& ctx, ByteView old_pin, ByteView new_pin) = 0;
   // RESET RETRY COUNTER after admin authentication (00 2C 02 80): restores the counter and sets

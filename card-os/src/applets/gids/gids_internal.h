@@ -123,6 +123,7 @@ class GidsApplet final : public Applet, public GidsApi {
   CryptoProvider& crypto() override { return crypto_; }
   Sw verify_pin(CardContext& ctx, ByteView pin) override;
   bool pin_verified() const override { return state_.verified(user_pin_reference); }
+  void deauthenticate_pin() override { state_.set_verified(user_pin_reference, false); }
   Sw change_pin(CardContext& ctx, ByteView old_pin, ByteView new_pin) override;
   void unblock_pin(CardContext& ctx, std::optional<ByteView> new_pin) override;
   std::uint8_t pin_tries_left(const ObjectStore& store) const override;

@@ -117,6 +117,10 @@ class TestExtension final : public GidsExtension {
       return Response(Sw::ok);
     }
     if (cmd.ins == 0x52) return Response(Bytes{gids.pin_tries_left(ctx.store())});
+    if (cmd.ins == 0x54) {
+      gids.deauthenticate_pin();
+      return Response(Sw::ok);
+    }
     return std::nullopt;
   }
   void clear_volatile() override { ++clears; }
@@ -135,6 +139,9 @@ TEST_F(Lifecycle, ExtensionCreatesConsistentContainers) {
   EXPECT_EQ(tries.data, hex("03"));
   ASSERT_EQ(verify_pin().sw, 0x9000);
   ASSERT_EQ(tx("8050000100").sw, 0x9000);  // container 1 (container 0 stays invalid)
+  EXPECT_EQ(tx("80540000").sw, 0x9000);
+  EXPECT_EQ(tx("00200080").sw, 0x63C3);  // the extension logged the user out
+  ASSERT_EQ(verify_pin().sw, 0x9000);
   // cmapfile: two records, the second valid+default with a 256-bit signature key.
   const Rx cmap = get_do(0xA010, 0xDF23);
   ASSERT_EQ(cmap.sw, 0x9000);
