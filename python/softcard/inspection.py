@@ -13,6 +13,10 @@ What it shows, and where it comes from:
   other way (e.g. through the card edge) with the same record layout: 86 bytes per record,
   ``wszGuid`` (40 UTF-16LE code units, NUL padded), ``bFlags`` (0x01 valid, 0x02 default),
   ``bReserved``, ``wSigKeySizeBits`` and ``wKeyExchangeKeySizeBits`` (little-endian u16).
+* ``data_objects()``: the GIDS data objects (``{(ef, tag): value}``, e.g. ``(0xA010, 0xDF23)``
+  is the cmapfile), decoded from their stored records (``gids/do/<ef>/<tag>`` = version byte
+  ``01`` then the value, docs/gids.md). Data objects are public card data; key files and PIN
+  records are never readable through this API.
 * ``describe(applet)``: the applet's own human-readable summary (as ``softcard inspect``).
 """
 
@@ -147,6 +151,25 @@ class Inspector:
             if p.reference == reference:
                 return p
         raise KeyError(f"no PIN {reference:02X} on the card")
+
+    def data_objects(self) -> "dict[tuple[int, int], bytes]":
+        """GIDS data objects as ``{(ef, tag): value}``."""
+        out = {}
+        for key, _size in _core.objects(self._h(), "gids/do/"):
+            _, _, ef, tag = key.split("/")
+            raw = _core.public_object(self._h(), key)
+            if raw is None:
+                continue
+            if not raw or raw[0] != 0x01:
+                raise ValueError(f"{key}: unknown record version")
+            out[(int(ef, 16), int(tag, 16))] = raw[1:]
+        return out
+
+    def data_object(self, ef: int, tag: int) -> bytes:
+        try:
+            return self.data_objects()[(ef, tag)]
+        except KeyError:
+            raise KeyError(f"no data object {ef:04X}/{tag:04X} on the card") from None
 
     def containers(self) -> List[ContainerRecord]:
         """The GIDS container map. Raises LookupError when the card has no GIDS applet."""

@@ -107,6 +107,29 @@ void register_store(pyb::module_& m) {
       },
       pyb::arg("card"), pyb::arg("prefix") = "", pyb::call_guard<pyb::gil_scoped_release>());
 
+  // Values of objects that are public by construction (GIDS data objects, the card identity);
+  // anything else (key files, PIN records) is refused.
+  m.def(
+      "public_object",
+      [](CardHandle& h, const std::string& key) -> std::optional<pyb::bytes> {
+        static const char* allowed[] = {"gids/do/", "card/"};
+        bool ok = false;
+        for (const char* prefix : allowed) ok = ok || key.rfind(prefix, 0) == 0;
+        if (!ok) throw pyb::value_error("object '" + key + "' is not public (only gids/do/ and card/ are)");
+        std::optional<Bytes> value;
+        {
+          pyb::gil_scoped_release release;
+          value = h.faulty().with_card([&](Card& card) -> std::optional<Bytes> {
+            const Bytes* v = card.store().get(key);
+            if (!v) return std::nullopt;
+            return *v;
+          });
+        }
+        if (!value) return std::nullopt;
+        return to_py(*value);
+      },
+      pyb::arg("card"), pyb::arg("key"));
+
   m.def(
       "describe_applet",
       [](CardHandle& h, const std::string& name) {

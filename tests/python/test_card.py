@@ -200,3 +200,16 @@ def test_send_follows_get_response(card):
 def test_builtin_lists():
     assert "gids" in softcard.builtin_profiles()
     assert {"gids", "iso"} <= set(softcard.builtin_applets())
+
+
+def test_inspection_data_objects(card):
+    dos = card.inspect.data_objects()
+    assert dos[(0xA010, 0xDF23)] == b""  # empty cmapfile
+    cardid = card.inspect.data_object(0xA012, 0xDF20)
+    assert len(cardid) == 16
+    with pytest.raises(KeyError):
+        card.inspect.data_object(0xA010, 0xDF99)
+    with pytest.raises(ValueError):
+        softcard._core.public_object(card._handle, "gids/ef/b080")  # the admin key file: never
+    with pytest.raises(ValueError):
+        softcard._core.public_object(card._handle, "gids/pin/80")
