@@ -93,6 +93,8 @@ int run_rig(const RigOptions& opts) {
 
   const sigset_t handled = rig_signals();
   ::sigprocmask(SIG_BLOCK, &handled, nullptr);
+  // A held world belongs to whoever launched it (a test session): it goes when they go.
+  if (opts.hold) ::prctl(PR_SET_PDEATHSIG, SIGTERM);
 
   const unsigned card_count = static_cast<unsigned>(opts.cards.size() + opts.profiles.size());
   WorldOptions wo;
@@ -225,8 +227,8 @@ void register_rig(CLI::App& app) {
                   "Total reader slots, at most 2 (default: one per card); extra slots stay empty for cards served "
                   "by `softcard run --vpcd $SOFTCARD_RIG_VPCD_<n>` from inside the rig");
   cmd->add_flag("--hold", opts->hold,
-                "No COMMAND: keep the world up until SIGINT/SIGTERM, for clients outside the rig "
-                "(they need PCSCLITE_CSOCK_NAME, see --print-env)");
+                "No COMMAND: keep the world up until SIGINT/SIGTERM (or until the parent process "
+                "exits), for clients outside the rig (they need PCSCLITE_CSOCK_NAME, see --print-env)");
   cmd->add_flag("--print-env", opts->print_env,
                 "When ready, print KEY=VALUE lines (PCSCLITE_CSOCK_NAME, SOFTCARD_RIG_READER_<n>, ...) "
                 "and SOFTCARD_RIG_READY=1 on stdout");

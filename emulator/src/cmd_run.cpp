@@ -1,6 +1,8 @@
 // softcard run: serve card images as vpcd cards (one reader slot per image).
 #include <spdlog/spdlog.h>
 
+#include <csignal>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,7 +15,10 @@ namespace softcard::cli {
 
 void register_run(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "run", "Serve card images to vpcd, one reader slot (consecutive ports) per image");
+      "run",
+      "Serve card images to vpcd, one reader slot (consecutive ports) per image. SIGINT/SIGTERM: "
+      "finish the APDU in flight, close the images, exit 0. SIGUSR1: drop the links (they "
+      "reconnect). SIGUSR2: remove the cards / insert them again");
   struct Options {
     std::string vpcd;
     std::string listen;
@@ -50,6 +55,18 @@ void register_run(CLI::App& app) {
                    cards.link(i).endpoint().to_string());
     }
     cards.stop_on_signals();
+    // Fault drills and run-time card removal without a control channel.
+    cards.on_signal(SIGUSR1, [&cards] {
+      spdlog::info("SIGUSR1: dropping every vpcd link (they reconnect)");
+      for (std::size_t i = 0; i < cards.size(); ++i) cards.link(i).drop();
+    });
+    cards.on_signal(SIGUSR2, [&cards] {
+      for (std::size_t i = 0; i < cards.size(); ++i) {
+        auto& link = cards.link(i);
+        if (link.state() == vpcd::LinkState::removed) link.insert();
+        else link.remove();
+      }
+    });
     cards.start();
     cards.wait_and_close();
     spdlog::info("stopped; images closed");

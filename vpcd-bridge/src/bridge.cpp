@@ -35,6 +35,19 @@ void Bridge::stop_on_signals(std::initializer_list<int> signals) {
   });
 }
 
+void Bridge::on_signal(int signal, std::function<void()> action) {
+  signal_actions_.push_back(std::make_unique<SignalAction>(io_, signal, std::move(action)));
+  arm(*signal_actions_.back());
+}
+
+void Bridge::arm(SignalAction& sa) {
+  sa.set.async_wait([this, &sa](boost::system::error_code ec, int) {
+    if (ec || stopped_) return;  // cancelled by stop()
+    sa.action();
+    arm(sa);
+  });
+}
+
 void Bridge::start() {
   if (started_) return;
   started_ = true;
@@ -66,12 +79,11 @@ void Bridge::stop() {
   if (stopped_.exchange(true)) return;
   for (auto& link : links_) link->stop();
   asio::post(io_, [this] { work_.reset(); });
-  if (signals_) {
-    asio::post(io_, [this] {
-      boost::system::error_code ignored;
-      signals_->cancel(ignored);
-    });
-  }
+  asio::post(io_, [this] {
+    boost::system::error_code ignored;
+    if (signals_) signals_->cancel(ignored);
+    for (auto& sa : signal_actions_) sa->set.cancel(ignored);
+  });
 }
 
 void Bridge::wait() {

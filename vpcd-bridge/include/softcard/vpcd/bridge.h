@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <csignal>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,10 @@ class Bridge {
   // SIGINT/SIGTERM (or the given signals) trigger a graceful stop(). Call before start().
   void stop_on_signals(std::initializer_list<int> signals = {SIGINT, SIGTERM});
 
+  // Runs `action` on every delivery of `signal` until stop() (e.g. SIGUSR1 = drop the links as a
+  // fault drill, SIGUSR2 = pull / reinsert the cards). Call before start().
+  void on_signal(int signal, std::function<void()> action);
+
   void start();
   // Thread-safe and idempotent: replies in flight are finished, links closed, then the threads
   // run out of work and wait() returns.
@@ -56,6 +61,14 @@ class Bridge {
   unsigned threads_wanted_;
   std::vector<std::shared_ptr<Link>> links_;
   std::unique_ptr<boost::asio::signal_set> signals_;
+  struct SignalAction {
+    SignalAction(boost::asio::io_context& io, int signal, std::function<void()> a)
+        : set(io, signal), action(std::move(a)) {}
+    boost::asio::signal_set set;
+    std::function<void()> action;
+  };
+  std::vector<std::unique_ptr<SignalAction>> signal_actions_;
+  void arm(SignalAction& sa);
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::exception_ptr failure_;
