@@ -6,6 +6,8 @@ so one script can play both sides of secure key injection (docs/ski.md):
   blobs.
 * ``Minidriver.for_card(card)``: the client side over an in-process :class:`softcard.Card`
   (through its fault layer, so faults apply and every APDU is in ``card.trace``).
+* ``Minidriver.for_reader(reader)``: the client side over real PC/SC (pcsc-lite), e.g. a reader
+  of a :class:`softcard.Rig`.
 
 Names follow the C API (``CardImportSessionKey`` → ``import_session_key``); bytes in, bytes
 out; a failing call raises :class:`MinidriverError` with the Windows ``SCARD_*`` ``code``. The
@@ -76,6 +78,18 @@ class Minidriver:
         if not available():
             raise RuntimeError(why_unavailable())
         return cls(_core.Minidriver(card._handle), card)
+
+    @classmethod
+    def for_reader(cls, reader: str = "") -> "Minidriver":
+        """The client side over real PC/SC (e.g. a reader of a :class:`softcard.Rig`); ``""`` =
+        the first reader holding a card."""
+        if not available():
+            raise RuntimeError(why_unavailable())
+        return cls(_core.Minidriver.for_reader(reader))
+
+    @property
+    def reader(self) -> str:
+        return self._md.reader
 
     def close(self) -> None:
         self._md.close()

@@ -81,12 +81,53 @@ class Minidriver {
     open_ = true;
   }
 
+  // The client side over real PC/SC (pcsc-lite): `reader` empty = the first reader with a card.
+  Minidriver(const std::string& reader, bool /*pcsc tag*/) {
+    prepare();
+    BYTE atr[36];
+    DWORD cb = sizeof atr;
+    char name[256] = {};
+    SCARDCONTEXT ctx = 0;
+    SCARDHANDLE h = 0;
+    DWORD rc;
+    {
+      pyb::gil_scoped_release release;
+      rc = SoftcardConnect(reader.empty() ? nullptr : reader.c_str(), &ctx, &h, atr, &cb, name, sizeof name);
+    }
+    check(rc, "SoftcardConnect");
+    atr_.assign(atr, atr + cb);
+    reader_ = name;
+    pcsc_ctx_ = ctx;
+    pcsc_card_ = h;
+    cd_.hSCardCtx = ctx;
+    cd_.hScard = h;
+    cd_.pbAtr = atr_.data();
+    cd_.cbAtr = static_cast<DWORD>(atr_.size());
+    cd_.pwszCardName = name_.data();
+    {
+      pyb::gil_scoped_release release;
+      rc = CardAcquireContext(&cd_, 0);
+    }
+    if (rc != 0) {
+      SoftcardDisconnect(ctx, h);
+      check(rc, "CardAcquireContext");
+    }
+    open_ = true;
+  }
+
   ~Minidriver() { close(); }
+  const std::string& reader() const { return reader_; }
 
   void close() {
-    if (!open_) return;
-    open_ = false;
-    cd_.pfnCardDeleteContext(&cd_);
+    if (open_) {
+      open_ = false;
+      cd_.pfnCardDeleteContext(&cd_);
+    }
+    if (pcsc_ctx_) {
+      SoftcardDisconnect(pcsc_ctx_, pcsc_card_);
+      pcsc_ctx_ = 0;
+      pcsc_card_ = 0;
+    }
   }
 
   CARD_DATA& cd() {
@@ -95,7 +136,7 @@ class Minidriver {
     return cd_;
   }
 
-  bool no_card() const { return card_ == nullptr; }
+  bool no_card() const { return card_ == nullptr && pcsc_ctx_ == 0; }
 
  private:
   void prepare() {
@@ -123,6 +164,9 @@ class Minidriver {
   CardHandle* card_ = nullptr;
   Bytes atr_;
   std::u16string name_ = u"softcard";
+  std::string reader_;
+  SCARDCONTEXT pcsc_ctx_ = 0;
+  SCARDHANDLE pcsc_card_ = 0;
 };
 
 Bytes take(CARD_DATA& cd, PBYTE p, DWORD n) {
@@ -152,6 +196,10 @@ void register_minidriver(pyb::module_& m) {
   pyb::class_<Minidriver>(m, "Minidriver", "Minidriver v7 context (private; use softcard.minidriver).")
       .def(pyb::init<>())
       .def(pyb::init<pyb::object>(), pyb::arg("card"))
+      .def_static(
+          "for_reader", [](const std::string& reader) { return std::make_unique<Minidriver>(reader, true); },
+          pyb::arg("reader") = "")
+      .def_property_readonly("reader", &Minidriver::reader)
       .def_property_readonly("no_card", &Minidriver::no_card)
       .def("close", &Minidriver::close)
       .def(

@@ -45,3 +45,14 @@ def test_struct_builders():
     assert md.key_data_blob(b"k") == bytes.fromhex("4b44424d0100000001000000") + b"k"
     s = md.import_keypair(1, md.AT_SIGNATURE, 2048, b"xy")
     assert len(s) == 24 + 2 and s[4] == 1
+
+
+def test_client_over_real_pcsc(rig, card):
+    with md.Minidriver.for_reader(rig[0]) as client:
+        assert client.reader == rig[0] and not client._md.no_card
+        client.authenticate_pin("123456")
+        client.create_container(0, md.AT_KEYEXCHANGE, 1024)
+        _, kx = client.container_info(0)
+        assert md.rsa_public_from_blob(kx).key_size == 1024
+        assert "GENERATE ASYMMETRIC KEY PAIR" in card.trace.names()  # served, traced
+    assert card.inspect.containers()[0].valid

@@ -23,6 +23,14 @@ def test_scenario(name):
     assert "    ok    " in p.stdout  # it printed what it checked
 
 
+def test_ca_key_archival_with_the_client_over_pcsc():
+    p = run_scenario("ca-key-archival", env={"SOFTCARD_SCENARIO_PCSC": "1"})
+    if p.returncode == 77:
+        pytest.skip(p.stdout.strip().splitlines()[-1])
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "through PC/SC reader" in p.stdout
+
+
 def test_scenario_failure_exits_nonzero_with_trace():
     # Ask the 6F00 scenario to expect a fault on a command that never comes: a check must fail.
     p = run_scenario("nth-6f00", env={"SOFTCARD_SCENARIO_N": "9"})

@@ -1,7 +1,9 @@
 """CA key archival with secure key injection (docs/ski.md): the CA (server, no-card minidriver)
 wraps a key pair for the card, the client host relays only ciphertext, the card imports it into
-an ordinary container and signs with it."""
+an ordinary container and signs with it. SOFTCARD_SCENARIO_PCSC=1 puts the client behind a real
+PC/SC reader (a private world) instead of calling the card in-process."""
 
+import contextlib
 import os
 
 from .. import minidriver as md
@@ -22,9 +24,20 @@ def run(check) -> None:
     except ImportError:
         check.skip("python3-cryptography is not installed")
 
-    with Card.create(None, "gids") as card, md.Minidriver.for_card(card) as client, \
-            md.Minidriver.no_card() as server:
+    with contextlib.ExitStack() as stack:
+        card = stack.enter_context(Card.create(None, "gids"))
         check.watch(card)
+        if os.environ.get("SOFTCARD_SCENARIO_PCSC") == "1":
+            from ..rig import Rig, RigUnavailable
+            try:
+                rig = stack.enter_context(Rig(card))
+            except RigUnavailable as e:
+                check.skip(f"no private PC/SC world here: {e}")
+            check.step(f"the client reaches the card through PC/SC reader {rig[0]!r}")
+            client = stack.enter_context(md.Minidriver.for_reader(rig[0]))
+        else:
+            client = stack.enter_context(md.Minidriver.for_card(card))
+        server = stack.enter_context(md.Minidriver.no_card())
         check.step("the client's card offers secure key injection")
         check.equal(client.get_property_dword("Key Import Support") & 0x1, 0x1,
                     "CP_KEY_IMPORT_SUPPORT has RSA key establishment")
