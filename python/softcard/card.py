@@ -3,8 +3,10 @@ Python with the GIL released."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import weakref
 from typing import Any, Mapping, Optional, Union
 
 from . import _core
@@ -118,6 +120,20 @@ def _parse_endpoint(vpcd: str) -> "tuple[str, int]":
     if not 0 < p < 65536:
         raise ValueError(f"bad vpcd port in {vpcd!r}")
     return host, p
+
+
+# Cards with a serving thread: stopped at interpreter exit, before Python objects their fault
+# rules may call back into are torn down.
+_served_cards: "weakref.WeakSet[Card]" = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_serving() -> None:
+    for card in list(_served_cards):
+        try:
+            card.unserve()
+        except Exception:
+            pass
 
 
 class Card:
@@ -265,10 +281,12 @@ class Card:
         connect, and keep reconnecting while it is absent). Returns self; ``unserve()`` stops."""
         host, port = _parse_endpoint(vpcd)
         _core.serve(self._handle, host, port, reconnect_after_drop)
+        _served_cards.add(self)
         return self
 
     def unserve(self) -> None:
-        if _core.is_served(self._handle):
+        _served_cards.discard(self)
+        if not self.closed and _core.is_served(self._handle):
             _core.unserve(self._handle)
 
     @property
