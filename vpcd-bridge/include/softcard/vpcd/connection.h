@@ -66,6 +66,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       if (auto ec = set_low_latency(stream_.native_handle()))
         log(LogLevel::warning, "cannot set TCP_NODELAY: " + ec.message());
     }
+    // Reads and writes are tried directly (non-blocking) and only wait through the reactor when
+    // the socket is not ready: one APDU then costs one wake-up, one recv and one send.
+    boost::system::error_code ec;
+    stream_.non_blocking(true, ec);
+    if (ec) log(LogLevel::warning, "cannot make the socket non-blocking: " + ec.message());
     arm_idle_timer();
     read();
   }
@@ -133,12 +138,25 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void read() {
     if (closed_flag_) return;
     rearm_quickack();
-    stream_.async_read_some(
-        boost::asio::buffer(read_buffer_),
-        boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
-                                                boost::system::error_code ec, std::size_t n) {
-          self->on_read(ec, n);
-        }));
+    stream_.async_wait(Stream::wait_read,
+                       boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
+                                                               boost::system::error_code ec) {
+                         self->on_readable(ec);
+                       }));
+  }
+
+  void on_readable(boost::system::error_code ec) {
+    if (closed_flag_) return;
+    if (ec) {
+      close(ec);
+      return;
+    }
+    const std::size_t n = stream_.read_some(boost::asio::buffer(read_buffer_), ec);
+    if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
+      read();  // spurious readiness
+      return;
+    }
+    on_read(ec, n);
   }
 
   void on_read(boost::system::error_code ec, std::size_t n) {
@@ -226,6 +244,18 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   void write() {
+    // Fast path: a reply nearly always fits the socket buffer at once (one send, no reactor trip).
+    boost::system::error_code ec;
+    const std::size_t sent = stream_.write_some(boost::asio::buffer(out_), ec);
+    if (!ec && sent == out_.size()) {
+      on_write({});
+      return;
+    }
+    if (ec && ec != boost::asio::error::would_block && ec != boost::asio::error::try_again) {
+      on_write(ec);
+      return;
+    }
+    const std::size_t done = ec ? 0 : sent;
     writing_ = true;
     timer_.expires_after(options_.write_timeout);
     timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
@@ -234,7 +264,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       self->close(make_error_code(LinkError::write_timeout));
     });
     boost::asio::async_write(
-        stream_, boost::asio::buffer(out_),
+        stream_, boost::asio::buffer(out_.data() + done, out_.size() - done),
         boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
                                                 boost::system::error_code ec, std::size_t) {
           self->on_write(ec);
@@ -242,8 +272,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   }
 
   void on_write(boost::system::error_code ec) {
-    writing_ = false;
-    timer_.cancel();
+    if (writing_) {
+      writing_ = false;
+      timer_.cancel();
+    }
     if (closed_flag_) return;
     if (ec) {
       close(ec);
