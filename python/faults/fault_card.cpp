@@ -252,11 +252,14 @@ Exchange FaultyCard::transmit(ByteView command) {
     }
   }
 
+  const bool tracing = trace_.enabled();
   Record rec;
   rec.kind = RecordKind::apdu;
   rec.start = start;
-  rec.command.assign(command.begin(), command.end());
-  if (auto parsed = parse_command(command); std::holds_alternative<Command>(parsed)) {
+  if (tracing) rec.command.assign(command.begin(), command.end());
+  if (!tracing) {
+    // Nothing to record or redact.
+  } else if (auto parsed = parse_command(command); std::holds_alternative<Command>(parsed)) {
     const auto& cmd = std::get<Command>(parsed);
     if (carries_secret(cmd) && !cmd.data.empty()) {
       rec.redacted = true;
@@ -330,10 +333,12 @@ Exchange FaultyCard::transmit(ByteView command) {
     wait += latency.per_command + latency.per_byte * static_cast<long>(command.size() + ex.response.size());
   sleep(wait);
 
-  rec.response = ex.response;
-  rec.outcome = ex.outcome;
-  rec.duration = Clock::now() - start;
-  trace_.add(std::move(rec));
+  if (tracing) {
+    rec.response = ex.response;
+    rec.outcome = ex.outcome;
+    rec.duration = Clock::now() - start;
+    trace_.add(std::move(rec));
+  }
   return ex;
 }
 
