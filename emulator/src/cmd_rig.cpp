@@ -240,6 +240,7 @@ void register_rig(CLI::App& app) {
   cmd->add_option("COMMAND", opts->command, "Command and arguments, after --");
   cmd->positionals_at_end();
   cmd->callback([opts] {
+    log_to_stderr();
     const int status = run_rig(*opts);
     if (status != 0) throw CLI::RuntimeError(status);
   });

@@ -38,6 +38,7 @@ void register_run(CLI::App& app) {
   cmd->add_flag("--trace", opts->trace, "Print every APDU and response with names and status meanings");
   cmd->add_option("IMAGE", opts->images, "Card image(s) to serve")->required()->check(CLI::ExistingFile);
   cmd->callback([opts] {
+    log_to_stderr();
     const bool listen = !opts->listen.empty();
     const auto base = listen ? vpcd::parse_endpoint(opts->listen, "127.0.0.1")
                              : vpcd::parse_endpoint(opts->vpcd, "127.0.0.1");

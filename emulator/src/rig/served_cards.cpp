@@ -1,5 +1,6 @@
 #include "rig/served_cards.h"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cli_support.h"
@@ -10,6 +11,12 @@ namespace softcard::cli {
 vpcd::LogFn bridge_log() {
   auto sink = stderr_log_sink();
   return [sink](LogLevel level, std::string_view message) { sink(level, message); };
+}
+
+void log_to_stderr() {
+  auto logger = spdlog::get("softcard");
+  if (!logger) logger = spdlog::stderr_color_mt("softcard");
+  spdlog::set_default_logger(logger);
 }
 
 ServedCards::ServedCards(bool trace) : trace_(trace), bridge_(bridge_log()) {}

@@ -49,5 +49,7 @@ class ServedCards {
 
 // The bridge's log lines through spdlog.
 vpcd::LogFn bridge_log();
+// run/rig: diagnostics go to stderr, so stdout carries only data (--print-env, COMMAND's output).
+void log_to_stderr();
 
 }  // namespace softcard::cli

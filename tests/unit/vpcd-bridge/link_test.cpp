@@ -231,3 +231,29 @@ TEST(VpcdBridge, StopsOnSignal) {
   EXPECT_EQ(bridge.stop_signal(), SIGUSR2);
   EXPECT_TRUE(sees_eof(conn.get()));
 }
+
+TEST(VpcdBridge, OnSignalRunsTheActionEveryTime) {
+  FakeCard card;
+  auto vpcd = listen_loopback(0);
+  Bridge bridge;
+  auto& link = bridge.add(card, connect_to(local_port(vpcd.get())));
+  Events<int> fired;
+  int count = 0;
+  bridge.on_signal(SIGUSR1, [&] {
+    fired.push(++count);
+    link.drop();
+  });
+  bridge.start();
+  auto first = accept_one(vpcd.get());
+  ASSERT_TRUE(first);
+  ::raise(SIGUSR1);
+  ASSERT_TRUE(fired.wait_for(1));
+  EXPECT_TRUE(sees_eof(first.get()));
+  auto second = accept_one(vpcd.get());  // the dropped link came back
+  ASSERT_TRUE(second);
+  ::raise(SIGUSR1);
+  ASSERT_TRUE(fired.wait_for(2));
+  EXPECT_TRUE(sees_eof(second.get()));
+  bridge.stop();
+  bridge.wait();
+}
