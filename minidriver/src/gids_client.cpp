@@ -249,6 +249,47 @@ void verify_user_pin(Context& ctx, ByteView pin, PDWORD attempts) {
   if (r.sw != Sw::ok) fail(map_sw(r.sw));
 }
 
+// Activates the freshly created key file `kid`, records container `idx` in the cmapfile and key
+// map, then generates or imports the key.
+void create_container_key(Context& ctx, std::size_t idx, std::uint8_t kid, std::uint8_t algid, bool kx,
+                          unsigned bits, bool gen, const SecretBytes& der) {
+  ctx.card().exchange(make(0x00, 0x44, 0x00, 0x00));
+  write_container_maps(ctx, idx, algid, kx, bits);
+  if (gen) {
+    ctx.card().exchange(make(0x00, 0x47, 0x00, 0x00, {0xAC, 0x06, 0x80, 0x01, algid, 0x83, 0x01, kid}, 256));
+  } else {
+    Bytes a5 = {0x83, 0x01, 0x02, 0x84, 0x01, 0x00};
+    put_tlv(a5, 0x87, der.view());
+    Bytes t = {0x84, 0x01, kid};
+    put_tlv(t, 0xA5, a5);
+    Bytes data;
+    put_tlv(data, 0x70, t);
+    ctx.card().exchange(make(0x00, 0xDB, 0x3F, 0xFF, data));
+    std::fill(a5.begin(), a5.end(), 0), std::fill(t.begin(), t.end(), 0), std::fill(data.begin(), data.end(), 0);
+  }
+}
+
+void delete_key_file(Context& ctx, std::uint8_t kid) {
+  if (ctx.card().transmit(make(0x00, 0xA4, 0x00, 0x0C, {0xB0, kid})).sw == Sw::file_not_found) return;
+  ctx.card().exchange(make(0x00, 0xE4, 0x00, 0x00));
+}
+
+// Deletes container idx: its key file, its cmapfile record and its key map record.
+void remove_container(Context& ctx, std::size_t idx) {
+  const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
+  Bytes cmap = read_cmap(ctx);
+  delete_key_file(ctx, kid);
+  if (cmap.size() >= (idx + 1) * cmap_record) {
+    std::fill(cmap.begin() + idx * cmap_record, cmap.begin() + (idx + 1) * cmap_record, 0);
+    put_do(ctx, ef_ru, do_cmap, cmap);
+  }
+  Bytes km = get_do(ctx, 0xA000, do_keymap).value_or(Bytes{});
+  if (km.size() >= 1 + (idx + 1) * keymap_record) {
+    std::fill(km.begin() + 1 + idx * keymap_record, km.begin() + 1 + (idx + 1) * keymap_record, 0);
+    put_do(ctx, 0xA000, do_keymap, km);
+  }
+}
+
 void mse(Context& ctx, std::uint8_t tmpl, std::uint8_t mech, std::uint8_t kid) {
   ctx.card().exchange(make(0x00, 0x22, 0x41, tmpl, {0x80, 0x01, mech, 0x84, 0x01, kid}));
 }
@@ -376,20 +417,24 @@ DWORD WINAPI MdCardCreateContainerEx(PCARD_DATA pCardData, BYTE idx, DWORD dwFla
     const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
     if (container(read_cmap(ctx), idx).valid) fail(SCARD_E_WRITE_TOO_MANY);
     bump_cardcf(ctx, true);
-    ctx.card().exchange(make(0x00, 0xE0, 0x00, 0x00, key_file_fcp(kid, algid, kx && !ec)));
-    ctx.card().exchange(make(0x00, 0x44, 0x00, 0x00));
-    write_container_maps(ctx, idx, algid, kx, bits);
-    if (gen) {
-      ctx.card().exchange(make(0x00, 0x47, 0x00, 0x00, {0xAC, 0x06, 0x80, 0x01, algid, 0x83, 0x01, kid}, 256));
-    } else {
-      Bytes a5 = {0x83, 0x01, 0x02, 0x84, 0x01, 0x00};
-      put_tlv(a5, 0x87, der.view());
-      Bytes t = {0x84, 0x01, kid};
-      put_tlv(t, 0xA5, a5);
-      Bytes data;
-      put_tlv(data, 0x70, t);
-      ctx.card().exchange(make(0x00, 0xDB, 0x3F, 0xFF, data));
-      std::fill(a5.begin(), a5.end(), 0), std::fill(t.begin(), t.end(), 0), std::fill(data.begin(), data.end(), 0);
+    const Command create_key_file = make(0x00, 0xE0, 0x00, 0x00, key_file_fcp(kid, algid, kx && !ec));
+    if (ctx.card().transmit(create_key_file).sw == Sw::file_exists) {
+      // The container is not in use, so a key file there is an orphan of an earlier failed
+      // creation (each APDU commits on its own): remove it and create afresh.
+      delete_key_file(ctx, kid);
+      ctx.card().exchange(create_key_file);
+    }
+    // From here on the card holds a half-made container until the key is in: undo on failure so
+    // the same index can be used again.
+    try {
+      create_container_key(ctx, idx, kid, algid, kx, bits, gen, der);
+    } catch (...) {
+      try {
+        remove_container(ctx, idx);
+      } catch (...) {
+        // Best effort: the original failure is what the caller must see.
+      }
+      throw;
     }
   });
 }
@@ -405,17 +450,8 @@ DWORD WINAPI MdCardDeleteContainer(PCARD_DATA pCardData, BYTE idx, DWORD dwReser
     if (dwReserved != 0 || idx >= 126) fail(SCARD_E_INVALID_PARAMETER);
     Bytes cmap = read_cmap(ctx);
     if (!container(cmap, idx).valid) fail(SCARD_E_NO_KEY_CONTAINER);
-    const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
     bump_cardcf(ctx, true);
-    ctx.card().exchange(make(0x00, 0xA4, 0x00, 0x0C, {0xB0, kid}));
-    ctx.card().exchange(make(0x00, 0xE4, 0x00, 0x00));
-    std::fill(cmap.begin() + idx * cmap_record, cmap.begin() + (idx + 1) * cmap_record, 0);
-    put_do(ctx, ef_ru, do_cmap, cmap);
-    Bytes km = get_do(ctx, 0xA000, do_keymap).value_or(Bytes{});
-    if (km.size() >= 1 + (idx + 1) * keymap_record) {
-      std::fill(km.begin() + 1 + idx * keymap_record, km.begin() + 1 + (idx + 1) * keymap_record, 0);
-      put_do(ctx, 0xA000, do_keymap, km);
-    }
+    remove_container(ctx, idx);
   });
 }
 

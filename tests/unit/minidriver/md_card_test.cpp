@@ -511,3 +511,54 @@ TEST_F(WithCard, StandardFunctions) {
 }
 
 }  // namespace
+
+namespace {
+
+// Answers 6581 (memory failure) to the first command with INS `fail_ins`, passes the rest on.
+struct FailingOnce {
+  Card* card;
+  BYTE fail_ins;
+  bool failed = false;
+};
+
+DWORD failing_transmit(void* ctx, const BYTE* cmd, DWORD n, BYTE* resp, DWORD* rlen) {
+  auto* f = static_cast<FailingOnce*>(ctx);
+  if (!f->failed && n >= 2 && cmd[1] == f->fail_ins) {
+    f->failed = true;
+    resp[0] = 0x65, resp[1] = 0x81;
+    *rlen = 2;
+    return 0;
+  }
+  return card_transmit(f->card, cmd, n, resp, rlen);
+}
+
+}  // namespace
+
+TEST_F(WithCard, FailedKeyGenerationLeavesTheContainerIndexReusable) {
+  FailingOnce failing{card.get(), 0x47};
+  CARD_DATA flaky{};
+  prepare(flaky);
+  flaky.pbAtr = atr.data(), flaky.cbAtr = DWORD(atr.size()), flaky.pwszCardName = name;
+  ASSERT_EQ(SoftcardAcquireContextWithTransport(&flaky, 0, failing_transmit, &failing), 0u);
+  BYTE pin[] = {'1', '2', '3', '4', '5', '6'};
+  char16_t user[] = u"user";
+  DWORD left = 0;
+  ASSERT_EQ(flaky.pfnCardAuthenticatePin(&flaky, user, pin, 6, &left), 0u);
+  EXPECT_NE(flaky.pfnCardCreateContainerEx(&flaky, 3, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 2048, nullptr,
+                                           ROLE_USER),
+            0u);
+  EXPECT_TRUE(failing.failed);
+  CONTAINER_INFO ci{};
+  ci.dwVersion = 1;
+  EXPECT_EQ(flaky.pfnCardGetContainerInfo(&flaky, 3, 0, &ci), DWORD(SCARD_E_NO_KEY_CONTAINER));
+  // The same index works on the next try.
+  EXPECT_EQ(flaky.pfnCardCreateContainerEx(&flaky, 3, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 2048, nullptr,
+                                           ROLE_USER),
+            0u);
+  ci = {};
+  ci.dwVersion = 1;
+  EXPECT_EQ(flaky.pfnCardGetContainerInfo(&flaky, 3, 0, &ci), 0u);
+  EXPECT_GT(ci.cbKeyExPublicKey, 0u);
+  flaky.pfnCspFree(ci.pbKeyExPublicKey);
+  flaky.pfnCardDeleteContext(&flaky);
+}
