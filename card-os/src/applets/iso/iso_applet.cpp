@@ -12,7 +12,7 @@ namespace softcard::iso {
 namespace {
 
 // Dispatch table keyed by INS; one handler family per source file.
-constexpr std::array<std::pair<std::uint8_t, Handler>, 13> handlers{{
+constexpr std::array<std::pair<std::uint8_t, Handler>, 14> handlers{{
     {0x04, deactivate_file},
     {0x20, verify},
     {0x24, change_reference_data},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<std::uint8_t, Handler>, 13> handlers{{
     {0xE4, delete_file},
     {0xE6, terminate_df},
     {0xE8, terminate_ef},
+    {0xFE, terminate_card_usage},
 }};
 
 const char* lcs_name(LifeCycle l) {

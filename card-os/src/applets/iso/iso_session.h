@@ -46,6 +46,9 @@ Response activate_file(IsoSession&, const Command&, CardContext&);
 Response deactivate_file(IsoSession&, const Command&, CardContext&);
 Response terminate_df(IsoSession&, const Command&, CardContext&);
 Response terminate_ef(IsoSession&, const Command&, CardContext&);
+// TERMINATE CARD USAGE (INS FE): the card life cycle becomes terminated, irreversibly; the card
+// OS then refuses every command (6A81). Needs the MF's terminate condition.
+Response terminate_card_usage(IsoSession&, const Command&, CardContext&);
 // The answer to a successful selection of `path`, according to P2 (FCI/FCP/none) and the
 // file's life cycle (6283 deactivated, 6285 terminated).
 Response selection_answer(const Command& cmd, const fs::FileHeader& file);
