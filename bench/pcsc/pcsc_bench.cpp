@@ -102,7 +102,10 @@ void check(LONG rv, const char* what) {
 std::string env_or_die(const std::string& name) {
   const char* v = std::getenv(name.c_str());
   if (!v) {
-    std::fprintf(stderr, "pcsc_bench: %s is not set: run me under `softcard rig --card IMAGE --slots 2 -- pcsc_bench`\n", name.c_str());
+    std::fprintf(stderr,
+                 "pcsc_bench: %s is not set: run me under `softcard rig --card IMAGE --slots 2 -- "
+                 "pcsc_bench`\n",
+                 name.c_str());
     std::exit(2);
   }
   return v;
@@ -114,8 +117,10 @@ pid_t spawn_responder(const char* self, const std::string& hostport, bool quicka
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(1);
-    if (quickack) execl(self, self, "respond", hostport.c_str(), static_cast<char*>(nullptr));
-    else execl(self, self, "respond", hostport.c_str(), "--no-quickack", static_cast<char*>(nullptr));
+    if (quickack)
+      execl(self, self, "respond", hostport.c_str(), static_cast<char*>(nullptr));
+    else
+      execl(self, self, "respond", hostport.c_str(), "--no-quickack", static_cast<char*>(nullptr));
     _exit(127);
   }
   return pid;
@@ -131,14 +136,18 @@ void wait_state(SCARDCONTEXT ctx, const std::vector<std::string>& readers, bool 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (true) {
     bool all = true;
-    for (auto& s : st) all = all && s.dwEventState && (((s.dwEventState & SCARD_STATE_PRESENT) != 0) == present);
+    for (auto& s : st)
+      all = all && s.dwEventState && (((s.dwEventState & SCARD_STATE_PRESENT) != 0) == present);
     if (all) return;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
     if (left <= 0) {
       std::fprintf(stderr, "pcsc_bench: cards not %s in time\n", present ? "present" : "gone");
       std::exit(2);
     }
-    const LONG rv = SCardGetStatusChange(ctx, static_cast<DWORD>(left), st.data(), static_cast<DWORD>(st.size()));
+    const LONG rv = SCardGetStatusChange(ctx, static_cast<DWORD>(left), st.data(),
+                                         static_cast<DWORD>(st.size()));
     if (rv != SCARD_E_TIMEOUT) check(rv, "SCardGetStatusChange");
     for (auto& s : st) s.dwCurrentState = s.dwEventState & ~SCARD_STATE_CHANGED;
   }
@@ -152,14 +161,16 @@ double median(std::vector<double> v) {
 double loop(SCARDCONTEXT ctx, const std::string& reader, int count) {
   SCARDHANDLE card;
   DWORD proto;
-  check(SCardConnect(ctx, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card, &proto),
+  check(SCardConnect(ctx, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                     &card, &proto),
         "SCardConnect");
   const SCARD_IO_REQUEST* pci = proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
   const BYTE select_mf[] = {0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00};
   BYTE resp[258];
   auto once = [&] {
     DWORD len = sizeof resp;
-    check(SCardTransmit(card, pci, select_mf, sizeof select_mf, nullptr, resp, &len), "SCardTransmit");
+    check(SCardTransmit(card, pci, select_mf, sizeof select_mf, nullptr, resp, &len),
+          "SCardTransmit");
   };
   for (int i = 0; i < 20; ++i) once();  // warm-up
   const auto t0 = std::chrono::steady_clock::now();
@@ -176,9 +187,12 @@ int main(int argc, char** argv) {
     return respond(argv[2], !(argc >= 4 && std::strcmp(argv[3], "--no-quickack") == 0));
   int count = 10000, slow_count = 100, rounds = 10;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--count") == 0) count = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--slow-count") == 0) slow_count = std::atoi(argv[i + 1]);
-    else if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::max(1, std::atoi(argv[i + 1]));
+    if (std::strcmp(argv[i], "--count") == 0)
+      count = std::atoi(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--slow-count") == 0)
+      slow_count = std::atoi(argv[i + 1]);
+    else if (std::strcmp(argv[i], "--rounds") == 0)
+      rounds = std::max(1, std::atoi(argv[i + 1]));
   }
   const std::string softcard_reader = env_or_die("SOFTCARD_RIG_READER_0");
   const std::string responder_reader = env_or_die("SOFTCARD_RIG_READER_1");
@@ -208,14 +222,19 @@ int main(int argc, char** argv) {
     wait_state(ctx, {responder_reader}, true);
     slow_rate = loop(ctx, responder_reader, slow_count);
   }
-  std::printf("SELECT MF round trips through pcscd + vpcd, one connection, %d APDUs each in %d "
-              "interleaved rounds (median of rounds):\n", per_round * rounds, rounds);
-  std::printf("  softcard                                 %8.0f APDU/s  (%6.1f us/APDU)\n", sc, 1e6 / sc);
-  std::printf("  minimal responder (NODELAY + QUICKACK)   %8.0f APDU/s  (%6.1f us/APDU)\n", mr, 1e6 / mr);
+  std::printf(
+      "SELECT MF round trips through pcscd + vpcd, one connection, %d APDUs each in %d "
+      "interleaved rounds (median of rounds):\n",
+      per_round * rounds, rounds);
+  std::printf("  softcard                                 %8.0f APDU/s  (%6.1f us/APDU)\n", sc,
+              1e6 / sc);
+  std::printf("  minimal responder (NODELAY + QUICKACK)   %8.0f APDU/s  (%6.1f us/APDU)\n", mr,
+              1e6 / mr);
   std::printf("  ratio softcard / minimal responder       %8.2f\n", sc / mr);
   if (slow_count > 0)
-    std::printf("  minimal responder WITHOUT QUICKACK       %8.1f APDU/s  (%6.1f ms/APDU, %d APDUs)\n", slow_rate,
-                1e3 / slow_rate, slow_count);
+    std::printf(
+        "  minimal responder WITHOUT QUICKACK       %8.1f APDU/s  (%6.1f ms/APDU, %d APDUs)\n",
+        slow_rate, 1e3 / slow_rate, slow_count);
   SCardReleaseContext(ctx);
   if (responder > 0) {
     kill(responder, SIGTERM);

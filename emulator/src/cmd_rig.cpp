@@ -51,7 +51,8 @@ sigset_t rig_signals() {
   return set;
 }
 
-pid_t spawn_command(const std::vector<std::string>& command, const std::vector<std::string>& extra_env) {
+pid_t spawn_command(const std::vector<std::string>& command,
+                    const std::vector<std::string>& extra_env) {
   std::vector<std::string> env_text;
   for (char** e = environ; *e; ++e) env_text.emplace_back(*e);
   for (const auto& e : extra_env) env_text.push_back(e);
@@ -149,15 +150,18 @@ int run_rig(const RigOptions& opts) {
   env.push_back("SOFTCARD_RIG_SLOTS=" + std::to_string(world.slots().size()));
   for (std::size_t i = 0; i < world.slots().size(); ++i) {
     env.push_back("SOFTCARD_RIG_READER_" + std::to_string(i) + "=" + world.slots()[i].reader);
-    env.push_back("SOFTCARD_RIG_VPCD_" + std::to_string(i) + "=127.0.0.1:" + std::to_string(world.slots()[i].port));
+    env.push_back("SOFTCARD_RIG_VPCD_" + std::to_string(i) +
+                  "=127.0.0.1:" + std::to_string(world.slots()[i].port));
   }
   for (std::size_t i = 0; i < world.slots().size(); ++i) {
     const auto& slot = world.slots()[i];
     if (i < images.size())
-      std::fprintf(stderr, "softcard rig: reader '%s': %s\n", slot.reader.c_str(), images[i].filename().c_str());
+      std::fprintf(stderr, "softcard rig: reader '%s': %s\n", slot.reader.c_str(),
+                   images[i].filename().c_str());
     else
-      std::fprintf(stderr, "softcard rig: reader '%s': empty (vpcd on 127.0.0.1:%u%s)\n", slot.reader.c_str(),
-                   slot.port, world.private_network() ? " inside the rig's network namespace" : "");
+      std::fprintf(stderr, "softcard rig: reader '%s': empty (vpcd on 127.0.0.1:%u%s)\n",
+                   slot.reader.c_str(), slot.port,
+                   world.private_network() ? " inside the rig's network namespace" : "");
   }
   if (opts.print_env) {
     for (const auto& e : env) std::printf("%s\n", e.c_str());
@@ -187,8 +191,8 @@ int run_rig(const RigOptions& opts) {
           done = true;
         } else if (pid == world.pcscd_pid()) {
           world.forget_pcscd();
-          spdlog::error("the private pcscd exited unexpectedly (status {})\n{}", exit_status(status),
-                        world.pcscd_log_tail());
+          spdlog::error("the private pcscd exited unexpectedly (status {})\n{}",
+                        exit_status(status), world.pcscd_log_tail());
           if (opts.hold) {
             result = 1;
             done = true;
@@ -221,22 +225,28 @@ void register_rig(CLI::App& app) {
   auto opts = std::make_shared<RigOptions>();
   cmd->add_option("--card", opts->cards, "Card image to insert (repeatable; one reader slot each)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--profile", opts->profiles,
-                  "Insert a fresh temporary card made from a profile (built-in name or JSON file; repeatable)");
+  cmd->add_option(
+      "--profile", opts->profiles,
+      "Insert a fresh temporary card made from a profile (built-in name or JSON file; repeatable)");
   cmd->add_option("--slots", opts->slots,
-                  "Total reader slots, at most 2 (default: one per card); extra slots stay empty for cards served "
+                  "Total reader slots, at most 2 (default: one per card); extra slots stay empty "
+                  "for cards served "
                   "by `softcard run --vpcd $SOFTCARD_RIG_VPCD_<n>` from inside the rig");
-  cmd->add_flag("--hold", opts->hold,
-                "No COMMAND: keep the world up until SIGINT/SIGTERM (or until the parent process "
-                "exits), for clients outside the rig (they need PCSCLITE_CSOCK_NAME, see --print-env)");
-  cmd->add_flag("--print-env", opts->print_env,
-                "When ready, print KEY=VALUE lines (PCSCLITE_CSOCK_NAME, SOFTCARD_RIG_READER_<n>, ...) "
-                "and SOFTCARD_RIG_READY=1 on stdout");
+  cmd->add_flag(
+      "--hold", opts->hold,
+      "No COMMAND: keep the world up until SIGINT/SIGTERM (or until the parent process "
+      "exits), for clients outside the rig (they need PCSCLITE_CSOCK_NAME, see --print-env)");
+  cmd->add_flag(
+      "--print-env", opts->print_env,
+      "When ready, print KEY=VALUE lines (PCSCLITE_CSOCK_NAME, SOFTCARD_RIG_READER_<n>, ...) "
+      "and SOFTCARD_RIG_READY=1 on stdout");
   cmd->add_flag("--trace", opts->trace, "Print every APDU and response");
-  cmd->add_flag("--host-network", opts->host_network,
-                "Do not use a private network namespace (vpcd then listens on free host ports, on all "
-                "interfaces); lets processes outside the rig serve cards into its empty slots");
-  cmd->add_option("--timeout", opts->timeout_s, "Seconds to wait for readers and cards")->capture_default_str();
+  cmd->add_flag(
+      "--host-network", opts->host_network,
+      "Do not use a private network namespace (vpcd then listens on free host ports, on all "
+      "interfaces); lets processes outside the rig serve cards into its empty slots");
+  cmd->add_option("--timeout", opts->timeout_s, "Seconds to wait for readers and cards")
+      ->capture_default_str();
   cmd->add_option("COMMAND", opts->command, "Command and arguments, after --");
   cmd->positionals_at_end();
   cmd->callback([opts] {

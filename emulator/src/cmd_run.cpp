@@ -35,8 +35,11 @@ void register_run(CLI::App& app) {
       "Reversed mode: listen on ADDR:PORT (default address 127.0.0.1) for a vpcd configured "
       "with DEVICENAME host:port; the Nth image listens on PORT+N");
   vpcd_opt->excludes(listen_opt);
-  cmd->add_flag("--trace", opts->trace, "Print every APDU and response with names and status meanings");
-  cmd->add_option("IMAGE", opts->images, "Card image(s) to serve")->required()->check(CLI::ExistingFile);
+  cmd->add_flag("--trace", opts->trace,
+                "Print every APDU and response with names and status meanings");
+  cmd->add_option("IMAGE", opts->images, "Card image(s) to serve")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->callback([opts] {
     log_to_stderr();
     const bool listen = !opts->listen.empty();
@@ -50,7 +53,8 @@ void register_run(CLI::App& app) {
       try {
         cards.add(opts->images[i], link);
       } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("cannot listen on " + link.endpoint.to_string() + ": " + e.code().message());
+        throw std::runtime_error("cannot listen on " + link.endpoint.to_string() + ": " +
+                                 e.code().message());
       }
       spdlog::info("card {} ({}): {} {}", i, opts->images[i], listen ? "listening on" : "vpcd at",
                    cards.link(i).endpoint().to_string());
@@ -64,8 +68,10 @@ void register_run(CLI::App& app) {
     cards.on_signal(SIGUSR2, [&cards] {
       for (std::size_t i = 0; i < cards.size(); ++i) {
         auto& link = cards.link(i);
-        if (link.state() == vpcd::LinkState::removed) link.insert();
-        else link.remove();
+        if (link.state() == vpcd::LinkState::removed)
+          link.insert();
+        else
+          link.remove();
       }
     });
     cards.start();

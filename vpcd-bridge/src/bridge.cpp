@@ -19,7 +19,8 @@ Bridge::~Bridge() {
 
 Link& Bridge::add(VirtualCard& card, LinkOptions options, StateFn on_state) {
   if (started_) throw std::logic_error("Bridge::add after start");
-  links_.push_back(Link::create(io_.get_executor(), card, std::move(options), log_, std::move(on_state)));
+  links_.push_back(
+      Link::create(io_.get_executor(), card, std::move(options), log_, std::move(on_state)));
   return *links_.back();
 }
 
@@ -29,7 +30,10 @@ void Bridge::stop_on_signals(std::initializer_list<int> signals) {
   signals_->async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;  // cancelled by stop()
     stop_signal_ = signal;
-    log(LogLevel::info, std::string("received ") + (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal") +
+    log(LogLevel::info, std::string("received ") +
+                            (signal == SIGINT    ? "SIGINT"
+                             : signal == SIGTERM ? "SIGTERM"
+                                                 : "a signal") +
                             ", finishing the APDU in flight and stopping");
     stop();
   });

@@ -61,7 +61,9 @@ Bytes encode_frame(ByteView payload) {
   return out;
 }
 
-Bytes encode_control(Control code) { return Bytes{0x00, 0x01, static_cast<std::uint8_t>(code)}; }
+Bytes encode_control(Control code) {
+  return Bytes{0x00, 0x01, static_cast<std::uint8_t>(code)};
+}
 
 Bytes encode(const Frame& frame) {
   if (const auto* c = std::get_if<ControlFrame>(&frame)) return Bytes{0x00, 0x01, c->code};

@@ -37,7 +37,8 @@ Endpoint parse_endpoint(std::string_view text, std::string_view default_host,
     ep.host = std::string(text.substr(1, close - 1));
     const auto rest = text.substr(close + 1);
     if (!rest.empty()) {
-      if (rest.front() != ':') throw std::invalid_argument("expected ':' after ']' in '" + std::string(text) + "'");
+      if (rest.front() != ':')
+        throw std::invalid_argument("expected ':' after ']' in '" + std::string(text) + "'");
       ep.port = parse_port(rest.substr(1), text);
     }
     return ep;

@@ -13,12 +13,18 @@ class LinkCategory final : public std::error_category {
   const char* name() const noexcept override { return "vpcd-link"; }
   std::string message(int value) const override {
     switch (static_cast<LinkError>(value)) {
-      case LinkError::protocol: return "vpcd protocol error";
-      case LinkError::write_timeout: return "write timed out";
-      case LinkError::idle_timeout: return "no traffic within the idle timeout";
-      case LinkError::replaced: return "replaced by a newer connection";
-      case LinkError::removed: return "card removed";
-      case LinkError::card_failure: return "card failure";
+      case LinkError::protocol:
+        return "vpcd protocol error";
+      case LinkError::write_timeout:
+        return "write timed out";
+      case LinkError::idle_timeout:
+        return "no traffic within the idle timeout";
+      case LinkError::replaced:
+        return "replaced by a newer connection";
+      case LinkError::removed:
+        return "card removed";
+      case LinkError::card_failure:
+        return "card failure";
     }
     return "unknown link error";
   }
@@ -32,12 +38,18 @@ const std::error_category& link_category() {
 
 const char* to_string(LinkState state) {
   switch (state) {
-    case LinkState::idle: return "idle";
-    case LinkState::connecting: return "connecting";
-    case LinkState::listening: return "listening";
-    case LinkState::connected: return "connected";
-    case LinkState::removed: return "removed";
-    case LinkState::stopped: return "stopped";
+    case LinkState::idle:
+      return "idle";
+    case LinkState::connecting:
+      return "connecting";
+    case LinkState::listening:
+      return "listening";
+    case LinkState::connected:
+      return "connected";
+    case LinkState::removed:
+      return "removed";
+    case LinkState::stopped:
+      return "stopped";
   }
   return "?";
 }
@@ -95,7 +107,8 @@ void Link::begin() {
       try {
         open_acceptor();
       } catch (const boost::system::system_error& e) {
-        log(LogLevel::error, "cannot listen on " + bound_.to_string() + ": " + e.what() + "; retrying");
+        log(LogLevel::error,
+            "cannot listen on " + bound_.to_string() + ": " + e.what() + "; retrying");
         schedule_retry();
         return;
       }
@@ -117,7 +130,8 @@ void Link::try_connect() {
   if (ec) {
     // A host name: resolve on each attempt so a late DNS/hosts change is picked up.
     tcp::resolver resolver(strand_);
-    auto results = resolver.resolve(options_.endpoint.host, std::to_string(options_.endpoint.port), ec);
+    auto results =
+        resolver.resolve(options_.endpoint.host, std::to_string(options_.endpoint.port), ec);
     if (ec || results.empty()) {
       log(LogLevel::warning, "cannot resolve '" + options_.endpoint.host + "': " + ec.message());
       schedule_retry();
@@ -132,15 +146,17 @@ void Link::try_connect() {
   connect_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec) return;
     boost::system::error_code ignored;
-    if (self->connecting_) self->connecting_->close(ignored);  // completes the connect with an error
+    if (self->connecting_)
+      self->connecting_->close(ignored);  // completes the connect with an error
   });
-  connecting_->async_connect(target, asio::bind_executor(strand_, [self = shared_from_this()](
-                                                                         boost::system::error_code ec) {
-    self->connect_timer_.cancel();
-    if (!self->connecting_) return;
-    auto& socket = *self->connecting_;
-    self->on_connected(ec, socket);
-  }));
+  connecting_->async_connect(
+      target,
+      asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
+        self->connect_timer_.cancel();
+        if (!self->connecting_) return;
+        auto& socket = *self->connecting_;
+        self->on_connected(ec, socket);
+      }));
 }
 
 void Link::on_connected(boost::system::error_code ec, tcp::socket& socket) {
@@ -152,8 +168,8 @@ void Link::on_connected(boost::system::error_code ec, tcp::socket& socket) {
     connecting_.reset();
     if (!reported_waiting_) {
       reported_waiting_ = true;
-      log(LogLevel::info, "waiting for vpcd at " + options_.endpoint.to_string() + " (" +
-                              ec.message() + ")");
+      log(LogLevel::info,
+          "waiting for vpcd at " + options_.endpoint.to_string() + " (" + ec.message() + ")");
     }
     schedule_retry();
     return;
@@ -178,9 +194,8 @@ void Link::schedule_retry() {
 }
 
 void Link::accept() {
-  acceptor_.async_accept(
-      asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec,
-                                                               tcp::socket socket) {
+  acceptor_.async_accept(asio::bind_executor(
+      strand_, [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
         if (self->stopping_ || self->removed_ || !self->acceptor_.is_open()) return;
         if (ec) {
           if (ec == asio::error::operation_aborted) return;
@@ -192,7 +207,9 @@ void Link::accept() {
         }
         boost::system::error_code pe;
         const auto peer = socket.remote_endpoint(pe);
-        self->log(LogLevel::info, "vpcd connected from " + (pe ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port())));
+        self->log(LogLevel::info, "vpcd connected from " + (pe ? std::string("?")
+                                                               : peer.address().to_string() + ":" +
+                                                                     std::to_string(peer.port())));
         self->serve(std::move(socket));
         self->accept();
       }));
@@ -247,8 +264,10 @@ void Link::close_everything(bool graceful) {
   if (acceptor_.is_open()) acceptor_.close(ignored);
   // A local owner: the close callback resets connection_ while close() is still running.
   if (auto connection = connection_) {
-    if (graceful) connection->finish();
-    else connection->close(make_error_code(LinkError::removed));
+    if (graceful)
+      connection->finish();
+    else
+      connection->close(make_error_code(LinkError::removed));
   }
 }
 

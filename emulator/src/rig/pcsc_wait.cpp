@@ -18,7 +18,8 @@ class Context {
  public:
   Context() {
     const LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &handle_);
-    if (rv != SCARD_S_SUCCESS) throw std::runtime_error(pcsc_error("cannot reach the private pcscd", rv));
+    if (rv != SCARD_S_SUCCESS)
+      throw std::runtime_error(pcsc_error("cannot reach the private pcscd", rv));
   }
   ~Context() { SCardReleaseContext(handle_); }
   Context(const Context&) = delete;
@@ -48,13 +49,15 @@ std::vector<std::string> list_readers(SCARDCONTEXT ctx) {
 }
 
 DWORD remaining_ms(std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   return left.count() <= 0 ? 0 : static_cast<DWORD>(left.count());
 }
 
 }  // namespace
 
-void wait_for_readers(const std::vector<std::string>& readers, std::chrono::steady_clock::time_point deadline) {
+void wait_for_readers(const std::vector<std::string>& readers,
+                      std::chrono::steady_clock::time_point deadline) {
   Context ctx;
   // pcscd adds reader.conf readers at start-up; wait on its reader-list event.
   while (true) {
@@ -79,7 +82,8 @@ void wait_for_readers(const std::vector<std::string>& readers, std::chrono::stea
   }
 }
 
-void wait_for_cards(const std::vector<std::string>& with_card, std::chrono::steady_clock::time_point deadline) {
+void wait_for_cards(const std::vector<std::string>& with_card,
+                    std::chrono::steady_clock::time_point deadline) {
   if (with_card.empty()) return;
   Context ctx;
   std::vector<SCARD_READERSTATE> states(with_card.size());
@@ -89,7 +93,8 @@ void wait_for_cards(const std::vector<std::string>& with_card, std::chrono::stea
   }
   while (true) {
     const DWORD left = remaining_ms(deadline);
-    const LONG rv = SCardGetStatusChange(ctx.get(), left, states.data(), static_cast<DWORD>(states.size()));
+    const LONG rv =
+        SCardGetStatusChange(ctx.get(), left, states.data(), static_cast<DWORD>(states.size()));
     if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
       throw std::runtime_error(pcsc_error("waiting for cards", rv));
     bool all = true;

@@ -9,8 +9,10 @@ namespace softcard::cli {
 
 // Both throw std::runtime_error with the PC/SC error text on failure or when the deadline passes.
 // Every reader in `readers` exists (pcscd has initialised all of them).
-void wait_for_readers(const std::vector<std::string>& readers, std::chrono::steady_clock::time_point deadline);
+void wait_for_readers(const std::vector<std::string>& readers,
+                      std::chrono::steady_clock::time_point deadline);
 // Every reader in `with_card` reports a present card.
-void wait_for_cards(const std::vector<std::string>& with_card, std::chrono::steady_clock::time_point deadline);
+void wait_for_cards(const std::vector<std::string>& with_card,
+                    std::chrono::steady_clock::time_point deadline);
 
 }  // namespace softcard::cli

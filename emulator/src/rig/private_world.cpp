@@ -31,7 +31,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string errno_text(int e) { return std::strerror(e); }
+std::string errno_text(int e) {
+  return std::strerror(e);
+}
 
 [[noreturn]] void throw_errno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
@@ -106,13 +108,15 @@ PrivateWorld::PrivateWorld(WorldOptions options) : options_(std::move(options)) 
                      "reader entry in one pcscd steals the first one's slots); run several rigs "
                      "for more cards");
   if (::access(options_.pcscd.c_str(), X_OK) != 0)
-    throw WorldError("pcscd not found at " + options_.pcscd.string() + " (install the Debian package pcscd)");
+    throw WorldError("pcscd not found at " + options_.pcscd.string() +
+                     " (install the Debian package pcscd)");
   if (::access(options_.vpcd_driver.c_str(), R_OK) != 0)
     throw WorldError("vpcd driver not found at " + options_.vpcd_driver.string() +
                      " (install the Debian package vsmartcard-vpcd)");
 
   const char* tmp = std::getenv("TMPDIR");
-  std::string templ = (tmp && *tmp ? std::string(tmp) : std::string("/tmp")) + "/softcard-rig.XXXXXX";
+  std::string templ =
+      (tmp && *tmp ? std::string(tmp) : std::string("/tmp")) + "/softcard-rig.XXXXXX";
   if (!::mkdtemp(templ.data())) throw_errno("mkdtemp " + templ);
   dir_ = templ;
   // Clients of other users may use the private pcscd too, as with the system one.
@@ -151,7 +155,8 @@ void PrivateWorld::enter_namespaces() {
   if (::unshare(flags) != 0) {
     const int e = errno;
     throw WorldError(std::string("cannot create a private PC/SC world: unshare(") +
-                     (uid != 0 ? "user+" : "") + "mount" + (options_.private_network ? "+network" : "") +
+                     (uid != 0 ? "user+" : "") + "mount" +
+                     (options_.private_network ? "+network" : "") +
                      " namespaces) failed: " + errno_text(e) +
                      (uid != 0 ? ". Run as root, or allow unprivileged user namespaces "
                                  "(sysctl kernel.unprivileged_userns_clone=1). "
@@ -167,7 +172,8 @@ void PrivateWorld::enter_namespaces() {
   // Nothing we mount may propagate back to the host (systemd makes / a shared mount).
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
     const int e = errno;
-    throw WorldError("cannot make mounts private in the new namespace: " + errno_text(e) + ". " + fallback_advice);
+    throw WorldError("cannot make mounts private in the new namespace: " + errno_text(e) + ". " +
+                     fallback_advice);
   }
   make_run_pcscd_private();
   if (options_.private_network) bring_loopback_up();
@@ -176,7 +182,7 @@ void PrivateWorld::enter_namespaces() {
 void PrivateWorld::make_run_pcscd_private() {
   // pcscd refuses to start when /run/pcscd/pcscd.comm exists, and writes its pid file there.
   const char* run_pcscd = "/run/pcscd";
-  struct stat st{};
+  struct stat st {};
   if (::stat(run_pcscd, &st) != 0) {
     // pcscd would create it itself; if /run is not writable, cover /run with a private tmpfs.
     if (::mkdir(run_pcscd, 0755) != 0 && errno != EEXIST) {
@@ -189,7 +195,8 @@ void PrivateWorld::make_run_pcscd_private() {
   }
   if (::mount("softcard-rig", run_pcscd, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0) {
     const int e = errno;
-    throw WorldError("cannot mount a private tmpfs on /run/pcscd: " + errno_text(e) + ". " + fallback_advice);
+    throw WorldError("cannot mount a private tmpfs on /run/pcscd: " + errno_text(e) + ". " +
+                     fallback_advice);
   }
 }
 
@@ -212,9 +219,11 @@ void PrivateWorld::open_socket() {
   addr.sun_family = AF_UNIX;
   const std::string path = socket_.string();
   if (path.size() >= sizeof addr.sun_path)
-    throw WorldError("socket path too long for AF_UNIX: " + path + " (set TMPDIR to a shorter directory)");
+    throw WorldError("socket path too long for AF_UNIX: " + path +
+                     " (set TMPDIR to a shorter directory)");
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw_errno("bind " + path);
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    throw_errno("bind " + path);
   ::chmod(path.c_str(), 0666);
   if (::listen(listen_fd_, 128) != 0) throw_errno("listen " + path);
 }
@@ -227,7 +236,8 @@ void PrivateWorld::start_pcscd() {
   std::vector<std::string> env_text;
   for (char** e = environ; *e; ++e) {
     const std::string_view v(*e);
-    if (!v.starts_with("LISTEN_PID=") && !v.starts_with("LISTEN_FDS=") && !v.starts_with("LISTEN_FDNAMES="))
+    if (!v.starts_with("LISTEN_PID=") && !v.starts_with("LISTEN_FDS=") &&
+        !v.starts_with("LISTEN_FDNAMES="))
       env_text.emplace_back(v);
   }
   env_text.emplace_back("LISTEN_FDS=1");
@@ -258,13 +268,18 @@ void PrivateWorld::start_pcscd() {
     ::dup2(out, 2);
     const int in = ::open("/dev/null", O_RDONLY);
     if (in >= 0) ::dup2(in, 0);
-    if (listen_fd_ != 3) ::dup2(listen_fd_, 3);  // dup2 clears close-on-exec
-    else ::fcntl(3, F_SETFD, 0);
+    if (listen_fd_ != 3)
+      ::dup2(listen_fd_, 3);  // dup2 clears close-on-exec
+    else
+      ::fcntl(3, F_SETFD, 0);
     // LISTEN_PID must name pcscd itself.
     int n = ::getpid();
     char digits[16];
     int len = 0;
-    do { digits[len++] = static_cast<char>('0' + n % 10); n /= 10; } while (n > 0);
+    do {
+      digits[len++] = static_cast<char>('0' + n % 10);
+      n /= 10;
+    } while (n > 0);
     int at = 11;
     while (len > 0) listen_pid[at++] = digits[--len];
     listen_pid[at] = 0;
@@ -295,7 +310,9 @@ void PrivateWorld::stop_pcscd() {
     }
     // pcscd gives no event for "exited" other than SIGCHLD, which the caller may consume; poll
     // briefly instead of sleeping a fixed time.
-    struct timespec ts{0, 2'000'000};
+    struct timespec ts {
+      0, 2'000'000
+    };
     ::nanosleep(&ts, nullptr);
   }
   pcscd_ = -1;

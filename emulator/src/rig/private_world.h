@@ -27,8 +27,8 @@ class WorldError : public std::runtime_error {
 inline constexpr unsigned max_slots = 2;
 
 struct WorldOptions {
-  unsigned slots = 1;          // vpcd reader slots, 1 or 2
-  bool private_network = true; // vpcd listens on all interfaces: keep it in its own netns
+  unsigned slots = 1;           // vpcd reader slots, 1 or 2
+  bool private_network = true;  // vpcd listens on all interfaces: keep it in its own netns
   std::filesystem::path pcscd = "/usr/sbin/pcscd";
   std::filesystem::path vpcd_driver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 };

@@ -35,7 +35,8 @@ void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link
   served->image = image;
   CardOptions options;
   options.rng = &served->rng;
-  const std::string label = "card " + std::to_string(cards_.size()) + " (" + image.filename().string() + ")";
+  const std::string label =
+      "card " + std::to_string(cards_.size()) + " (" + image.filename().string() + ")";
   auto log = stderr_log_sink();
   options.log = [log, label](LogLevel level, std::string_view message) {
     log(level, label + ": " + std::string(message));

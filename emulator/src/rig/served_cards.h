@@ -23,7 +23,9 @@ class ServedCards {
   void add(const std::filesystem::path& image, vpcd::LinkOptions link);
 
   void stop_on_signals() { bridge_.stop_on_signals(); }
-  void on_signal(int signal, std::function<void()> action) { bridge_.on_signal(signal, std::move(action)); }
+  void on_signal(int signal, std::function<void()> action) {
+    bridge_.on_signal(signal, std::move(action));
+  }
   void start() { bridge_.start(); }
   void stop() { bridge_.stop(); }
   // Waits for the bridge to stop, then closes every image cleanly (in this thread).

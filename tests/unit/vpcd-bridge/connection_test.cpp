@@ -25,7 +25,8 @@ struct Harness {
   std::promise<std::error_code> closed;
   std::shared_ptr<Connection<Local::socket>> connection;
   std::thread thread;
-  Connection<Local::socket>::Strand strand{asio::make_strand(asio::any_io_executor(io.get_executor()))};
+  Connection<Local::socket>::Strand strand{
+      asio::make_strand(asio::any_io_executor(io.get_executor()))};
   std::vector<std::string> logs;
   std::mutex log_mutex;
 
@@ -52,7 +53,8 @@ struct Harness {
   std::optional<Bytes> reply() { return recv_frame(peer.get()); }
   std::optional<std::error_code> wait_closed() {
     auto f = closed.get_future();
-    if (f.wait_for(std::chrono::milliseconds(generous_ms)) != std::future_status::ready) return std::nullopt;
+    if (f.wait_for(std::chrono::milliseconds(generous_ms)) != std::future_status::ready)
+      return std::nullopt;
     return f.get();
   }
 };
@@ -165,8 +167,8 @@ TEST(VpcdConnection, OversizeReplyBecomes6700) {
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
   Fd peer(fds[0]);
   auto strand = asio::make_strand(asio::any_io_executor(io.get_executor()));
-  auto c = std::make_shared<Connection<Local::socket>>(Local::socket(strand, Local(), fds[1]), strand, card,
-                                                       ConnectionOptions{}, LogFn{}, nullptr);
+  auto c = std::make_shared<Connection<Local::socket>>(
+      Local::socket(strand, Local(), fds[1]), strand, card, ConnectionOptions{}, LogFn{}, nullptr);
   asio::post(strand, [c] { c->start(); });
   std::thread t([&] { io.run(); });
   send_all(peer.get(), from_hex("0004 00B00000"));

@@ -1,6 +1,7 @@
 #pragma once
 // A card for bridge tests: scripted answers, a counter of every call, injectable failures, and a
-// "PIN verified" flag that power off / reset clear (volatile) and a committed counter that they don't.
+// "PIN verified" flag that power off / reset clear (volatile) and a committed counter that they
+// don't.
 #include <atomic>
 #include <mutex>
 #include <stdexcept>
@@ -22,9 +23,20 @@ class FakeCard : public VirtualCard {
   std::mutex mutex;
   std::vector<Bytes> received;
 
-  void power_on() override { ++power_ons; powered = true; verified = false; }
-  void power_off() override { ++power_offs; powered = false; verified = false; }
-  void reset() override { ++resets; verified = false; }
+  void power_on() override {
+    ++power_ons;
+    powered = true;
+    verified = false;
+  }
+  void power_off() override {
+    ++power_offs;
+    powered = false;
+    verified = false;
+  }
+  void reset() override {
+    ++resets;
+    verified = false;
+  }
   Bytes atr() override {
     ++atrs;
     if (throw_on_atr) throw std::runtime_error("atr broken");
@@ -39,10 +51,17 @@ class FakeCard : public VirtualCard {
       received.emplace_back(command.begin(), command.end());
     }
     if (throw_on_transmit) throw std::runtime_error("transmit broken");
-    if (command.size() >= 2 && command[1] == 0x20) { verified = true; return {0x90, 0x00}; }
-    if (command.size() >= 2 && command[1] == 0xE2) { ++committed; return {0x90, 0x00}; }
+    if (command.size() >= 2 && command[1] == 0x20) {
+      verified = true;
+      return {0x90, 0x00};
+    }
+    if (command.size() >= 2 && command[1] == 0xE2) {
+      ++committed;
+      return {0x90, 0x00};
+    }
     if (command.size() >= 2 && command[1] == 0xCA)
-      return {static_cast<std::uint8_t>(verified ? 1 : 0), static_cast<std::uint8_t>(committed.load()), 0x90, 0x00};
+      return {static_cast<std::uint8_t>(verified ? 1 : 0),
+              static_cast<std::uint8_t>(committed.load()), 0x90, 0x00};
     Bytes r;
     if (command.size() > 5) r.assign(command.begin() + 5, command.end());
     r.push_back(0x90);

@@ -94,7 +94,8 @@ TEST(VpcdLink, DropIsSeenByVpcdAndTheLinkComesBack) {
   auto vpcd = listen_loopback(0);
   Events<LinkState> states;
   Bridge bridge;
-  auto& link = bridge.add(card, connect_to(local_port(vpcd.get())), [&](LinkState s) { states.push(s); });
+  auto& link =
+      bridge.add(card, connect_to(local_port(vpcd.get())), [&](LinkState s) { states.push(s); });
   bridge.start();
   auto conn = accept_one(vpcd.get());
   ASSERT_TRUE(states.wait_for(LinkState::connected));
@@ -110,7 +111,8 @@ TEST(VpcdLink, RemoveAndInsertInConnectMode) {
   auto vpcd = listen_loopback(0);
   Events<LinkState> states;
   Bridge bridge;
-  auto& link = bridge.add(card, connect_to(local_port(vpcd.get())), [&](LinkState s) { states.push(s); });
+  auto& link =
+      bridge.add(card, connect_to(local_port(vpcd.get())), [&](LinkState s) { states.push(s); });
   bridge.start();
   auto conn = accept_one(vpcd.get());
   ASSERT_TRUE(states.wait_for(LinkState::connected));

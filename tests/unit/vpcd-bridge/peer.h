@@ -30,11 +30,17 @@ class Fd {
   explicit Fd(int fd) : fd_(fd) {}
   Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
   Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) { reset(); fd_ = std::exchange(o.fd_, -1); }
+    if (this != &o) {
+      reset();
+      fd_ = std::exchange(o.fd_, -1);
+    }
     return *this;
   }
   ~Fd() { reset(); }
-  void reset() { if (fd_ >= 0) ::close(fd_); fd_ = -1; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
   int get() const { return fd_; }
   explicit operator bool() const { return fd_ >= 0; }
 
@@ -129,7 +135,8 @@ class Events {
     cv_.notify_all();
   }
   // Waits until `v` has been pushed (consuming everything up to and including it).
-  bool wait_for(const T& v, std::chrono::milliseconds bound = std::chrono::milliseconds(generous_ms)) {
+  bool wait_for(const T& v,
+                std::chrono::milliseconds bound = std::chrono::milliseconds(generous_ms)) {
     std::unique_lock lock(m_);
     return cv_.wait_for(lock, bound, [&] {
       while (!q_.empty()) {

@@ -2,6 +2,7 @@
 // Several cards served from one process: one io_context, a small thread pool, one Link (and
 // strand) per card. Cards are independent: a slow command on one never blocks another.
 #include <utility>  // before Asio: Boost 1.74 awaitable.hpp uses std::exchange without it
+
 #include <boost/asio.hpp>
 #include <csignal>
 #include <exception>

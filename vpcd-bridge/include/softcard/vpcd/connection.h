@@ -3,6 +3,7 @@
 // moves bytes: read -> Decoder -> card -> one write per batch of replies. All its handlers run on
 // the strand given to it; the card is only ever called from that strand.
 #include <utility>  // before Asio: Boost 1.74 awaitable.hpp uses std::exchange without it
+
 #include <boost/asio.hpp>
 #include <chrono>
 #include <cstdint>
@@ -35,7 +36,9 @@ struct ConnectionOptions {
 // Error codes for why a connection closed, besides the stream's own.
 enum class LinkError { protocol = 1, write_timeout, idle_timeout, replaced, removed, card_failure };
 const std::error_category& link_category();
-inline std::error_code make_error_code(LinkError e) { return {static_cast<int>(e), link_category()}; }
+inline std::error_code make_error_code(LinkError e) {
+  return {static_cast<int>(e), link_category()};
+}
 
 template <class Stream>
 class Connection : public std::enable_shared_from_this<Connection<Stream>> {
@@ -108,7 +111,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::uint64_t apdu_count() const { return apdus_; }
 
  private:
-  static constexpr bool is_tcp = std::is_same_v<typename Stream::protocol_type, boost::asio::ip::tcp>;
+  static constexpr bool is_tcp =
+      std::is_same_v<typename Stream::protocol_type, boost::asio::ip::tcp>;
 
   void log(LogLevel level, std::string_view message) {
     if (log_) log_(level, message);
@@ -130,7 +134,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     idle_timer_.expires_after(options_.idle_timeout);
     idle_timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
       if (ec || self->closed_flag_) return;  // cancelled: traffic arrived or closed
-      self->log(LogLevel::warning, "no traffic from vpcd within the idle timeout, dropping the link");
+      self->log(LogLevel::warning,
+                "no traffic from vpcd within the idle timeout, dropping the link");
       self->close(make_error_code(LinkError::idle_timeout));
     });
   }
@@ -139,10 +144,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     if (closed_flag_) return;
     rearm_quickack();
     stream_.async_wait(Stream::wait_read,
-                       boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
-                                                               boost::system::error_code ec) {
-                         self->on_readable(ec);
-                       }));
+                       boost::asio::bind_executor(
+                           strand_, [self = this->shared_from_this()](
+                                        boost::system::error_code ec) { self->on_readable(ec); }));
   }
 
   void on_readable(boost::system::error_code ec) {
@@ -183,8 +187,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
     if (closed_flag_) return;
     if (out_.empty()) {
-      if (finishing_) close({});
-      else read();
+      if (finishing_)
+        close({});
+      else
+        read();
       return;
     }
     write();
@@ -223,9 +229,18 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     const char* what = "";
     try {
       switch (control.control()) {
-        case Control::power_off: what = "power off"; card_.power_off(); break;
-        case Control::power_on: what = "power on"; card_.power_on(); break;
-        case Control::reset: what = "reset"; card_.reset(); break;
+        case Control::power_off:
+          what = "power off";
+          card_.power_off();
+          break;
+        case Control::power_on:
+          what = "power on";
+          card_.power_on();
+          break;
+        case Control::reset:
+          what = "reset";
+          card_.reset();
+          break;
         case Control::get_atr: {
           what = "get ATR";
           const Bytes atr = card_.atr();
@@ -238,7 +253,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     } catch (const std::exception& e) {
       // A card that cannot power up or give its ATR is not usable: report it and drop the link
       // so the reader sees no card rather than a half-working one.
-      log(LogLevel::error, std::string("card failed on ") + what + ", dropping the link: " + e.what());
+      log(LogLevel::error,
+          std::string("card failed on ") + what + ", dropping the link: " + e.what());
       close(make_error_code(LinkError::card_failure));
     }
   }
@@ -265,10 +281,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     });
     boost::asio::async_write(
         stream_, boost::asio::buffer(out_.data() + done, out_.size() - done),
-        boost::asio::bind_executor(strand_, [self = this->shared_from_this()](
-                                                boost::system::error_code ec, std::size_t) {
-          self->on_write(ec);
-        }));
+        boost::asio::bind_executor(
+            strand_, [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
+              self->on_write(ec);
+            }));
   }
 
   void on_write(boost::system::error_code ec) {

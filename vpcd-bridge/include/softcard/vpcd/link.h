@@ -5,8 +5,9 @@
 //  - listen mode (vpcd's reversed mode, DEVICENAME host:port): we listen on ADDR:PORT and serve the
 //    vpcd that connects; a newer connection replaces an older (possibly half-open) one.
 // Removing the card closes the link (and the listener); inserting it opens them again.
-#include <atomic>
 #include <utility>  // before Asio: Boost 1.74 awaitable.hpp uses std::exchange without it
+
+#include <atomic>
 #include <boost/asio.hpp>
 #include <chrono>
 #include <functional>

@@ -10,7 +10,8 @@ class VirtualCard {
   virtual ~VirtualCard() = default;
   // Contact activation. Volatile state starts fresh.
   virtual void power_on() = 0;
-  // Deactivation: volatile state (PIN status, selection, session keys) is gone; persistent data stays.
+  // Deactivation: volatile state (PIN status, selection, session keys) is gone; persistent data
+  // stays.
   virtual void power_off() = 0;
   // Warm reset: like power_off + power_on.
   virtual void reset() = 0;
