@@ -169,6 +169,19 @@ int run_rig(const RigOptions& opts) {
     std::fflush(stdout);
   }
 
+  // A Ctrl-C or SIGTERM that came while the world was being set up means: do not start COMMAND.
+  const timespec no_wait{0, 0};
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, s);
+  if (const int early = ::sigtimedwait(&stop_signals, nullptr, &no_wait); early > 0) {
+    spdlog::info("interrupted during set-up, not starting the command");
+    served.stop();
+    served.wait_and_close();
+    world.stop_pcscd();
+    return opts.hold ? 0 : 128 + early;
+  }
+
   pid_t child = -1;
   if (!opts.command.empty()) child = spawn_command(opts.command, env);
 
