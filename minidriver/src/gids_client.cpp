@@ -571,12 +571,27 @@ DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
     if (!pInfo || !pInfo->pbData || pInfo->cbData == 0) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion < CARD_SIGNING_INFO_BASIC_VERSION || pInfo->dwVersion > CARD_SIGNING_INFO_CURRENT_VERSION)
       fail(ERROR_REVISION_MISMATCH);
-    if (pInfo->dwKeySpec != AT_KEYEXCHANGE && pInfo->dwKeySpec != AT_SIGNATURE) fail(SCARD_E_INVALID_PARAMETER);
+    const DWORD spec = pInfo->dwKeySpec;
+    const bool ec_spec = spec >= AT_ECDSA_P256 && spec <= AT_ECDSA_P521;
+    if (spec != AT_KEYEXCHANGE && spec != AT_SIGNATURE && !ec_spec) fail(SCARD_E_INVALID_PARAMETER);
     Container c = container(read_cmap(ctx), pInfo->bContainerIndex);
     if (!c.valid) fail(SCARD_E_NO_KEY_CONTAINER);
     const unsigned bits = c.kx_bits ? c.kx_bits : c.sig_bits;
-    if (is_ec_bits(bits)) fail(SCARD_E_UNSUPPORTED_FEATURE);
+    const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + pInfo->bContainerIndex);
     ByteView hash{pInfo->pbData, pInfo->cbData};
+    if (is_ec_bits(bits) != ec_spec) fail(SCARD_E_INVALID_PARAMETER);  // key spec names the other kind
+    if (ec_spec) {
+      const unsigned table[] = {256, 384, 521};
+      if (table[spec - AT_ECDSA_P256] != bits) fail(SCARD_E_INVALID_PARAMETER);
+      if (pInfo->dwVersion >= 2 && (pInfo->dwSigningFlags & CARD_PADDING_INFO_PRESENT)) fail(SCARD_E_INVALID_PARAMETER);
+      // ECDSA signs the hash as given (aiHashAlg only names it); the card answers r || s, each
+      // big-endian and field-sized, which is also CNG's ECDSA signature format: no reversal.
+      mse(ctx, 0xB6, static_cast<std::uint8_t>(0x50 | algid_for(bits)), kid);
+      Bytes sig = ctx.card().exchange(make(0x00, 0x2A, 0x9E, 0x9A, Bytes(hash.begin(), hash.end()), 256));
+      pInfo->pbSignedData = csp_copy(pCardData, sig);
+      pInfo->cbSignedData = static_cast<DWORD>(sig.size());
+      return;
+    }
     if (pInfo->dwVersion >= 2 && (pInfo->dwSigningFlags & CARD_PADDING_INFO_PRESENT) &&
         pInfo->dwPaddingType != CARD_PADDING_PKCS1)
       fail(SCARD_E_UNSUPPORTED_FEATURE);
@@ -590,7 +605,6 @@ DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
       case CALG_SHA_512: di = digest_info(HashAlg::sha512, hash); break;
       default: fail(SCARD_E_UNSUPPORTED_FEATURE);
     }
-    const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + pInfo->bContainerIndex);
     mse(ctx, 0xB6, static_cast<std::uint8_t>(0x50 | algid_for(bits)), kid);
     Bytes sig = ctx.card().exchange(make(0x00, 0x2A, 0x9E, 0x9A, di, 256));
     Bytes le = reversed(sig);  // CAPI byte order

@@ -400,6 +400,23 @@ TEST_F(WithCard, ImportEcKeysThroughSki) {
     EcPublic pub = crypto.ec_public(k);
     EXPECT_EQ(Bytes(p + 8, p + n), Bytes(pub.point.begin() + 1, pub.point.end()));
     client.pfnCspFree(p);
+    if (c.spec <= AT_ECDSA_P521) {
+      // The injected key signs through CardSignData; the signature verifies with the server's copy.
+      const Bytes hash = crypto.digest(HashAlg::sha256, view(std::string_view("challenge")));
+      CARD_SIGNING_INFO si{};
+      si.dwVersion = CARD_SIGNING_INFO_CURRENT_VERSION;
+      si.bContainerIndex = c.idx;
+      si.dwKeySpec = c.spec;
+      si.aiHashAlg = CALG_SHA_256;
+      si.pbData = const_cast<PBYTE>(hash.data());
+      si.cbData = DWORD(hash.size());
+      ASSERT_EQ(client.pfnCardSignData(&client, &si), 0u);
+      const Bytes sig(si.pbSignedData, si.pbSignedData + si.cbSignedData);
+      client.pfnCspFree(si.pbSignedData);
+      EXPECT_TRUE(crypto.ecdsa_verify(crypto.public_key(k), hash, sig)) << "curve bits " << c.bits;
+      si.dwKeySpec = AT_SIGNATURE;  // an RSA key spec for an EC container
+      EXPECT_EQ(client.pfnCardSignData(&client, &si), DWORD(SCARD_E_INVALID_PARAMETER));
+    }
   }
   // occupied container and an admin PIN binding are refused
   KeyPair k = crypto.generate_ec(Curve::p256);
