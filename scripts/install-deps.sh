@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config make
-  libssl-dev libsqlite3-dev sqlite3 zlib1g-dev
+  libssl-dev openssl libsqlite3-dev sqlite3 zlib1g-dev
   libboost-dev libpcsclite-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
