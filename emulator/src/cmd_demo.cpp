@@ -267,11 +267,9 @@ class ServerProcess {
     if (pid_ == 0) {
       ::dup2(to[0], 0), ::dup2(from[1], 1);
       ::close(to[0]), ::close(to[1]), ::close(from[0]), ::close(from[1]);
-      char self[4096];
-      const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-      if (n <= 0) ::_exit(127);
-      self[n] = 0;
-      ::execl(self, self, "demo", "--server", static_cast<char*>(nullptr));
+      // Exec our own binary through the /proc link itself: a path read from it can point outside
+      // the process's root (e.g. in a chroot after the rig's mount namespace changes).
+      ::execl("/proc/self/exe", "softcard", "demo", "--server", static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ::close(to[0]), ::close(from[1]);
