@@ -7,10 +7,18 @@ namespace softcard::cli {
 LogSink stderr_log_sink() {
   return [](LogLevel level, std::string_view message) {
     switch (level) {
-      case LogLevel::debug: spdlog::debug("{}", message); break;
-      case LogLevel::info: spdlog::info("{}", message); break;
-      case LogLevel::warning: spdlog::warn("{}", message); break;
-      case LogLevel::error: spdlog::error("{}", message); break;
+      case LogLevel::debug:
+        spdlog::debug("{}", message);
+        break;
+      case LogLevel::info:
+        spdlog::info("{}", message);
+        break;
+      case LogLevel::warning:
+        spdlog::warn("{}", message);
+        break;
+      case LogLevel::error:
+        spdlog::error("{}", message);
+        break;
     }
   };
 }

@@ -45,9 +45,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-LPVOID WINAPI md_alloc(SIZE_T n) { return std::calloc(1, n); }
-LPVOID WINAPI md_realloc(LPVOID p, SIZE_T n) { return std::realloc(p, n); }
-void WINAPI md_free(LPVOID p) { std::free(p); }
+LPVOID WINAPI md_alloc(SIZE_T n) {
+  return std::calloc(1, n);
+}
+LPVOID WINAPI md_realloc(LPVOID p, SIZE_T n) {
+  return std::realloc(p, n);
+}
+void WINAPI md_free(LPVOID p) {
+  std::free(p);
+}
 
 void prepare(CARD_DATA& cd) {
   std::memset(&cd, 0, sizeof cd);
@@ -89,14 +95,17 @@ int run_server() {
   auto reply = [](const std::string& s) { std::cout << s << std::endl; };
   auto set_props = [&](const char16_t* mode, const Bytes& iv) {
     const DWORD cb = DWORD((std::u16string_view(mode).size() + 1) * 2);
-    check(cd.pfnCardSetKeyProperty(&cd, h, CKP_CHAINING_MODE, (PBYTE)mode, cb, 0), "CardSetKeyProperty(mode)");
-    check(cd.pfnCardSetKeyProperty(&cd, h, CKP_INITIALIZATION_VECTOR, (PBYTE)iv.data(), DWORD(iv.size()), 0),
+    check(cd.pfnCardSetKeyProperty(&cd, h, CKP_CHAINING_MODE, (PBYTE)mode, cb, 0),
+          "CardSetKeyProperty(mode)");
+    check(cd.pfnCardSetKeyProperty(&cd, h, CKP_INITIALIZATION_VECTOR, (PBYTE)iv.data(),
+                                   DWORD(iv.size()), 0),
           "CardSetKeyProperty(IV)");
   };
   auto encrypt = [&](const char16_t* f, const Bytes& plain) {
     PCARD_ENCRYPTED_DATA enc = nullptr;
     DWORD n = 0;
-    check(cd.pfnMDEncryptData(&cd, h, f, (PBYTE)plain.data(), DWORD(plain.size()), 0, &enc, &n), "MDEncryptData");
+    check(cd.pfnMDEncryptData(&cd, h, f, (PBYTE)plain.data(), DWORD(plain.size()), 0, &enc, &n),
+          "MDEncryptData");
     Bytes blob(enc[0].pbEncryptedData, enc[0].pbEncryptedData + enc[0].cbEncryptedData);
     cd.pfnCspFree(enc);
     return blob;
@@ -104,7 +113,8 @@ int run_server() {
   auto import = [&](ByteView key) {
     if (h) cd.pfnCardDestroyKey(&cd, h);
     Bytes kb = ski::key_data_blob(key);
-    check(cd.pfnMDImportSessionKey(&cd, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &h, kb.data(), DWORD(kb.size())),
+    check(cd.pfnMDImportSessionKey(&cd, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &h, kb.data(),
+                                   DWORD(kb.size())),
           "MDImportSessionKey");
   };
   try {
@@ -121,20 +131,25 @@ int run_server() {
         RsaPublic pub;
         pub.n.assign(b.rbegin(), b.rbegin() + bits / 8);
         for (int i = 3; i >= 0; --i)
-          if (!pub.e.empty() || ((exp >> (8 * i)) & 0xFF)) pub.e.push_back(std::uint8_t(exp >> (8 * i)));
+          if (!pub.e.empty() || ((exp >> (8 * i)) & 0xFF))
+            pub.e.push_back(std::uint8_t(exp >> (8 * i)));
         SecretBytes s1(32);
         crypto.random(s1.span());
         Bytes blob = ski::key_data_blob(s1.view());
-        Bytes wrapped = crypto.rsa_encrypt(crypto.import_rsa_public(pub), blob, RsaPadding::oaep(HashAlg::sha256));
+        Bytes wrapped = crypto.rsa_encrypt(crypto.import_rsa_public(pub), blob,
+                                           RsaPadding::oaep(HashAlg::sha256));
         std::fill(blob.begin(), blob.end(), 0);
         import(s1.view());
         reply("wrapped " + to_hex(wrapped));
-      } else if (w[0] == "archive") {  // generate K2, archive its public key, encrypt it for the card
+      } else if (w[0] ==
+                 "archive") {  // generate K2, archive its public key, encrypt it for the card
         const auto t0 = Clock::now();
         KeyPair k2 = crypto.generate_rsa(2048);
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
-        std::ofstream(w[2], std::ios::binary).write(reinterpret_cast<const char*>(crypto.public_key_der(k2).data()),
-                                                   std::streamsize(crypto.public_key_der(k2).size()));
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+        std::ofstream(w[2], std::ios::binary)
+            .write(reinterpret_cast<const char*>(crypto.public_key_der(k2).data()),
+                   std::streamsize(crypto.public_key_der(k2).size()));
         // PRIVATEKEYBLOB from the PKCS#8 encoding (RSAPrivateKey inside).
         SecretBytes p8 = crypto.export_private(k2);
         auto seq = [](ByteView d, std::size_t& pos) {
@@ -174,7 +189,8 @@ int run_server() {
         append(kb, le(ints[3], 256));
         Bytes st;
         ski::put_u32le(st, 7);
-        st.push_back(std::uint8_t(std::stoi(w[1]))), st.push_back(0), st.push_back(0), st.push_back(0);
+        st.push_back(std::uint8_t(std::stoi(w[1]))), st.push_back(0), st.push_back(0),
+            st.push_back(0);
         ski::put_u32le(st, ROLE_USER), ski::put_u32le(st, AT_SIGNATURE), ski::put_u32le(st, 2048);
         ski::put_u32le(st, DWORD(kb.size()));
         append(st, kb);
@@ -190,13 +206,15 @@ int run_server() {
         PBYTE out = nullptr;
         DWORD len = 0;
         if (h) cd.pfnCardDestroyKey(&cd, h), h = 0;
-        check(cd.pfnCardGetSharedKeyHandle(&cd, req.data(), DWORD(req.size()), &out, &len, &h), "CardGetSharedKeyHandle(request)");
+        check(cd.pfnCardGetSharedKeyHandle(&cd, req.data(), DWORD(req.size()), &out, &len, &h),
+              "CardGetSharedKeyHandle(request)");
         reply("hello " + to_hex(ByteView{out, len}));
         cd.pfnCspFree(out);
       } else if (w[0] == "shared-finish") {
         Bytes ch = from_hex(w[1]);
         CARD_KEY_HANDLE h2 = 0;
-        check(cd.pfnCardGetSharedKeyHandle(&cd, ch.data(), DWORD(ch.size()), nullptr, nullptr, &h2), "CardGetSharedKeyHandle(card hello)");
+        check(cd.pfnCardGetSharedKeyHandle(&cd, ch.data(), DWORD(ch.size()), nullptr, nullptr, &h2),
+              "CardGetSharedKeyHandle(card hello)");
         reply("ok");
       } else if (w[0] == "ecdh") {  // card ECDH public blob -> ephemeral public blob
         Bytes b = from_hex(w[1]);
@@ -218,14 +236,17 @@ int run_server() {
         const char16_t* f = CSF_AUTHENTICATE;
         if (w[0] == "auth") {  // auth <flags> <pin hex>
           Bytes pin = from_hex(w[2]);
-          ski::put_u32le(st, 7), ski::put_u32le(st, DWORD(std::stoul(w[1], nullptr, 16))), ski::put_u32le(st, ROLE_USER);
+          ski::put_u32le(st, 7), ski::put_u32le(st, DWORD(std::stoul(w[1], nullptr, 16))),
+              ski::put_u32le(st, ROLE_USER);
           ski::put_u32le(st, DWORD(pin.size()));
           append(st, pin);
         } else {  // change <old hex> <new hex>
           f = CSF_CHANGE_AUTHENTICATOR;
           Bytes a = from_hex(w[1]), n = from_hex(w[2]);
-          ski::put_u32le(st, 7), ski::put_u32le(st, PIN_CHANGE_FLAG_CHANGEPIN), ski::put_u32le(st, ROLE_USER);
-          ski::put_u32le(st, DWORD(a.size())), ski::put_u32le(st, ROLE_USER), ski::put_u32le(st, DWORD(n.size()));
+          ski::put_u32le(st, 7), ski::put_u32le(st, PIN_CHANGE_FLAG_CHANGEPIN),
+              ski::put_u32le(st, ROLE_USER);
+          ski::put_u32le(st, DWORD(a.size())), ski::put_u32le(st, ROLE_USER),
+              ski::put_u32le(st, DWORD(n.size()));
           ski::put_u32le(st, 0);
           append(st, a), append(st, n);
         }
@@ -238,7 +259,8 @@ int run_server() {
         CARD_ENCRYPTED_DATA ed{blob.data(), DWORD(blob.size())};
         BYTE token[64];
         DWORD len = 0;
-        check(cd.pfnCardProcessEncryptedData(&cd, h, CSF_AUTHENTICATE, &ed, 1, token, sizeof token, &len, 0),
+        check(cd.pfnCardProcessEncryptedData(&cd, h, CSF_AUTHENTICATE, &ed, 1, token, sizeof token,
+                                             &len, 0),
               "CardProcessEncryptedData(session PIN)");
         reply("token " + to_hex(ByteView{token, len}));
       } else {
@@ -292,7 +314,8 @@ class ServerProcess {
     std::string answer;
     for (int c; (c = std::fgetc(in_)) != EOF && c != '\n';) answer.push_back(char(c));
     auto w = split(answer);
-    if (w.empty() || w[0] == "error") throw DemoFailure("server: " + (answer.empty() ? "no answer" : answer));
+    if (w.empty() || w[0] == "error")
+      throw DemoFailure("server: " + (answer.empty() ? "no answer" : answer));
     return w;
   }
 
@@ -317,7 +340,8 @@ struct Demo {
   auto timed(const std::string& name, F&& f) {
     const auto t0 = Clock::now();
     auto r = f();
-    timings.emplace_back(name, std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    timings.emplace_back(name,
+                         std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     return r;
   }
 
@@ -332,19 +356,24 @@ struct Demo {
     return out;
   }
 
-  CARD_KEY_HANDLE set_and_process(CARD_KEY_HANDLE h, const std::vector<std::string>& blob_line, const char16_t* f,
-                                  Bytes* answer, DWORD expect = 0) {
+  CARD_KEY_HANDLE set_and_process(CARD_KEY_HANDLE h, const std::vector<std::string>& blob_line,
+                                  const char16_t* f, Bytes* answer, DWORD expect = 0) {
     const std::u16string mode = blob_line[1] == "GCM" ? u"ChainingModeGCM" : u"ChainingModeCBC";
     Bytes iv = from_hex(blob_line[2]), blob = from_hex(blob_line[3]);
-    check(cd.pfnCardSetKeyProperty(&cd, h, CKP_CHAINING_MODE, (PBYTE)mode.c_str(), DWORD((mode.size() + 1) * 2), 0),
+    check(cd.pfnCardSetKeyProperty(&cd, h, CKP_CHAINING_MODE, (PBYTE)mode.c_str(),
+                                   DWORD((mode.size() + 1) * 2), 0),
           "CardSetKeyProperty(ChainingMode)");
-    check(cd.pfnCardSetKeyProperty(&cd, h, CKP_INITIALIZATION_VECTOR, iv.data(), DWORD(iv.size()), 0),
-          "CardSetKeyProperty(IV)");
+    check(
+        cd.pfnCardSetKeyProperty(&cd, h, CKP_INITIALIZATION_VECTOR, iv.data(), DWORD(iv.size()), 0),
+        "CardSetKeyProperty(IV)");
     CARD_ENCRYPTED_DATA ed{blob.data(), DWORD(blob.size())};
     BYTE out[256];
     DWORD len = 0;
-    const DWORD rc = cd.pfnCardProcessEncryptedData(&cd, h, f, &ed, 1, answer ? out : nullptr, sizeof out, &len, 0);
-    if (rc != expect) throw DemoFailure("CardProcessEncryptedData returned " + hexrc(rc) + ", expected " + hexrc(expect));
+    const DWORD rc = cd.pfnCardProcessEncryptedData(&cd, h, f, &ed, 1, answer ? out : nullptr,
+                                                    sizeof out, &len, 0);
+    if (rc != expect)
+      throw DemoFailure("CardProcessEncryptedData returned " + hexrc(rc) + ", expected " +
+                        hexrc(expect));
     if (answer) answer->assign(out, out + len);
     return h;
   }
@@ -382,7 +411,8 @@ struct Demo {
     bridge.start();
     wait_for_readers({world.slots()[0].reader}, Clock::now() + std::chrono::seconds(30));
     wait_for_cards({world.slots()[0].reader}, Clock::now() + std::chrono::seconds(30));
-    say("rig", "private pcscd + vpcd up; GIDS card with the SKI extension in reader '" + world.slots()[0].reader + "'");
+    say("rig", "private pcscd + vpcd up; GIDS card with the SKI extension in reader '" +
+                   world.slots()[0].reader + "'");
     int rc = 1;
     try {
       rc = scenario(shared);
@@ -402,27 +432,34 @@ struct Demo {
     BYTE atr[64];
     DWORD atr_len = sizeof atr;
     char reader[256];
-    check(SoftcardConnect(nullptr, &hctx, &hcard, atr, &atr_len, reader, sizeof reader), "SoftcardConnect");
+    check(SoftcardConnect(nullptr, &hctx, &hcard, atr, &atr_len, reader, sizeof reader),
+          "SoftcardConnect");
     prepare(cd);
     char16_t name[] = u"softcard GIDS";
-    cd.pbAtr = atr, cd.cbAtr = atr_len, cd.pwszCardName = name, cd.hSCardCtx = hctx, cd.hScard = hcard;
+    cd.pbAtr = atr, cd.cbAtr = atr_len, cd.pwszCardName = name, cd.hSCardCtx = hctx,
+    cd.hScard = hcard;
     check(CardAcquireContext(&cd, 0), "CardAcquireContext");
-    say("C", "CardAcquireContext over PC/SC: CARD_DATA v" + std::to_string(cd.dwVersion) + ", ATR " + to_hex(ByteView{atr, atr_len}));
+    say("C", "CardAcquireContext over PC/SC: CARD_DATA v" + std::to_string(cd.dwVersion) +
+                 ", ATR " + to_hex(ByteView{atr, atr_len}));
     ServerProcess server;
     server.ask("shared-key " + to_hex(shared));
-    say("S", "server started as a separate process (pid " + std::to_string(server.pid()) +
-                 "): CardAcquireContext(CARD_SECURE_KEY_INJECTION_NO_CARD_MODE), no card, no reader");
+    say("S",
+        "server started as a separate process (pid " + std::to_string(server.pid()) +
+            "): CardAcquireContext(CARD_SECURE_KEY_INJECTION_NO_CARD_MODE), no card, no reader");
 
     // Steps 3-4: key import support
     BYTE buf[512];
     DWORD len = 0;
     timed("CardGetProperty(CP_KEY_IMPORT_SUPPORT)", [&] {
-      check(cd.pfnCardGetProperty(&cd, CP_KEY_IMPORT_SUPPORT, buf, 4, &len, 0), "CardGetProperty(CP_KEY_IMPORT_SUPPORT)");
+      check(cd.pfnCardGetProperty(&cd, CP_KEY_IMPORT_SUPPORT, buf, 4, &len, 0),
+            "CardGetProperty(CP_KEY_IMPORT_SUPPORT)");
       return 0;
     });
     const DWORD support = ski::get_u32le({buf, 4}, 0);
-    say("C", "CardGetProperty(CP_KEY_IMPORT_SUPPORT) = " + hexrc(support) + " (PLAIN_TEXT|RSA_KEYEST|ECC_KEYEST|SHARED_SYMMETRIC)");
-    if (!(support & CARD_KEY_IMPORT_RSA_KEYEST)) throw DemoFailure("card does not offer RSA key establishment");
+    say("C", "CardGetProperty(CP_KEY_IMPORT_SUPPORT) = " + hexrc(support) +
+                 " (PLAIN_TEXT|RSA_KEYEST|ECC_KEYEST|SHARED_SYMMETRIC)");
+    if (!(support & CARD_KEY_IMPORT_RSA_KEYEST))
+      throw DemoFailure("card does not offer RSA key establishment");
 
     BYTE pin[] = {'1', '2', '3', '4', '5', '6'};
     char16_t user[] = u"user";
@@ -434,65 +471,85 @@ struct Demo {
     PBYTE cmap = nullptr;
     char mscp[] = "mscp", cmapfile[] = "cmapfile";
     check(cd.pfnCardReadFile(&cd, mscp, cmapfile, 0, &cmap, &len), "CardReadFile(mscp/cmapfile)");
-    bool usable = len >= 86 && (cmap[80] & CONTAINER_MAP_VALID_CONTAINER) && (cmap[84] | (cmap[85] << 8)) >= 2048;
+    bool usable = len >= 86 && (cmap[80] & CONTAINER_MAP_VALID_CONTAINER) &&
+                  (cmap[84] | (cmap[85] << 8)) >= 2048;
     cd.pfnCspFree(cmap);
     say("C", "CardReadFile(mscp/cmapfile): " + std::to_string(len / 86) + " record(s), " +
                  (usable ? "container 0 is usable" : "no usable key-exchange container"));
     if (!usable) {
       timed("K1 RSA-2048 on-card key generation", [&] {
-        check(cd.pfnCardCreateContainerEx(&cd, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 2048, nullptr, ROLE_USER),
+        check(cd.pfnCardCreateContainerEx(&cd, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE,
+                                          2048, nullptr, ROLE_USER),
               "CardCreateContainerEx(KEY_GEN)");
         return 0;
       });
-      say("card", "CardCreateContainerEx(0, KEY_GEN, AT_KEYEXCHANGE, 2048, ROLE_USER): K1 generated on card (" +
-                      std::to_string(int(timings.back().second)) + " ms)");
+      say("card",
+          "CardCreateContainerEx(0, KEY_GEN, AT_KEYEXCHANGE, 2048, ROLE_USER): K1 generated on "
+          "card (" +
+              std::to_string(int(timings.back().second)) + " ms)");
     }
     Bytes k1 = container_public(0);
-    say("C", "CardGetContainerInfo(0): K1 public key, PUBLICKEYBLOB of " + std::to_string(k1.size()) + " bytes");
-    check(cd.pfnCardGetProperty(&cd, CP_ENUM_ALGORITHMS, buf, sizeof buf, &len, CARD_CIPHER_OPERATION), "CP_ENUM_ALGORITHMS");
+    say("C", "CardGetContainerInfo(0): K1 public key, PUBLICKEYBLOB of " +
+                 std::to_string(k1.size()) + " bytes");
+    check(cd.pfnCardGetProperty(&cd, CP_ENUM_ALGORITHMS, buf, sizeof buf, &len,
+                                CARD_CIPHER_OPERATION),
+          "CP_ENUM_ALGORITHMS");
     std::string algs;
-    for (const char16_t* p = (const char16_t*)buf; *p; p += std::char_traits<char16_t>::length(p) + 1)
+    for (const char16_t* p = (const char16_t*)buf; *p;
+         p += std::char_traits<char16_t>::length(p) + 1)
       algs += (algs.empty() ? "" : ",") + std::string(p, p + std::char_traits<char16_t>::length(p));
-    check(cd.pfnCardGetProperty(&cd, CP_PADDING_SCHEMES, buf, 4, &len, CARD_ASYMMETRIC_OPERATION), "CP_PADDING_SCHEMES");
+    check(cd.pfnCardGetProperty(&cd, CP_PADDING_SCHEMES, buf, 4, &len, CARD_ASYMMETRIC_OPERATION),
+          "CP_PADDING_SCHEMES");
     const DWORD pads = ski::get_u32le({buf, 4}, 0);
-    say("C", "capabilities: CP_ENUM_ALGORITHMS(cipher) = " + algs + "; CP_PADDING_SCHEMES(asymmetric) = " + hexrc(pads) +
+    say("C", "capabilities: CP_ENUM_ALGORITHMS(cipher) = " + algs +
+                 "; CP_PADDING_SCHEMES(asymmetric) = " + hexrc(pads) +
                  " (PKCS1|OAEP); CP_CHAINING_MODES = CBC,GCM");
 
     // Steps 15-23: session key S1
     auto w = timed("S1: server wrap + client CardImportSessionKey", [&] {
       auto wrapped = server.ask("rsa " + to_hex(k1));
-      say("S", "generated S1 (AES-256), encrypted it under K1 with RSA-OAEP(SHA-256); MDImportSessionKey(KeyDataBlob, AES)");
+      say("S",
+          "generated S1 (AES-256), encrypted it under K1 with RSA-OAEP(SHA-256); "
+          "MDImportSessionKey(KeyDataBlob, AES)");
       Bytes ct = from_hex(wrapped[1]);
       BCRYPT_OAEP_PADDING_INFO oaep{u"SHA256", nullptr, 0};
       CARD_KEY_HANDLE h = 0;
-      check(cd.pfnCardImportSessionKey(&cd, 0, &oaep, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &h, ct.data(),
-                                       DWORD(ct.size()), CARD_PADDING_OAEP),
+      check(cd.pfnCardImportSessionKey(&cd, 0, &oaep, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &h,
+                                       ct.data(), DWORD(ct.size()), CARD_PADDING_OAEP),
             "CardImportSessionKey");
       return h;
     });
     const CARD_KEY_HANDLE hs1 = w;
-    say("card", "CardImportSessionKey(container 0, OAEP-SHA256): card unwrapped S1 into a volatile slot; client holds only handle " +
-                    std::to_string(hs1));
+    say("card",
+        "CardImportSessionKey(container 0, OAEP-SHA256): card unwrapped S1 into a volatile slot; "
+        "client holds only handle " +
+            std::to_string(hs1));
 
     // Steps 24-30: K2
     const std::string k2_path = (dir / "k2-public.der").string();
     auto blob = server.ask("archive 1 " + k2_path);
     timings.emplace_back("K2 RSA-2048 key generation (server, no card)", std::stod(blob[4]));
-    say("S", "generated K2 (RSA-2048, " + blob[4] + " ms), archived its public key, set IV + ChainingModeGCM, " +
-                 "MDEncryptData(CSF_IMPORT_KEYPAIR -> container 1): one blob of " + std::to_string(blob[3].size() / 2) + " bytes");
+    say("S", "generated K2 (RSA-2048, " + blob[4] +
+                 " ms), archived its public key, set IV + ChainingModeGCM, " +
+                 "MDEncryptData(CSF_IMPORT_KEYPAIR -> container 1): one blob of " +
+                 std::to_string(blob[3].size() / 2) + " bytes");
     {
       Bytes tampered = from_hex(blob[3]);
       tampered[tampered.size() / 2] ^= 0x01;
       auto bad = blob;
       bad[3] = to_hex(tampered);
       set_and_process(hs1, bad, CSF_IMPORT_KEYPAIR, nullptr, NTE_BAD_DATA);
-      say("C", "a tampered copy (one bit flipped) is refused: NTE_BAD_DATA (card SW 6988), card unchanged");
+      say("C",
+          "a tampered copy (one bit flipped) is refused: NTE_BAD_DATA (card SW 6988), card "
+          "unchanged");
     }
     timed("K2 import on card (CardProcessEncryptedData)", [&] {
       set_and_process(hs1, blob, CSF_IMPORT_KEYPAIR, nullptr);
       return 0;
     });
-    say("card", "CardSetKeyProperty(ChainingMode, IV) + CardProcessEncryptedData(CSF_IMPORT_KEYPAIR): card decrypted K2 with S1 and created container 1");
+    say("card",
+        "CardSetKeyProperty(ChainingMode, IV) + CardProcessEncryptedData(CSF_IMPORT_KEYPAIR): card "
+        "decrypted K2 with S1 and created container 1");
     set_and_process(hs1, blob, CSF_IMPORT_KEYPAIR, nullptr, SCARD_W_SECURITY_VIOLATION);
     say("C", "replaying the same blob is refused: SCARD_W_SECURITY_VIOLATION (card SW 6985)");
 
@@ -502,7 +559,8 @@ struct Demo {
     crypto.random(challenge);
     Bytes hash = crypto.digest(HashAlg::sha256, challenge);
     CARD_SIGNING_INFO si{};
-    si.dwVersion = 1, si.bContainerIndex = 1, si.dwKeySpec = AT_SIGNATURE, si.aiHashAlg = CALG_SHA_256;
+    si.dwVersion = 1, si.bContainerIndex = 1, si.dwKeySpec = AT_SIGNATURE,
+    si.aiHashAlg = CALG_SHA_256;
     si.pbData = hash.data(), si.cbData = DWORD(hash.size());
     timed("K2 signature on card (CardSignData)", [&] {
       check(cd.pfnCardSignData(&cd, &si), "CardSignData");
@@ -511,12 +569,16 @@ struct Demo {
     Bytes sig(si.pbSignedData, si.pbSignedData + si.cbSignedData);
     cd.pfnCspFree(si.pbSignedData);
     std::reverse(sig.begin(), sig.end());
-    std::ofstream((dir / "challenge.bin").string(), std::ios::binary).write((const char*)challenge.data(), 32);
-    std::ofstream((dir / "sig.bin").string(), std::ios::binary).write((const char*)sig.data(), std::streamsize(sig.size()));
+    std::ofstream((dir / "challenge.bin").string(), std::ios::binary)
+        .write((const char*)challenge.data(), 32);
+    std::ofstream((dir / "sig.bin").string(), std::ios::binary)
+        .write((const char*)sig.data(), std::streamsize(sig.size()));
     say("card", "CardSignData(container 1, SHA-256): the card signed a random challenge with K2");
-    const std::string verify = "openssl dgst -sha256 -verify " + k2_path + " -keyform DER -signature " +
-                               (dir / "sig.bin").string() + " " + (dir / "challenge.bin").string() + " >/dev/null 2>&1";
-    if (std::system(verify.c_str()) != 0) throw DemoFailure("openssl could not verify the signature with the archived K2 public key");
+    const std::string verify = "openssl dgst -sha256 -verify " + k2_path +
+                               " -keyform DER -signature " + (dir / "sig.bin").string() + " " +
+                               (dir / "challenge.bin").string() + " >/dev/null 2>&1";
+    if (std::system(verify.c_str()) != 0)
+      throw DemoFailure("openssl could not verify the signature with the archived K2 public key");
     say("S", "openssl dgst -verify with the archived K2 public key: Verified OK");
 
     check(cd.pfnCardDestroyKey(&cd, hs1), "CardDestroyKey");
@@ -528,18 +590,26 @@ struct Demo {
       PBYTE out = nullptr;
       CARD_KEY_HANDLE hsh = 0;
       Bytes sh = from_hex(hello[1]);
-      check(cd.pfnCardGetSharedKeyHandle(&cd, sh.data(), DWORD(sh.size()), &out, &len, &hsh), "CardGetSharedKeyHandle");
+      check(cd.pfnCardGetSharedKeyHandle(&cd, sh.data(), DWORD(sh.size()), &out, &len, &hsh),
+            "CardGetSharedKeyHandle");
       Bytes ch(out, out + len);
       cd.pfnCspFree(out);
       server.ask("shared-finish " + to_hex(ch));
-      say("S+C", "shared key #1: server hello (NS) -> CardGetSharedKeyHandle -> card hello (NC, key id) -> server; both derived a fresh AES-256 session key");
+      say("S+C",
+          "shared key #1: server hello (NS) -> CardGetSharedKeyHandle -> card hello (NC, key id) "
+          "-> server; both derived a fresh AES-256 session key");
       Bytes answer;
-      set_and_process(hsh, server.ask("auth 10000000 " + to_hex(Bytes{'1', '2', '3', '4', '5', '6'})), CSF_AUTHENTICATE, &answer);
+      set_and_process(hsh,
+                      server.ask("auth 10000000 " + to_hex(Bytes{'1', '2', '3', '4', '5', '6'})),
+                      CSF_AUTHENTICATE, &answer);
       const DWORD cb = ski::get_u32le(answer, 4);
-      say("card", "CSF_AUTHENTICATE(GENERATE_SESSION_PIN): PIN verified under encryption, " + std::to_string(ski::get_u32le(answer, 8)) +
-                      " tries left; encrypted session PIN (" + std::to_string(cb) + " bytes) returned");
+      say("card", "CSF_AUTHENTICATE(GENERATE_SESSION_PIN): PIN verified under encryption, " +
+                      std::to_string(ski::get_u32le(answer, 8)) +
+                      " tries left; encrypted session PIN (" + std::to_string(cb) +
+                      " bytes) returned");
       auto token = server.ask("session-pin " + to_hex(ByteView(answer).subspan(12, cb)));
-      say("S", "CardProcessEncryptedData in no-card mode: server recovered the " + std::to_string(token[1].size() / 2) + "-byte session PIN");
+      say("S", "CardProcessEncryptedData in no-card mode: server recovered the " +
+                   std::to_string(token[1].size() / 2) + "-byte session PIN");
       auto session_auth = server.ask("auth 20000000 " + token[1]);
       timed("CSF_AUTHENTICATE on card (CardProcessEncryptedData)", [&] {
         set_and_process(hsh, session_auth, CSF_AUTHENTICATE, &answer);
@@ -547,37 +617,53 @@ struct Demo {
       });
       say("card", "CSF_AUTHENTICATE(SESSION_PIN): the user is authenticated with the session PIN");
       Bytes wrong;
-      set_and_process(hsh, server.ask("auth 0 " + to_hex(Bytes{'0', '0', '0', '0'})), CSF_AUTHENTICATE, &wrong, SCARD_W_WRONG_CHV);
-      say("card", "CSF_AUTHENTICATE with a wrong PIN: SCARD_W_WRONG_CHV, " + std::to_string(ski::get_u32le(wrong, 8)) + " tries left");
+      set_and_process(hsh, server.ask("auth 0 " + to_hex(Bytes{'0', '0', '0', '0'})),
+                      CSF_AUTHENTICATE, &wrong, SCARD_W_WRONG_CHV);
+      say("card", "CSF_AUTHENTICATE with a wrong PIN: SCARD_W_WRONG_CHV, " +
+                      std::to_string(ski::get_u32le(wrong, 8)) + " tries left");
       check(cd.pfnCardDestroyKey(&cd, hsh), "CardDestroyKey");
 
       // ECC key establishment + CSF_CHANGE_AUTHENTICATOR.
       check(cd.pfnCardAuthenticatePin(&cd, user, pin, 6, &left), "CardAuthenticatePin");
       timed("ECDH P-256 container key generation", [&] {
-        check(cd.pfnCardCreateContainerEx(&cd, 2, CARD_CREATE_CONTAINER_KEY_GEN, AT_ECDHE_P256, 0, nullptr, ROLE_USER),
+        check(cd.pfnCardCreateContainerEx(&cd, 2, CARD_CREATE_CONTAINER_KEY_GEN, AT_ECDHE_P256, 0,
+                                          nullptr, ROLE_USER),
               "CardCreateContainerEx(AT_ECDHE_P256)");
         return 0;
       });
       Bytes q = container_public(2);
-      say("card", "CardCreateContainerEx(2, KEY_GEN, AT_ECDHE_P256): on-card ECDH key; public blob " + std::to_string(q.size()) + " bytes");
+      say("card",
+          "CardCreateContainerEx(2, KEY_GEN, AT_ECDHE_P256): on-card ECDH key; public blob " +
+              std::to_string(q.size()) + " bytes");
       auto eph = server.ask("ecdh " + to_hex(q));
-      say("S", "ephemeral P-256 key, Z = ECDH(e, Q), S2 = HKDF-SHA256(Z, \"softcard-ski-v1 ecdh\"); MDImportSessionKey");
+      say("S",
+          "ephemeral P-256 key, Z = ECDH(e, Q), S2 = HKDF-SHA256(Z, \"softcard-ski-v1 ecdh\"); "
+          "MDImportSessionKey");
       Bytes epub = from_hex(eph[1]);
       CARD_DH_AGREEMENT_INFO ai{};
-      ai.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION, ai.bContainerIndex = 2, ai.dwPublicKey = DWORD(epub.size()), ai.pbPublicKey = epub.data();
+      ai.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION, ai.bContainerIndex = 2,
+      ai.dwPublicKey = DWORD(epub.size()), ai.pbPublicKey = epub.data();
       const auto dh0 = Clock::now();
       check(cd.pfnCardConstructDHAgreement(&cd, &ai), "CardConstructDHAgreement");
       char16_t kdf[] = u"HKDF", aes[] = u"AES";
       CARD_DERIVE_KEY dk{};
-      dk.dwVersion = CARD_DERIVE_KEY_VERSION_TWO, dk.dwFlags = CARD_RETURN_KEY_HANDLE, dk.pwszKDF = kdf;
+      dk.dwVersion = CARD_DERIVE_KEY_VERSION_TWO, dk.dwFlags = CARD_RETURN_KEY_HANDLE,
+      dk.pwszKDF = kdf;
       dk.bSecretAgreementIndex = ai.bSecretAgreementIndex, dk.pwszAlgId = aes, dk.dwKeyLen = 256;
       check(cd.pfnCardDeriveKey(&cd, &dk), "CardDeriveKey");
-      timings.emplace_back("ECDH agreement + HKDF session key on card", std::chrono::duration<double, std::milli>(Clock::now() - dh0).count());
-      say("card", "CardConstructDHAgreement + CardDeriveKey(CARD_RETURN_KEY_HANDLE, HKDF): S2 stays on card, handle " + std::to_string(dk.hKey));
-      set_and_process(dk.hKey, server.ask("change " + to_hex(Bytes{'1', '2', '3', '4', '5', '6'}) + " " +
-                                          to_hex(Bytes{'2', '4', '6', '8', '1', '3', '5', '7'})),
+      timings.emplace_back("ECDH agreement + HKDF session key on card",
+                           std::chrono::duration<double, std::milli>(Clock::now() - dh0).count());
+      say("card",
+          "CardConstructDHAgreement + CardDeriveKey(CARD_RETURN_KEY_HANDLE, HKDF): S2 stays on "
+          "card, handle " +
+              std::to_string(dk.hKey));
+      set_and_process(dk.hKey,
+                      server.ask("change " + to_hex(Bytes{'1', '2', '3', '4', '5', '6'}) + " " +
+                                 to_hex(Bytes{'2', '4', '6', '8', '1', '3', '5', '7'})),
                       CSF_CHANGE_AUTHENTICATOR, &answer);
-      say("card", "CSF_CHANGE_AUTHENTICATOR(CHANGEPIN) under S2: user PIN changed without the client seeing old or new PIN");
+      say("card",
+          "CSF_CHANGE_AUTHENTICATOR(CHANGEPIN) under S2: user PIN changed without the client "
+          "seeing old or new PIN");
       BYTE newpin[] = {'2', '4', '6', '8', '1', '3', '5', '7'};
       check(cd.pfnCardAuthenticatePin(&cd, user, newpin, 8, &left), "CardAuthenticatePin(new PIN)");
       say("C", "CardAuthenticatePin with the new PIN: OK");
@@ -596,11 +682,17 @@ struct Demo {
       ::pclose(p);
     }
     std::size_t keys = 0;
-    for (std::size_t pos = 0; (pos = listing.find("Private RSA Key", pos)) != std::string::npos; ++pos) ++keys;
+    for (std::size_t pos = 0; (pos = listing.find("Private RSA Key", pos)) != std::string::npos;
+         ++pos)
+      ++keys;
     if (keys < 2) throw DemoFailure("pkcs15-tool --list-keys does not list K1 and K2:\n" + listing);
-    say("OpenSC", "pkcs15-tool --list-keys lists " + std::to_string(keys) + " private keys as ordinary GIDS containers, the injected K2 (container 1) among them");
+    say("OpenSC",
+        "pkcs15-tool --list-keys lists " + std::to_string(keys) +
+            " private keys as ordinary GIDS containers, the injected K2 (container 1) among them");
 
-    std::printf("\nSummary: secure key injection ran end to end through pcscd + vpcd; every check passed.\n");
+    std::printf(
+        "\nSummary: secure key injection ran end to end through pcscd + vpcd; every check "
+        "passed.\n");
     std::printf("Time per step (key generation vs protocol; APDUs go through pcscd and vpcd):\n");
     for (const auto& [what, ms] : timings) std::printf("  %-55s %8.1f ms\n", what.c_str(), ms);
     return 0;
@@ -610,10 +702,13 @@ struct Demo {
 }  // namespace
 
 void register_demo(CLI::App& app) {
-  auto* cmd = app.add_subcommand("demo", "Secure Key Injection end to end (CA key archival) through a private pcscd + vpcd");
+  auto* cmd = app.add_subcommand(
+      "demo", "Secure Key Injection end to end (CA key archival) through a private pcscd + vpcd");
   auto all = std::make_shared<bool>(false);
   auto server = std::make_shared<bool>(false);
-  cmd->add_flag("--all", *all, "Also run the shared-symmetric, ECC, CSF_AUTHENTICATE and CSF_CHANGE_AUTHENTICATOR flows");
+  cmd->add_flag(
+      "--all", *all,
+      "Also run the shared-symmetric, ECC, CSF_AUTHENTICATE and CSF_CHANGE_AUTHENTICATOR flows");
   cmd->add_flag("--server", *server, "Internal: the no-card server process")->group("");
   cmd->callback([all, server] {
     if (*server) {
@@ -634,7 +729,9 @@ void register_demo(CLI::App& app) {
 
 namespace softcard::cli {
 void register_demo(CLI::App& app) {
-  auto* cmd = app.add_subcommand("demo", "Secure Key Injection end to end (not built: needs the minidriver, vpcd bridge and SKI)");
+  auto* cmd = app.add_subcommand(
+      "demo",
+      "Secure Key Injection end to end (not built: needs the minidriver, vpcd bridge and SKI)");
   cmd->allow_extras();
   cmd->callback([] { throw CLI::RuntimeError(1); });
 }

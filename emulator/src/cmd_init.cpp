@@ -17,7 +17,8 @@ void register_init(CLI::App& app) {
   cmd->add_option("--profile,-p", opts->profile,
                   "Built-in profile name (gids, gids-blank, iso) or a JSON profile file")
       ->capture_default_str();
-  cmd->add_option("--serial", opts->serial, "Card serial in hex (default: from the profile, or random)");
+  cmd->add_option("--serial", opts->serial,
+                  "Card serial in hex (default: from the profile, or random)");
   cmd->add_option("IMAGE", opts->image, "Card image file to create (must not exist)")->required();
   cmd->callback([opts] {
     OpenSslRng rng;

@@ -8,7 +8,8 @@
 namespace softcard::cli {
 
 void register_inspect(CLI::App& app) {
-  auto* cmd = app.add_subcommand("inspect", "Print a card image: identity, file tree, PINs, objects");
+  auto* cmd =
+      app.add_subcommand("inspect", "Print a card image: identity, file tree, PINs, objects");
   auto image = std::make_shared<std::string>();
   auto raw = std::make_shared<bool>(false);
   cmd->add_option("IMAGE", *image, "Card image file")->required();
@@ -24,12 +25,15 @@ void register_inspect(CLI::App& app) {
     std::printf("  serial   %s\n", to_hex(id.serial).c_str());
     std::printf("  ATR      %s\n", to_hex(card->atr(), ' ').c_str());
     const Bytes* lcs = card->store().get(keys::life_cycle);
-    std::printf("  state    %s\n", lcs && lcs->size() == 1 && (*lcs)[0] == static_cast<std::uint8_t>(LifeCycle::terminated)
-                                        ? "terminated"
-                                        : "in use");
+    std::printf(
+        "  state    %s\n",
+        lcs && lcs->size() == 1 && (*lcs)[0] == static_cast<std::uint8_t>(LifeCycle::terminated)
+            ? "terminated"
+            : "in use");
     for (const auto& name : id.applets) {
       const Applet* applet = card->find_applet(name);
-      std::printf("\napplet %s (AID %s)%s\n", name.c_str(), applet ? to_hex(applet->aid()).c_str() : "?",
+      std::printf("\napplet %s (AID %s)%s\n", name.c_str(),
+                  applet ? to_hex(applet->aid()).c_str() : "?",
                   name == id.applets.front() ? ", default" : "");
       if (applet) {
         const std::string text = applet->describe(card->store());

@@ -37,8 +37,8 @@ typedef uint16_t WCHAR;
 #endif
 typedef WCHAR *LPWSTR, *PWSTR;
 typedef const WCHAR *LPCWSTR, *PCWSTR;
-typedef char *LPSTR;
-typedef const char *LPCSTR;
+typedef char* LPSTR;
+typedef const char* LPCSTR;
 typedef void *PVOID, *LPVOID, *HWND;
 typedef uintptr_t ULONG_PTR;
 typedef size_t SIZE_T;
@@ -126,7 +126,7 @@ typedef DWORD PIN_SET, *PPIN_SET;
 #define PIN_SET_ALL_ROLES 0xFF
 #define CREATE_PIN_SET(PinId) ((PIN_SET)(1u << (PinId)))
 #define SET_PIN(PinSet, PinId) ((PinSet) |= CREATE_PIN_SET(PinId))
-#define IS_PIN_SET(PinSet, PinId) (0 != ((PinSet) & CREATE_PIN_SET(PinId)))
+#define IS_PIN_SET(PinSet, PinId) (0 != ((PinSet)&CREATE_PIN_SET(PinId)))
 #define CLEAR_PIN(PinSet, PinId) ((PinSet) &= ~CREATE_PIN_SET(PinId))
 #define PIN_CHANGE_FLAG_UNBLOCK 0x01
 #define PIN_CHANGE_FLAG_CHANGEPIN 0x02
@@ -138,12 +138,27 @@ typedef DWORD PIN_SET, *PPIN_SET;
 #define CARD_PIN_STRENGTH_PLAINTEXT 0x1
 #define CARD_PIN_STRENGTH_SESSION_PIN 0x2
 
-typedef enum { AlphaNumericPinType = 0, ExternalPinType, ChallengeResponsePinType, EmptyPinType } SECRET_TYPE;
 typedef enum {
-  AuthenticationPin = 0, DigitalSignaturePin, EncryptionPin, NonRepudiationPin, AdministratorPin,
-  PrimaryCardPin, UnblockOnlyPin
+  AlphaNumericPinType = 0,
+  ExternalPinType,
+  ChallengeResponsePinType,
+  EmptyPinType
+} SECRET_TYPE;
+typedef enum {
+  AuthenticationPin = 0,
+  DigitalSignaturePin,
+  EncryptionPin,
+  NonRepudiationPin,
+  AdministratorPin,
+  PrimaryCardPin,
+  UnblockOnlyPin
 } SECRET_PURPOSE;
-typedef enum { PinCacheNormal = 0, PinCacheTimed, PinCacheNone, PinCacheAlwaysPrompt } PIN_CACHE_POLICY_TYPE;
+typedef enum {
+  PinCacheNormal = 0,
+  PinCacheTimed,
+  PinCacheNone,
+  PinCacheAlwaysPrompt
+} PIN_CACHE_POLICY_TYPE;
 
 #define PIN_CACHE_POLICY_CURRENT_VERSION 6
 typedef struct _PIN_CACHE_POLICY {
@@ -179,10 +194,19 @@ typedef struct _PIN_INFO {
 #define CONTAINER_MAP_DEFAULT_CONTAINER 2
 #define CARD_CACHE_FILE_CURRENT_VERSION 1
 
-typedef enum { InvalidDirAc = 0, UserCreateDeleteDirAc, AdminCreateDeleteDirAc } CARD_DIRECTORY_ACCESS_CONDITION;
 typedef enum {
-  InvalidAc = 0, EveryoneReadUserWriteAc = 1, UserWriteExecuteAc = 2, EveryoneReadAdminWriteAc = 3,
-  UnknownAc = 4, UserReadWriteAc = 5, AdminReadWriteAc = 6
+  InvalidDirAc = 0,
+  UserCreateDeleteDirAc,
+  AdminCreateDeleteDirAc
+} CARD_DIRECTORY_ACCESS_CONDITION;
+typedef enum {
+  InvalidAc = 0,
+  EveryoneReadUserWriteAc = 1,
+  UserWriteExecuteAc = 2,
+  EveryoneReadAdminWriteAc = 3,
+  UnknownAc = 4,
+  UserReadWriteAc = 5,
+  AdminReadWriteAc = 6
 } CARD_FILE_ACCESS_CONDITION;
 
 #pragma pack(push, 1)
@@ -342,7 +366,8 @@ typedef struct _CARD_CHANGE_AUTHENTICATOR {
 } CARD_CHANGE_AUTHENTICATOR, *PCARD_CHANGE_AUTHENTICATOR;
 
 #define CARD_CHANGE_AUTHENTICATOR_RESPONSE_VERSION_SEVEN 7
-#define CARD_CHANGE_AUTHENTICATOR_RESPONSE_CURRENT_VERSION CARD_CHANGE_AUTHENTICATOR_RESPONSE_VERSION_SEVEN
+#define CARD_CHANGE_AUTHENTICATOR_RESPONSE_CURRENT_VERSION \
+  CARD_CHANGE_AUTHENTICATOR_RESPONSE_VERSION_SEVEN
 typedef struct _CARD_CHANGE_AUTHENTICATOR_RESPONSE {
   DWORD dwVersion;
   DWORD cAttemptsRemaining;
@@ -500,60 +525,141 @@ typedef struct _CARD_DERIVE_KEY {
 struct _CARD_DATA;
 typedef struct _CARD_DATA CARD_DATA, *PCARD_DATA;
 
-typedef LPVOID(WINAPI *PFN_CSP_ALLOC)(SIZE_T Size);
-typedef LPVOID(WINAPI *PFN_CSP_REALLOC)(LPVOID Address, SIZE_T Size);
-typedef void(WINAPI *PFN_CSP_FREE)(LPVOID Address);
-typedef DWORD(WINAPI *PFN_CSP_CACHE_ADD_FILE)(PVOID pvCacheContext, LPWSTR wszTag, DWORD dwFlags, PBYTE pbData, DWORD cbData);
-typedef DWORD(WINAPI *PFN_CSP_CACHE_LOOKUP_FILE)(PVOID pvCacheContext, LPWSTR wszTag, DWORD dwFlags, PBYTE *ppbData, PDWORD pcbData);
-typedef DWORD(WINAPI *PFN_CSP_CACHE_DELETE_FILE)(PVOID pvCacheContext, LPWSTR wszTag, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CSP_PAD_DATA)(PCARD_SIGNING_INFO pSigningInfo, DWORD cbMaxWidth, DWORD *pcbPaddedBuffer, PBYTE *ppbPaddedBuffer);
-typedef DWORD(WINAPI *PFN_CSP_GET_DH_AGREEMENT)(PCARD_DATA pCardData, PVOID hSecretAgreement, BYTE *pbSecretAgreementIndex, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CSP_UNPAD_DATA)(PCARD_RSA_DECRYPT_INFO pRSADecryptInfo, DWORD *pcbUnpaddedData, PBYTE *ppbUnpaddedData);
+typedef LPVOID(WINAPI* PFN_CSP_ALLOC)(SIZE_T Size);
+typedef LPVOID(WINAPI* PFN_CSP_REALLOC)(LPVOID Address, SIZE_T Size);
+typedef void(WINAPI* PFN_CSP_FREE)(LPVOID Address);
+typedef DWORD(WINAPI* PFN_CSP_CACHE_ADD_FILE)(PVOID pvCacheContext, LPWSTR wszTag, DWORD dwFlags,
+                                              PBYTE pbData, DWORD cbData);
+typedef DWORD(WINAPI* PFN_CSP_CACHE_LOOKUP_FILE)(PVOID pvCacheContext, LPWSTR wszTag, DWORD dwFlags,
+                                                 PBYTE* ppbData, PDWORD pcbData);
+typedef DWORD(WINAPI* PFN_CSP_CACHE_DELETE_FILE)(PVOID pvCacheContext, LPWSTR wszTag,
+                                                 DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CSP_PAD_DATA)(PCARD_SIGNING_INFO pSigningInfo, DWORD cbMaxWidth,
+                                        DWORD* pcbPaddedBuffer, PBYTE* ppbPaddedBuffer);
+typedef DWORD(WINAPI* PFN_CSP_GET_DH_AGREEMENT)(PCARD_DATA pCardData, PVOID hSecretAgreement,
+                                                BYTE* pbSecretAgreementIndex, DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CSP_UNPAD_DATA)(PCARD_RSA_DECRYPT_INFO pRSADecryptInfo,
+                                          DWORD* pcbUnpaddedData, PBYTE* ppbUnpaddedData);
 
-typedef DWORD(WINAPI *PFN_CARD_DELETE_CONTEXT)(PCARD_DATA pCardData);
-typedef DWORD(WINAPI *PFN_CARD_QUERY_CAPABILITIES)(PCARD_DATA pCardData, PCARD_CAPABILITIES pCardCapabilities);
-typedef DWORD(WINAPI *PFN_CARD_DELETE_CONTAINER)(PCARD_DATA pCardData, BYTE bContainerIndex, DWORD dwReserved);
-typedef DWORD(WINAPI *PFN_CARD_CREATE_CONTAINER)(PCARD_DATA pCardData, BYTE bContainerIndex, DWORD dwFlags, DWORD dwKeySpec, DWORD dwKeySize, PBYTE pbKeyData);
-typedef DWORD(WINAPI *PFN_CARD_GET_CONTAINER_INFO)(PCARD_DATA pCardData, BYTE bContainerIndex, DWORD dwFlags, PCONTAINER_INFO pContainerInfo);
-typedef DWORD(WINAPI *PFN_CARD_AUTHENTICATE_PIN)(PCARD_DATA pCardData, LPWSTR pwszUserId, PBYTE pbPin, DWORD cbPin, PDWORD pcAttemptsRemaining);
-typedef DWORD(WINAPI *PFN_CARD_GET_CHALLENGE)(PCARD_DATA pCardData, PBYTE *ppbChallengeData, PDWORD pcbChallengeData);
-typedef DWORD(WINAPI *PFN_CARD_AUTHENTICATE_CHALLENGE)(PCARD_DATA pCardData, PBYTE pbResponseData, DWORD cbResponseData, PDWORD pcAttemptsRemaining);
-typedef DWORD(WINAPI *PFN_CARD_UNBLOCK_PIN)(PCARD_DATA pCardData, LPWSTR pwszUserId, PBYTE pbAuthenticationData, DWORD cbAuthenticationData, PBYTE pbNewPinData, DWORD cbNewPinData, DWORD cRetryCount, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_CHANGE_AUTHENTICATOR)(PCARD_DATA pCardData, LPWSTR pwszUserId, PBYTE pbCurrentAuthenticator, DWORD cbCurrentAuthenticator, PBYTE pbNewAuthenticator, DWORD cbNewAuthenticator, DWORD cRetryCount, DWORD dwFlags, PDWORD pcAttemptsRemaining);
-typedef DWORD(WINAPI *PFN_CARD_DEAUTHENTICATE)(PCARD_DATA pCardData, LPWSTR pwszUserId, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_CREATE_DIRECTORY)(PCARD_DATA pCardData, LPSTR pszDirectoryName, CARD_DIRECTORY_ACCESS_CONDITION AccessCondition);
-typedef DWORD(WINAPI *PFN_CARD_DELETE_DIRECTORY)(PCARD_DATA pCardData, LPSTR pszDirectoryName);
-typedef DWORD(WINAPI *PFN_CARD_CREATE_FILE)(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR pszFileName, DWORD cbInitialCreationSize, CARD_FILE_ACCESS_CONDITION AccessCondition);
-typedef DWORD(WINAPI *PFN_CARD_READ_FILE)(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR pszFileName, DWORD dwFlags, PBYTE *ppbData, PDWORD pcbData);
-typedef DWORD(WINAPI *PFN_CARD_WRITE_FILE)(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR pszFileName, DWORD dwFlags, PBYTE pbData, DWORD cbData);
-typedef DWORD(WINAPI *PFN_CARD_DELETE_FILE)(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR pszFileName, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_ENUM_FILES)(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR *pmszFileNames, LPDWORD pdwcbFileName, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_GET_FILE_INFO)(PCARD_DATA pCardData, LPSTR pszDirectoryName, LPSTR pszFileName, PCARD_FILE_INFO pCardFileInfo);
-typedef DWORD(WINAPI *PFN_CARD_QUERY_FREE_SPACE)(PCARD_DATA pCardData, DWORD dwFlags, PCARD_FREE_SPACE_INFO pCardFreeSpaceInfo);
-typedef DWORD(WINAPI *PFN_CARD_QUERY_KEY_SIZES)(PCARD_DATA pCardData, DWORD dwKeySpec, DWORD dwFlags, PCARD_KEY_SIZES pKeySizes);
-typedef DWORD(WINAPI *PFN_CARD_SIGN_DATA)(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo);
-typedef DWORD(WINAPI *PFN_CARD_RSA_DECRYPT)(PCARD_DATA pCardData, PCARD_RSA_DECRYPT_INFO pInfo);
-typedef DWORD(WINAPI *PFN_CARD_CONSTRUCT_DH_AGREEMENT)(PCARD_DATA pCardData, PCARD_DH_AGREEMENT_INFO pAgreementInfo);
-typedef DWORD(WINAPI *PFN_CARD_DERIVE_KEY)(PCARD_DATA pCardData, PCARD_DERIVE_KEY pAgreementInfo);
-typedef DWORD(WINAPI *PFN_CARD_DESTROY_DH_AGREEMENT)(PCARD_DATA pCardData, BYTE bSecretAgreementIndex, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_GET_CHALLENGE_EX)(PCARD_DATA pCardData, PIN_ID PinId, PBYTE *ppbChallengeData, PDWORD pcbChallengeData, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_AUTHENTICATE_EX)(PCARD_DATA pCardData, PIN_ID PinId, DWORD dwFlags, PBYTE pbPinData, DWORD cbPinData, PBYTE *ppbSessionPin, PDWORD pcbSessionPin, PDWORD pcAttemptsRemaining);
-typedef DWORD(WINAPI *PFN_CARD_CHANGE_AUTHENTICATOR_EX)(PCARD_DATA pCardData, DWORD dwFlags, PIN_ID dwAuthenticatingPinId, PBYTE pbAuthenticatingPinData, DWORD cbAuthenticatingPinData, PIN_ID dwTargetPinId, PBYTE pbTargetData, DWORD cbTargetData, DWORD cRetryCount, PDWORD pcAttemptsRemaining);
-typedef DWORD(WINAPI *PFN_CARD_DEAUTHENTICATE_EX)(PCARD_DATA pCardData, PIN_SET PinId, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_GET_CONTAINER_PROPERTY)(PCARD_DATA pCardData, BYTE bContainerIndex, LPCWSTR wszProperty, PBYTE pbData, DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_SET_CONTAINER_PROPERTY)(PCARD_DATA pCardData, BYTE bContainerIndex, LPCWSTR wszProperty, PBYTE pbData, DWORD cbDataLen, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_GET_PROPERTY)(PCARD_DATA pCardData, LPCWSTR wszProperty, PBYTE pbData, DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_SET_PROPERTY)(PCARD_DATA pCardData, LPCWSTR wszProperty, PBYTE pbData, DWORD cbDataLen, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_MD_IMPORT_SESSION_KEY)(PCARD_DATA pCardData, LPCWSTR pwszBlobType, LPCWSTR pwszAlgId, PCARD_KEY_HANDLE phKey, PBYTE pbInput, DWORD cbInput);
-typedef DWORD(WINAPI *PFN_MD_ENCRYPT_DATA)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszSecureFunction, PBYTE pbInput, DWORD cbInput, DWORD dwFlags, PCARD_ENCRYPTED_DATA *ppEncryptedData, PDWORD pcEncryptedData);
-typedef DWORD(WINAPI *PFN_CARD_IMPORT_SESSION_KEY)(PCARD_DATA pCardData, BYTE bContainerIndex, LPVOID pPaddingInfo, LPCWSTR pwszBlobType, LPCWSTR pwszAlgId, PCARD_KEY_HANDLE phKey, PBYTE pbInput, DWORD cbInput, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_GET_SHARED_KEY_HANDLE)(PCARD_DATA pCardData, PBYTE pbInput, DWORD cbInput, PBYTE *ppbOutput, PDWORD pcbOutput, PCARD_KEY_HANDLE phKey);
-typedef DWORD(WINAPI *PFN_CARD_GET_ALGORITHM_PROPERTY)(PCARD_DATA pCardData, LPCWSTR pwszAlgId, LPCWSTR pwszProperty, PBYTE pbData, DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_GET_KEY_PROPERTY)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszProperty, PBYTE pbData, DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_SET_KEY_PROPERTY)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszProperty, PBYTE pbInput, DWORD cbInput, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_DESTROY_KEY)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey);
-typedef DWORD(WINAPI *PFN_CARD_PROCESS_ENCRYPTED_DATA)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszSecureFunction, PCARD_ENCRYPTED_DATA pEncryptedData, DWORD cEncryptedData, PBYTE pbOutput, DWORD cbOutput, PDWORD pdwOutputLen, DWORD dwFlags);
-typedef DWORD(WINAPI *PFN_CARD_CREATE_CONTAINER_EX)(PCARD_DATA pCardData, BYTE bContainerIndex, DWORD dwFlags, DWORD dwKeySpec, DWORD dwKeySize, PBYTE pbKeyData, PIN_ID PinId);
+typedef DWORD(WINAPI* PFN_CARD_DELETE_CONTEXT)(PCARD_DATA pCardData);
+typedef DWORD(WINAPI* PFN_CARD_QUERY_CAPABILITIES)(PCARD_DATA pCardData,
+                                                   PCARD_CAPABILITIES pCardCapabilities);
+typedef DWORD(WINAPI* PFN_CARD_DELETE_CONTAINER)(PCARD_DATA pCardData, BYTE bContainerIndex,
+                                                 DWORD dwReserved);
+typedef DWORD(WINAPI* PFN_CARD_CREATE_CONTAINER)(PCARD_DATA pCardData, BYTE bContainerIndex,
+                                                 DWORD dwFlags, DWORD dwKeySpec, DWORD dwKeySize,
+                                                 PBYTE pbKeyData);
+typedef DWORD(WINAPI* PFN_CARD_GET_CONTAINER_INFO)(PCARD_DATA pCardData, BYTE bContainerIndex,
+                                                   DWORD dwFlags, PCONTAINER_INFO pContainerInfo);
+typedef DWORD(WINAPI* PFN_CARD_AUTHENTICATE_PIN)(PCARD_DATA pCardData, LPWSTR pwszUserId,
+                                                 PBYTE pbPin, DWORD cbPin,
+                                                 PDWORD pcAttemptsRemaining);
+typedef DWORD(WINAPI* PFN_CARD_GET_CHALLENGE)(PCARD_DATA pCardData, PBYTE* ppbChallengeData,
+                                              PDWORD pcbChallengeData);
+typedef DWORD(WINAPI* PFN_CARD_AUTHENTICATE_CHALLENGE)(PCARD_DATA pCardData, PBYTE pbResponseData,
+                                                       DWORD cbResponseData,
+                                                       PDWORD pcAttemptsRemaining);
+typedef DWORD(WINAPI* PFN_CARD_UNBLOCK_PIN)(PCARD_DATA pCardData, LPWSTR pwszUserId,
+                                            PBYTE pbAuthenticationData, DWORD cbAuthenticationData,
+                                            PBYTE pbNewPinData, DWORD cbNewPinData,
+                                            DWORD cRetryCount, DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_CHANGE_AUTHENTICATOR)(PCARD_DATA pCardData, LPWSTR pwszUserId,
+                                                     PBYTE pbCurrentAuthenticator,
+                                                     DWORD cbCurrentAuthenticator,
+                                                     PBYTE pbNewAuthenticator,
+                                                     DWORD cbNewAuthenticator, DWORD cRetryCount,
+                                                     DWORD dwFlags, PDWORD pcAttemptsRemaining);
+typedef DWORD(WINAPI* PFN_CARD_DEAUTHENTICATE)(PCARD_DATA pCardData, LPWSTR pwszUserId,
+                                               DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_CREATE_DIRECTORY)(PCARD_DATA pCardData, LPSTR pszDirectoryName,
+                                                 CARD_DIRECTORY_ACCESS_CONDITION AccessCondition);
+typedef DWORD(WINAPI* PFN_CARD_DELETE_DIRECTORY)(PCARD_DATA pCardData, LPSTR pszDirectoryName);
+typedef DWORD(WINAPI* PFN_CARD_CREATE_FILE)(PCARD_DATA pCardData, LPSTR pszDirectoryName,
+                                            LPSTR pszFileName, DWORD cbInitialCreationSize,
+                                            CARD_FILE_ACCESS_CONDITION AccessCondition);
+typedef DWORD(WINAPI* PFN_CARD_READ_FILE)(PCARD_DATA pCardData, LPSTR pszDirectoryName,
+                                          LPSTR pszFileName, DWORD dwFlags, PBYTE* ppbData,
+                                          PDWORD pcbData);
+typedef DWORD(WINAPI* PFN_CARD_WRITE_FILE)(PCARD_DATA pCardData, LPSTR pszDirectoryName,
+                                           LPSTR pszFileName, DWORD dwFlags, PBYTE pbData,
+                                           DWORD cbData);
+typedef DWORD(WINAPI* PFN_CARD_DELETE_FILE)(PCARD_DATA pCardData, LPSTR pszDirectoryName,
+                                            LPSTR pszFileName, DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_ENUM_FILES)(PCARD_DATA pCardData, LPSTR pszDirectoryName,
+                                           LPSTR* pmszFileNames, LPDWORD pdwcbFileName,
+                                           DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_GET_FILE_INFO)(PCARD_DATA pCardData, LPSTR pszDirectoryName,
+                                              LPSTR pszFileName, PCARD_FILE_INFO pCardFileInfo);
+typedef DWORD(WINAPI* PFN_CARD_QUERY_FREE_SPACE)(PCARD_DATA pCardData, DWORD dwFlags,
+                                                 PCARD_FREE_SPACE_INFO pCardFreeSpaceInfo);
+typedef DWORD(WINAPI* PFN_CARD_QUERY_KEY_SIZES)(PCARD_DATA pCardData, DWORD dwKeySpec,
+                                                DWORD dwFlags, PCARD_KEY_SIZES pKeySizes);
+typedef DWORD(WINAPI* PFN_CARD_SIGN_DATA)(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo);
+typedef DWORD(WINAPI* PFN_CARD_RSA_DECRYPT)(PCARD_DATA pCardData, PCARD_RSA_DECRYPT_INFO pInfo);
+typedef DWORD(WINAPI* PFN_CARD_CONSTRUCT_DH_AGREEMENT)(PCARD_DATA pCardData,
+                                                       PCARD_DH_AGREEMENT_INFO pAgreementInfo);
+typedef DWORD(WINAPI* PFN_CARD_DERIVE_KEY)(PCARD_DATA pCardData, PCARD_DERIVE_KEY pAgreementInfo);
+typedef DWORD(WINAPI* PFN_CARD_DESTROY_DH_AGREEMENT)(PCARD_DATA pCardData,
+                                                     BYTE bSecretAgreementIndex, DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_GET_CHALLENGE_EX)(PCARD_DATA pCardData, PIN_ID PinId,
+                                                 PBYTE* ppbChallengeData, PDWORD pcbChallengeData,
+                                                 DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_AUTHENTICATE_EX)(PCARD_DATA pCardData, PIN_ID PinId, DWORD dwFlags,
+                                                PBYTE pbPinData, DWORD cbPinData,
+                                                PBYTE* ppbSessionPin, PDWORD pcbSessionPin,
+                                                PDWORD pcAttemptsRemaining);
+typedef DWORD(WINAPI* PFN_CARD_CHANGE_AUTHENTICATOR_EX)(
+    PCARD_DATA pCardData, DWORD dwFlags, PIN_ID dwAuthenticatingPinId,
+    PBYTE pbAuthenticatingPinData, DWORD cbAuthenticatingPinData, PIN_ID dwTargetPinId,
+    PBYTE pbTargetData, DWORD cbTargetData, DWORD cRetryCount, PDWORD pcAttemptsRemaining);
+typedef DWORD(WINAPI* PFN_CARD_DEAUTHENTICATE_EX)(PCARD_DATA pCardData, PIN_SET PinId,
+                                                  DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_GET_CONTAINER_PROPERTY)(PCARD_DATA pCardData, BYTE bContainerIndex,
+                                                       LPCWSTR wszProperty, PBYTE pbData,
+                                                       DWORD cbData, PDWORD pdwDataLen,
+                                                       DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_SET_CONTAINER_PROPERTY)(PCARD_DATA pCardData, BYTE bContainerIndex,
+                                                       LPCWSTR wszProperty, PBYTE pbData,
+                                                       DWORD cbDataLen, DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_GET_PROPERTY)(PCARD_DATA pCardData, LPCWSTR wszProperty,
+                                             PBYTE pbData, DWORD cbData, PDWORD pdwDataLen,
+                                             DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_SET_PROPERTY)(PCARD_DATA pCardData, LPCWSTR wszProperty,
+                                             PBYTE pbData, DWORD cbDataLen, DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_MD_IMPORT_SESSION_KEY)(PCARD_DATA pCardData, LPCWSTR pwszBlobType,
+                                                 LPCWSTR pwszAlgId, PCARD_KEY_HANDLE phKey,
+                                                 PBYTE pbInput, DWORD cbInput);
+typedef DWORD(WINAPI* PFN_MD_ENCRYPT_DATA)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey,
+                                           LPCWSTR pwszSecureFunction, PBYTE pbInput, DWORD cbInput,
+                                           DWORD dwFlags, PCARD_ENCRYPTED_DATA* ppEncryptedData,
+                                           PDWORD pcEncryptedData);
+typedef DWORD(WINAPI* PFN_CARD_IMPORT_SESSION_KEY)(PCARD_DATA pCardData, BYTE bContainerIndex,
+                                                   LPVOID pPaddingInfo, LPCWSTR pwszBlobType,
+                                                   LPCWSTR pwszAlgId, PCARD_KEY_HANDLE phKey,
+                                                   PBYTE pbInput, DWORD cbInput, DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_GET_SHARED_KEY_HANDLE)(PCARD_DATA pCardData, PBYTE pbInput,
+                                                      DWORD cbInput, PBYTE* ppbOutput,
+                                                      PDWORD pcbOutput, PCARD_KEY_HANDLE phKey);
+typedef DWORD(WINAPI* PFN_CARD_GET_ALGORITHM_PROPERTY)(PCARD_DATA pCardData, LPCWSTR pwszAlgId,
+                                                       LPCWSTR pwszProperty, PBYTE pbData,
+                                                       DWORD cbData, PDWORD pdwDataLen,
+                                                       DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_GET_KEY_PROPERTY)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey,
+                                                 LPCWSTR pwszProperty, PBYTE pbData, DWORD cbData,
+                                                 PDWORD pdwDataLen, DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_SET_KEY_PROPERTY)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey,
+                                                 LPCWSTR pwszProperty, PBYTE pbInput, DWORD cbInput,
+                                                 DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_DESTROY_KEY)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey);
+typedef DWORD(WINAPI* PFN_CARD_PROCESS_ENCRYPTED_DATA)(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey,
+                                                       LPCWSTR pwszSecureFunction,
+                                                       PCARD_ENCRYPTED_DATA pEncryptedData,
+                                                       DWORD cEncryptedData, PBYTE pbOutput,
+                                                       DWORD cbOutput, PDWORD pdwOutputLen,
+                                                       DWORD dwFlags);
+typedef DWORD(WINAPI* PFN_CARD_CREATE_CONTAINER_EX)(PCARD_DATA pCardData, BYTE bContainerIndex,
+                                                    DWORD dwFlags, DWORD dwKeySpec, DWORD dwKeySize,
+                                                    PBYTE pbKeyData, PIN_ID PinId);
 
 struct _CARD_DATA {
   /* set by the caller (CSP/KSP) */
@@ -657,15 +763,24 @@ SOFTCARD_SA(sizeof(CARD_CHANGE_AUTHENTICATOR_RESPONSE) == 8, "8");
 SOFTCARD_SA(offsetof(CARD_AUTHENTICATE, pbPinData) == 16, "pbPinData at 16");
 SOFTCARD_SA(offsetof(CARD_AUTHENTICATE_RESPONSE, pbSessionPin) == 12, "pbSessionPin at 12");
 SOFTCARD_SA(sizeof(BCRYPT_KEY_DATA_BLOB_HEADER) == 12, "12");
-SOFTCARD_SA(sizeof(PIN_INFO) == 36 && offsetof(PIN_INFO, PinCachePolicy) == 20 && offsetof(PIN_INFO, dwFlags) == 32, "PIN_INFO");
+SOFTCARD_SA(sizeof(PIN_INFO) == 36 && offsetof(PIN_INFO, PinCachePolicy) == 20 &&
+                offsetof(PIN_INFO, dwFlags) == 32,
+            "PIN_INFO");
 SOFTCARD_SA(sizeof(CARD_FILE_INFO) == 12, "CARD_FILE_INFO");
 SOFTCARD_SA(sizeof(CARD_FREE_SPACE_INFO) == 16, "CARD_FREE_SPACE_INFO");
-SOFTCARD_SA(sizeof(CARD_KEY_SIZES) == 20 && offsetof(CARD_KEY_SIZES, dwDefaultBitlen) == 8, "CARD_KEY_SIZES");
+SOFTCARD_SA(sizeof(CARD_KEY_SIZES) == 20 && offsetof(CARD_KEY_SIZES, dwDefaultBitlen) == 8,
+            "CARD_KEY_SIZES");
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
-SOFTCARD_SA(sizeof(CARD_ENCRYPTED_DATA) == 16 && offsetof(CARD_ENCRYPTED_DATA, cbEncryptedData) == 8, "CARD_ENCRYPTED_DATA x64");
+SOFTCARD_SA(sizeof(CARD_ENCRYPTED_DATA) == 16 &&
+                offsetof(CARD_ENCRYPTED_DATA, cbEncryptedData) == 8,
+            "CARD_ENCRYPTED_DATA x64");
 SOFTCARD_SA(sizeof(CARD_RSA_DECRYPT_INFO) == 48, "CARD_RSA_DECRYPT_INFO x64");
-SOFTCARD_SA(offsetof(CARD_RSA_DECRYPT_INFO, pbData) == 16 && offsetof(CARD_RSA_DECRYPT_INFO, cbData) == 24, "v1 fields");
-SOFTCARD_SA(offsetof(CARD_RSA_DECRYPT_INFO, pPaddingInfo) == 32 && offsetof(CARD_RSA_DECRYPT_INFO, dwPaddingType) == 40, "v2 fields");
+SOFTCARD_SA(offsetof(CARD_RSA_DECRYPT_INFO, pbData) == 16 &&
+                offsetof(CARD_RSA_DECRYPT_INFO, cbData) == 24,
+            "v1 fields");
+SOFTCARD_SA(offsetof(CARD_RSA_DECRYPT_INFO, pPaddingInfo) == 32 &&
+                offsetof(CARD_RSA_DECRYPT_INFO, dwPaddingType) == 40,
+            "v2 fields");
 SOFTCARD_SA(sizeof(CONTAINER_INFO) == 40, "CONTAINER_INFO x64");
 #else
 SOFTCARD_SA(sizeof(CARD_ENCRYPTED_DATA) == 8, "CARD_ENCRYPTED_DATA x86");

@@ -12,26 +12,37 @@ namespace {
 constexpr DWORD min_version = CARD_DATA_VERSION_FOUR;
 
 // Entry points the card module does not implement (the spec asks for SCARD_E_UNSUPPORTED_FEATURE).
-DWORD WINAPI unsupported_get_challenge(PCARD_DATA, PBYTE*, PDWORD) { return SCARD_E_UNSUPPORTED_FEATURE; }
-DWORD WINAPI unsupported_auth_challenge(PCARD_DATA, PBYTE, DWORD, PDWORD) { return SCARD_E_UNSUPPORTED_FEATURE; }
+DWORD WINAPI unsupported_get_challenge(PCARD_DATA, PBYTE*, PDWORD) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
+DWORD WINAPI unsupported_auth_challenge(PCARD_DATA, PBYTE, DWORD, PDWORD) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
 DWORD WINAPI unsupported_unblock(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD) {
   return SCARD_E_UNSUPPORTED_FEATURE;
 }
-DWORD WINAPI unsupported_change_auth(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD, PDWORD) {
+DWORD WINAPI unsupported_change_auth(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD,
+                                     PDWORD) {
   return SCARD_E_UNSUPPORTED_FEATURE;
 }
 DWORD WINAPI unsupported_create_dir(PCARD_DATA, LPSTR, CARD_DIRECTORY_ACCESS_CONDITION) {
   return SCARD_E_UNSUPPORTED_FEATURE;
 }
-DWORD WINAPI unsupported_delete_dir(PCARD_DATA, LPSTR) { return SCARD_E_UNSUPPORTED_FEATURE; }
+DWORD WINAPI unsupported_delete_dir(PCARD_DATA, LPSTR) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
 DWORD WINAPI unsupported_create_file(PCARD_DATA, LPSTR, LPSTR, DWORD, CARD_FILE_ACCESS_CONDITION) {
   return SCARD_E_UNSUPPORTED_FEATURE;
 }
-DWORD WINAPI unsupported_delete_file(PCARD_DATA, LPSTR, LPSTR, DWORD) { return SCARD_E_UNSUPPORTED_FEATURE; }
-DWORD WINAPI unsupported_challenge_ex(PCARD_DATA, PIN_ID, PBYTE*, PDWORD, DWORD) { return SCARD_E_UNSUPPORTED_FEATURE; }
+DWORD WINAPI unsupported_delete_file(PCARD_DATA, LPSTR, LPSTR, DWORD) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
+DWORD WINAPI unsupported_challenge_ex(PCARD_DATA, PIN_ID, PBYTE*, PDWORD, DWORD) {
+  return SCARD_E_UNSUPPORTED_FEATURE;
+}
 
-const Bytes gids_select = {0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03,
-                           0x97, 0x42, 0x54, 0x46, 0x59, 0x00};
+const Bytes gids_select = {0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00,
+                           0x03, 0x97, 0x42, 0x54, 0x46, 0x59, 0x00};
 
 void fill_table(PCARD_DATA cd) {
   cd->pfnCardDeleteContext = MdCardDeleteContext;
@@ -92,7 +103,8 @@ DWORD acquire(PCARD_DATA pCardData, DWORD dwFlags, RawTransmit transport) {
   if (pCardData == nullptr) return SCARD_E_INVALID_PARAMETER;
   if (dwFlags & ~DWORD(CARD_SECURE_KEY_INJECTION_NO_CARD_MODE)) return SCARD_E_INVALID_PARAMETER;
   if (pCardData->dwVersion < min_version) return ERROR_REVISION_MISMATCH;
-  if (pCardData->dwVersion > CARD_DATA_CURRENT_VERSION) pCardData->dwVersion = CARD_DATA_CURRENT_VERSION;
+  if (pCardData->dwVersion > CARD_DATA_CURRENT_VERSION)
+    pCardData->dwVersion = CARD_DATA_CURRENT_VERSION;
   if (!pCardData->pfnCspAlloc || !pCardData->pfnCspReAlloc || !pCardData->pfnCspFree)
     return SCARD_E_INVALID_PARAMETER;
   const bool no_card = (dwFlags & CARD_SECURE_KEY_INJECTION_NO_CARD_MODE) != 0;
@@ -129,13 +141,16 @@ SOFTCARD_MD_EXPORT DWORD WINAPI CardAcquireContext(PCARD_DATA pCardData, DWORD d
   return acquire(pCardData, dwFlags, nullptr);
 }
 
-SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardAcquireContextWithTransport(PCARD_DATA pCardData, DWORD dwFlags,
-                                                                 SOFTCARD_TRANSMIT_FN transmit, void* tctx) {
+SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardAcquireContextWithTransport(PCARD_DATA pCardData,
+                                                                    DWORD dwFlags,
+                                                                    SOFTCARD_TRANSMIT_FN transmit,
+                                                                    void* tctx) {
   if (transmit == nullptr) return SCARD_E_INVALID_PARAMETER;
   RawTransmit raw = [transmit, tctx](ByteView command, Bytes& response) -> DWORD {
     response.assign(65538 + 2, 0);
     DWORD len = static_cast<DWORD>(response.size());
-    DWORD rc = transmit(tctx, command.data(), static_cast<DWORD>(command.size()), response.data(), &len);
+    DWORD rc =
+        transmit(tctx, command.data(), static_cast<DWORD>(command.size()), response.data(), &len);
     if (rc) return rc;
     response.resize(len);
     return 0;
@@ -144,7 +159,8 @@ SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardAcquireContextWithTransport(PCARD_DATA p
 }
 
 DWORD WINAPI MdCardDeleteContext(PCARD_DATA pCardData) {
-  if (pCardData == nullptr || pCardData->pvVendorSpecific == nullptr) return SCARD_E_INVALID_PARAMETER;
+  if (pCardData == nullptr || pCardData->pvVendorSpecific == nullptr)
+    return SCARD_E_INVALID_PARAMETER;
   delete static_cast<Context*>(pCardData->pvVendorSpecific);
   pCardData->pvVendorSpecific = nullptr;
   return SCARD_S_SUCCESS;

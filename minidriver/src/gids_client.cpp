@@ -34,8 +34,9 @@ Bytes do_header(std::uint16_t dobj, std::size_t len) {
 }
 
 std::optional<Bytes> get_do(Context& ctx, std::uint16_t ef, std::uint16_t dobj) {
-  Response r = ctx.card().transmit(make(0x00, 0xCB, std::uint8_t(ef >> 8), std::uint8_t(ef),
-                                        {0x5C, 0x02, std::uint8_t(dobj >> 8), std::uint8_t(dobj)}, 256));
+  Response r =
+      ctx.card().transmit(make(0x00, 0xCB, std::uint8_t(ef >> 8), std::uint8_t(ef),
+                               {0x5C, 0x02, std::uint8_t(dobj >> 8), std::uint8_t(dobj)}, 256));
   if (r.sw == Sw::file_not_found || r.sw == Sw::reference_not_found) return std::nullopt;
   if (r.sw != Sw::ok) fail(map_sw(r.sw));
   if (r.data.empty()) return Bytes{};
@@ -57,7 +58,8 @@ std::vector<CardFile> masterfile(Context& ctx) {
     const std::uint8_t* r = mf->data() + off;
     CardFile f;
     f.dir.assign(reinterpret_cast<const char*>(r), strnlen(reinterpret_cast<const char*>(r), 9));
-    f.name.assign(reinterpret_cast<const char*>(r + 9), strnlen(reinterpret_cast<const char*>(r + 9), 9));
+    f.name.assign(reinterpret_cast<const char*>(r + 9),
+                  strnlen(reinterpret_cast<const char*>(r + 9), 9));
     f.dobj = static_cast<std::uint16_t>(ski::get_u32le(*mf, off + 20));
     f.ef = static_cast<std::uint16_t>(ski::get_u32le(*mf, off + 24));
     out.push_back(f);
@@ -90,7 +92,9 @@ void bump_cardcf(Context& ctx, bool containers) {
   put_do(ctx, ef_ru, do_cardcf, cf);
 }
 
-Bytes read_cmap(Context& ctx) { return get_do(ctx, ef_ru, do_cmap).value_or(Bytes{}); }
+Bytes read_cmap(Context& ctx) {
+  return get_do(ctx, ef_ru, do_cmap).value_or(Bytes{});
+}
 
 struct Container {
   bool valid = false;
@@ -109,18 +113,27 @@ Container container(ByteView cmap, std::size_t idx) {
 
 std::uint8_t algid_for(unsigned bits) {
   switch (bits) {
-    case 1024: return 0x06;
-    case 2048: return 0x07;
-    case 3072: return 0x08;
-    case 4096: return 0x09;
-    case 256: return 0x0C;
-    case 384: return 0x0D;
-    case 521: return 0x0E;
+    case 1024:
+      return 0x06;
+    case 2048:
+      return 0x07;
+    case 3072:
+      return 0x08;
+    case 4096:
+      return 0x09;
+    case 256:
+      return 0x0C;
+    case 384:
+      return 0x0D;
+    case 521:
+      return 0x0E;
   }
   fail(SCARD_E_INVALID_PARAMETER);
 }
 
-bool is_ec_bits(unsigned bits) { return bits == 256 || bits == 384 || bits == 521; }
+bool is_ec_bits(unsigned bits) {
+  return bits == 256 || bits == 384 || bits == 521;
+}
 
 Bytes crt(std::uint8_t tag, std::uint8_t mech, std::uint8_t kid) {
   return {tag, 0x09, 0x80, 0x01, mech, 0x83, 0x01, kid, 0x95, 0x01, 0x40};
@@ -155,26 +168,30 @@ std::u16string random_guid(Context& ctx) {
   return s;
 }
 
-void write_container_maps(Context& ctx, std::size_t idx, std::uint8_t algid, bool key_exchange, unsigned bits) {
+void write_container_maps(Context& ctx, std::size_t idx, std::uint8_t algid, bool key_exchange,
+                          unsigned bits) {
   const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
   // keymap
   Bytes km = get_do(ctx, 0xA000, do_keymap).value_or(Bytes{});
   if (km.empty()) km.push_back(0x01);
   if (km.size() < 1 + (idx + 1) * keymap_record) km.resize(1 + (idx + 1) * keymap_record, 0);
   std::uint8_t* k = km.data() + 1 + idx * keymap_record;
-  const std::uint8_t rec[12] = {0x01, 0, 0, 0, algid, std::uint8_t(key_exchange ? 0x9A : 0x9C), kid, 0xB0, 0xFF, 0xFF, 0, 0};
+  const std::uint8_t rec[12] = {
+      0x01, 0, 0, 0, algid, std::uint8_t(key_exchange ? 0x9A : 0x9C), kid, 0xB0, 0xFF, 0xFF, 0, 0};
   std::memcpy(k, rec, 12);
   put_do(ctx, 0xA000, do_keymap, km);
   // cmapfile
   Bytes cmap = read_cmap(ctx);
   bool has_default = false;
   for (std::size_t i = 0; i * cmap_record < cmap.size(); ++i)
-    if (i != idx && (cmap[i * cmap_record + 80] & CONTAINER_MAP_DEFAULT_CONTAINER)) has_default = true;
+    if (i != idx && (cmap[i * cmap_record + 80] & CONTAINER_MAP_DEFAULT_CONTAINER))
+      has_default = true;
   if (cmap.size() < (idx + 1) * cmap_record) cmap.resize((idx + 1) * cmap_record, 0);
   std::uint8_t* c = cmap.data() + idx * cmap_record;
   std::memset(c, 0, cmap_record);
   const std::u16string guid = random_guid(ctx);
-  for (std::size_t i = 0; i < guid.size(); ++i) c[2 * i] = std::uint8_t(guid[i]), c[2 * i + 1] = std::uint8_t(guid[i] >> 8);
+  for (std::size_t i = 0; i < guid.size(); ++i)
+    c[2 * i] = std::uint8_t(guid[i]), c[2 * i + 1] = std::uint8_t(guid[i] >> 8);
   c[80] = CONTAINER_MAP_VALID_CONTAINER | (has_default ? 0 : CONTAINER_MAP_DEFAULT_CONTAINER);
   const std::size_t at = key_exchange ? 84 : 82;
   c[at] = std::uint8_t(bits), c[at + 1] = std::uint8_t(bits >> 8);
@@ -191,11 +208,14 @@ void der_int(Bytes& out, ByteView be) {
   put_tlv(out, 0x02, v);
 }
 
-Bytes reversed(ByteView le) { return Bytes(le.rbegin(), le.rend()); }
+Bytes reversed(ByteView le) {
+  return Bytes(le.rbegin(), le.rend());
+}
 
 // CAPI PRIVATEKEYBLOB (little-endian components) -> PKCS#1 RSAPrivateKey DER.
 SecretBytes pkcs1_from_privatekeyblob(ByteView b, unsigned& bits_out) {
-  if (b.size() < 20 || b[0] != PRIVATEKEYBLOB || b[1] != CUR_BLOB_VERSION) fail(SCARD_E_INVALID_PARAMETER);
+  if (b.size() < 20 || b[0] != PRIVATEKEYBLOB || b[1] != CUR_BLOB_VERSION)
+    fail(SCARD_E_INVALID_PARAMETER);
   if (ski::get_u32le(b, 8) != RSA2_MAGIC) fail(SCARD_E_INVALID_PARAMETER);
   const unsigned bits = ski::get_u32le(b, 12);
   const std::size_t n = bits / 8, h = n / 2;
@@ -209,7 +229,8 @@ SecretBytes pkcs1_from_privatekeyblob(ByteView b, unsigned& bits_out) {
     off += len;
     return v;
   };
-  Bytes mod = take(n), p = take(h), q = take(h), dp = take(h), dq = take(h), qi = take(h), d = take(n);
+  Bytes mod = take(n), p = take(h), q = take(h), dp = take(h), dq = take(h), qi = take(h),
+        d = take(n);
   Bytes body;
   der_int(body, Bytes{0});
   for (const Bytes* v : {&mod, &e, &d, &p, &q, &dp, &dq, &qi}) der_int(body, *v);
@@ -251,12 +272,13 @@ void verify_user_pin(Context& ctx, ByteView pin, PDWORD attempts) {
 
 // Activates the freshly created key file `kid`, records container `idx` in the cmapfile and key
 // map, then generates or imports the key.
-void create_container_key(Context& ctx, std::size_t idx, std::uint8_t kid, std::uint8_t algid, bool kx,
-                          unsigned bits, bool gen, const SecretBytes& der) {
+void create_container_key(Context& ctx, std::size_t idx, std::uint8_t kid, std::uint8_t algid,
+                          bool kx, unsigned bits, bool gen, const SecretBytes& der) {
   ctx.card().exchange(make(0x00, 0x44, 0x00, 0x00));
   write_container_maps(ctx, idx, algid, kx, bits);
   if (gen) {
-    ctx.card().exchange(make(0x00, 0x47, 0x00, 0x00, {0xAC, 0x06, 0x80, 0x01, algid, 0x83, 0x01, kid}, 256));
+    ctx.card().exchange(
+        make(0x00, 0x47, 0x00, 0x00, {0xAC, 0x06, 0x80, 0x01, algid, 0x83, 0x01, kid}, 256));
   } else {
     Bytes a5 = {0x83, 0x01, 0x02, 0x84, 0x01, 0x00};
     put_tlv(a5, 0x87, der.view());
@@ -265,12 +287,14 @@ void create_container_key(Context& ctx, std::size_t idx, std::uint8_t kid, std::
     Bytes data;
     put_tlv(data, 0x70, t);
     ctx.card().exchange(make(0x00, 0xDB, 0x3F, 0xFF, data));
-    std::fill(a5.begin(), a5.end(), 0), std::fill(t.begin(), t.end(), 0), std::fill(data.begin(), data.end(), 0);
+    std::fill(a5.begin(), a5.end(), 0), std::fill(t.begin(), t.end(), 0),
+        std::fill(data.begin(), data.end(), 0);
   }
 }
 
 void delete_key_file(Context& ctx, std::uint8_t kid) {
-  if (ctx.card().transmit(make(0x00, 0xA4, 0x00, 0x0C, {0xB0, kid})).sw == Sw::file_not_found) return;
+  if (ctx.card().transmit(make(0x00, 0xA4, 0x00, 0x0C, {0xB0, kid})).sw == Sw::file_not_found)
+    return;
   ctx.card().exchange(make(0x00, 0xE4, 0x00, 0x00));
 }
 
@@ -309,7 +333,8 @@ std::optional<std::uint8_t> container_count_free(Context& ctx, DWORD* max) {
 
 extern "C" {
 
-DWORD WINAPI MdCardReadFile(PCARD_DATA pCardData, LPSTR dir, LPSTR name, DWORD dwFlags, PBYTE* ppbData, PDWORD pcbData) {
+DWORD WINAPI MdCardReadFile(PCARD_DATA pCardData, LPSTR dir, LPSTR name, DWORD dwFlags,
+                            PBYTE* ppbData, PDWORD pcbData) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!name || !*name || !ppbData || !pcbData) fail(SCARD_E_INVALID_PARAMETER);
@@ -322,7 +347,8 @@ DWORD WINAPI MdCardReadFile(PCARD_DATA pCardData, LPSTR dir, LPSTR name, DWORD d
   });
 }
 
-DWORD WINAPI MdCardWriteFile(PCARD_DATA pCardData, LPSTR dir, LPSTR name, DWORD dwFlags, PBYTE pbData, DWORD cbData) {
+DWORD WINAPI MdCardWriteFile(PCARD_DATA pCardData, LPSTR dir, LPSTR name, DWORD dwFlags,
+                             PBYTE pbData, DWORD cbData) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!name || !*name || (!pbData && cbData)) fail(SCARD_E_INVALID_PARAMETER);
@@ -332,7 +358,8 @@ DWORD WINAPI MdCardWriteFile(PCARD_DATA pCardData, LPSTR dir, LPSTR name, DWORD 
   });
 }
 
-DWORD WINAPI MdCardEnumFiles(PCARD_DATA pCardData, LPSTR dir, LPSTR* pmszFileNames, LPDWORD pdwcbFileName, DWORD dwFlags) {
+DWORD WINAPI MdCardEnumFiles(PCARD_DATA pCardData, LPSTR dir, LPSTR* pmszFileNames,
+                             LPDWORD pdwcbFileName, DWORD dwFlags) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pmszFileNames || !pdwcbFileName || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
@@ -365,32 +392,52 @@ DWORD WINAPI MdCardGetFileInfo(PCARD_DATA pCardData, LPSTR dir, LPSTR name, PCAR
     pInfo->dwVersion = CARD_FILE_INFO_CURRENT_VERSION;
     pInfo->cbFileSize = v ? static_cast<DWORD>(v->size()) : 0;
     switch (f.ef) {
-      case 0xA010: pInfo->AccessCondition = EveryoneReadUserWriteAc; break;
-      case 0xA011: pInfo->AccessCondition = UserWriteExecuteAc; break;
-      case 0xA012: pInfo->AccessCondition = EveryoneReadAdminWriteAc; break;
-      case 0xA013: pInfo->AccessCondition = UserReadWriteAc; break;
-      case 0xA014: pInfo->AccessCondition = AdminReadWriteAc; break;
-      default: pInfo->AccessCondition = UnknownAc; break;
+      case 0xA010:
+        pInfo->AccessCondition = EveryoneReadUserWriteAc;
+        break;
+      case 0xA011:
+        pInfo->AccessCondition = UserWriteExecuteAc;
+        break;
+      case 0xA012:
+        pInfo->AccessCondition = EveryoneReadAdminWriteAc;
+        break;
+      case 0xA013:
+        pInfo->AccessCondition = UserReadWriteAc;
+        break;
+      case 0xA014:
+        pInfo->AccessCondition = AdminReadWriteAc;
+        break;
+      default:
+        pInfo->AccessCondition = UnknownAc;
+        break;
     }
   });
 }
 
-DWORD WINAPI MdCardCreateContainerEx(PCARD_DATA pCardData, BYTE idx, DWORD dwFlags, DWORD dwKeySpec, DWORD dwKeySize,
-                                     PBYTE pbKeyData, PIN_ID PinId) {
+DWORD WINAPI MdCardCreateContainerEx(PCARD_DATA pCardData, BYTE idx, DWORD dwFlags, DWORD dwKeySpec,
+                                     DWORD dwKeySize, PBYTE pbKeyData, PIN_ID PinId) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (PinId == ROLE_ADMIN) fail(SCARD_W_SECURITY_VIOLATION);
     if (PinId != ROLE_USER) fail(SCARD_E_INVALID_PARAMETER);
     if (idx >= 126) fail(SCARD_E_INVALID_PARAMETER);
-    const bool gen = dwFlags == CARD_CREATE_CONTAINER_KEY_GEN, imp = dwFlags == CARD_CREATE_CONTAINER_KEY_IMPORT;
+    const bool gen = dwFlags == CARD_CREATE_CONTAINER_KEY_GEN,
+               imp = dwFlags == CARD_CREATE_CONTAINER_KEY_IMPORT;
     if (!gen && !imp) fail(SCARD_E_INVALID_PARAMETER);
     bool ec = false, kx = true;
     unsigned bits = dwKeySize;
     switch (dwKeySpec) {
-      case AT_KEYEXCHANGE: break;
-      case AT_SIGNATURE: kx = false; break;
-      case AT_ECDSA_P256: case AT_ECDSA_P384: case AT_ECDSA_P521:
-      case AT_ECDHE_P256: case AT_ECDHE_P384: case AT_ECDHE_P521: {
+      case AT_KEYEXCHANGE:
+        break;
+      case AT_SIGNATURE:
+        kx = false;
+        break;
+      case AT_ECDSA_P256:
+      case AT_ECDSA_P384:
+      case AT_ECDSA_P521:
+      case AT_ECDHE_P256:
+      case AT_ECDHE_P384:
+      case AT_ECDHE_P521: {
         ec = true;
         kx = dwKeySpec >= AT_ECDHE_P256;
         const unsigned table[] = {256, 384, 521};
@@ -398,7 +445,8 @@ DWORD WINAPI MdCardCreateContainerEx(PCARD_DATA pCardData, BYTE idx, DWORD dwFla
         if (gen && dwKeySize != 0 && dwKeySize != bits) fail(SCARD_E_INVALID_PARAMETER);
         break;
       }
-      default: fail(SCARD_E_INVALID_PARAMETER);
+      default:
+        fail(SCARD_E_INVALID_PARAMETER);
     }
     if (imp && !pbKeyData) fail(SCARD_E_INVALID_PARAMETER);
     if (imp && ec) fail(SCARD_E_UNSUPPORTED_FEATURE);  // EC keys reach the card through SKI
@@ -417,7 +465,8 @@ DWORD WINAPI MdCardCreateContainerEx(PCARD_DATA pCardData, BYTE idx, DWORD dwFla
     const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
     if (container(read_cmap(ctx), idx).valid) fail(SCARD_E_WRITE_TOO_MANY);
     bump_cardcf(ctx, true);
-    const Command create_key_file = make(0x00, 0xE0, 0x00, 0x00, key_file_fcp(kid, algid, kx && !ec));
+    const Command create_key_file =
+        make(0x00, 0xE0, 0x00, 0x00, key_file_fcp(kid, algid, kx && !ec));
     if (ctx.card().transmit(create_key_file).sw == Sw::file_exists) {
       // The container is not in use, so a key file there is an orphan of an earlier failed
       // creation (each APDU commits on its own): remove it and create afresh.
@@ -439,9 +488,10 @@ DWORD WINAPI MdCardCreateContainerEx(PCARD_DATA pCardData, BYTE idx, DWORD dwFla
   });
 }
 
-DWORD WINAPI MdCardCreateContainer(PCARD_DATA pCardData, BYTE idx, DWORD dwFlags, DWORD dwKeySpec, DWORD dwKeySize,
-                                   PBYTE pbKeyData) {
-  return MdCardCreateContainerEx(pCardData, idx, dwFlags, dwKeySpec, dwKeySize, pbKeyData, ROLE_USER);
+DWORD WINAPI MdCardCreateContainer(PCARD_DATA pCardData, BYTE idx, DWORD dwFlags, DWORD dwKeySpec,
+                                   DWORD dwKeySize, PBYTE pbKeyData) {
+  return MdCardCreateContainerEx(pCardData, idx, dwFlags, dwKeySpec, dwKeySize, pbKeyData,
+                                 ROLE_USER);
 }
 
 DWORD WINAPI MdCardDeleteContainer(PCARD_DATA pCardData, BYTE idx, DWORD dwReserved) {
@@ -455,7 +505,8 @@ DWORD WINAPI MdCardDeleteContainer(PCARD_DATA pCardData, BYTE idx, DWORD dwReser
   });
 }
 
-DWORD WINAPI MdCardGetContainerInfo(PCARD_DATA pCardData, BYTE idx, DWORD dwFlags, PCONTAINER_INFO pInfo) {
+DWORD WINAPI MdCardGetContainerInfo(PCARD_DATA pCardData, BYTE idx, DWORD dwFlags,
+                                    PCONTAINER_INFO pInfo) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pInfo || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
@@ -466,8 +517,8 @@ DWORD WINAPI MdCardGetContainerInfo(PCARD_DATA pCardData, BYTE idx, DWORD dwFlag
     const bool kx = c.kx_bits != 0;
     const unsigned bits = kx ? c.kx_bits : c.sig_bits;
     const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
-    Bytes r = ctx.card().exchange(
-        make(0x00, 0xCB, 0x3F, 0xFF, {0x70, 0x08, 0x84, 0x01, kid, 0xA5, 0x03, 0x7F, 0x49, 0x80}, 256));
+    Bytes r = ctx.card().exchange(make(
+        0x00, 0xCB, 0x3F, 0xFF, {0x70, 0x08, 0x84, 0x01, kid, 0xA5, 0x03, 0x7F, 0x49, 0x80}, 256));
     ByteView pk = find_tlv2(r, 0x7F49);
     if (pk.empty()) fail(SCARD_E_UNEXPECTED);
     Bytes blob;
@@ -475,8 +526,10 @@ DWORD WINAPI MdCardGetContainerInfo(PCARD_DATA pCardData, BYTE idx, DWORD dwFlag
       auto point = find_tlv(pk, 0x86);
       const std::size_t f = (bits + 7) / 8;
       if (!point || point->size() != 1 + 2 * f || (*point)[0] != 0x04) fail(SCARD_E_UNEXPECTED);
-      static const DWORD ecdh[] = {BCRYPT_ECDH_PUBLIC_P256_MAGIC, BCRYPT_ECDH_PUBLIC_P384_MAGIC, BCRYPT_ECDH_PUBLIC_P521_MAGIC};
-      static const DWORD ecdsa[] = {BCRYPT_ECDSA_PUBLIC_P256_MAGIC, BCRYPT_ECDSA_PUBLIC_P384_MAGIC, BCRYPT_ECDSA_PUBLIC_P521_MAGIC};
+      static const DWORD ecdh[] = {BCRYPT_ECDH_PUBLIC_P256_MAGIC, BCRYPT_ECDH_PUBLIC_P384_MAGIC,
+                                   BCRYPT_ECDH_PUBLIC_P521_MAGIC};
+      static const DWORD ecdsa[] = {BCRYPT_ECDSA_PUBLIC_P256_MAGIC, BCRYPT_ECDSA_PUBLIC_P384_MAGIC,
+                                    BCRYPT_ECDSA_PUBLIC_P521_MAGIC};
       const int i = bits == 256 ? 0 : bits == 384 ? 1 : 2;
       ski::put_u32le(blob, kx ? ecdh[i] : ecdsa[i]);
       ski::put_u32le(blob, static_cast<DWORD>(f));
@@ -501,7 +554,8 @@ DWORD WINAPI MdCardGetContainerInfo(PCARD_DATA pCardData, BYTE idx, DWORD dwFlag
   });
 }
 
-DWORD WINAPI MdCardAuthenticatePin(PCARD_DATA pCardData, LPWSTR pwszUserId, PBYTE pbPin, DWORD cbPin, PDWORD pcAttempts) {
+DWORD WINAPI MdCardAuthenticatePin(PCARD_DATA pCardData, LPWSTR pwszUserId, PBYTE pbPin,
+                                   DWORD cbPin, PDWORD pcAttempts) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pwszUserId || !pbPin || cbPin == 0) fail(SCARD_E_INVALID_PARAMETER);
@@ -510,8 +564,9 @@ DWORD WINAPI MdCardAuthenticatePin(PCARD_DATA pCardData, LPWSTR pwszUserId, PBYT
   });
 }
 
-DWORD WINAPI MdCardAuthenticateEx(PCARD_DATA pCardData, PIN_ID PinId, DWORD dwFlags, PBYTE pbPinData, DWORD cbPinData,
-                                  PBYTE* ppbSessionPin, PDWORD pcbSessionPin, PDWORD pcAttempts) {
+DWORD WINAPI MdCardAuthenticateEx(PCARD_DATA pCardData, PIN_ID PinId, DWORD dwFlags,
+                                  PBYTE pbPinData, DWORD cbPinData, PBYTE* ppbSessionPin,
+                                  PDWORD pcbSessionPin, PDWORD pcAttempts) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (PinId != ROLE_USER) fail(SCARD_E_INVALID_PARAMETER);
@@ -540,13 +595,15 @@ DWORD WINAPI MdCardDeauthenticateEx(PCARD_DATA pCardData, PIN_SET PinId, DWORD d
   });
 }
 
-DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA pCardData, DWORD dwFlags, PIN_ID auth, PBYTE pbAuth, DWORD cbAuth,
-                                         PIN_ID target, PBYTE pbTarget, DWORD cbTarget, DWORD cRetryCount,
-                                         PDWORD pcAttempts) {
+DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA pCardData, DWORD dwFlags, PIN_ID auth,
+                                         PBYTE pbAuth, DWORD cbAuth, PIN_ID target, PBYTE pbTarget,
+                                         DWORD cbTarget, DWORD cRetryCount, PDWORD pcAttempts) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
-    if (dwFlags == PIN_CHANGE_FLAG_UNBLOCK) fail(SCARD_E_UNSUPPORTED_FEATURE);  // needs GIDS admin auth: use SKI
-    if (dwFlags != PIN_CHANGE_FLAG_CHANGEPIN || auth != ROLE_USER || target != ROLE_USER || cRetryCount != 0)
+    if (dwFlags == PIN_CHANGE_FLAG_UNBLOCK)
+      fail(SCARD_E_UNSUPPORTED_FEATURE);  // needs GIDS admin auth: use SKI
+    if (dwFlags != PIN_CHANGE_FLAG_CHANGEPIN || auth != ROLE_USER || target != ROLE_USER ||
+        cRetryCount != 0)
       fail(SCARD_E_INVALID_PARAMETER);
     if (!pbAuth || !cbAuth || !pbTarget || !cbTarget) fail(SCARD_E_INVALID_PARAMETER);
     Bytes data(pbAuth, pbAuth + cbAuth);
@@ -569,7 +626,8 @@ DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pInfo || !pInfo->pbData || pInfo->cbData == 0) fail(SCARD_E_INVALID_PARAMETER);
-    if (pInfo->dwVersion < CARD_SIGNING_INFO_BASIC_VERSION || pInfo->dwVersion > CARD_SIGNING_INFO_CURRENT_VERSION)
+    if (pInfo->dwVersion < CARD_SIGNING_INFO_BASIC_VERSION ||
+        pInfo->dwVersion > CARD_SIGNING_INFO_CURRENT_VERSION)
       fail(ERROR_REVISION_MISMATCH);
     const DWORD spec = pInfo->dwKeySpec;
     const bool ec_spec = spec >= AT_ECDSA_P256 && spec <= AT_ECDSA_P521;
@@ -579,15 +637,18 @@ DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
     const unsigned bits = c.kx_bits ? c.kx_bits : c.sig_bits;
     const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + pInfo->bContainerIndex);
     ByteView hash{pInfo->pbData, pInfo->cbData};
-    if (is_ec_bits(bits) != ec_spec) fail(SCARD_E_INVALID_PARAMETER);  // key spec names the other kind
+    if (is_ec_bits(bits) != ec_spec)
+      fail(SCARD_E_INVALID_PARAMETER);  // key spec names the other kind
     if (ec_spec) {
       const unsigned table[] = {256, 384, 521};
       if (table[spec - AT_ECDSA_P256] != bits) fail(SCARD_E_INVALID_PARAMETER);
-      if (pInfo->dwVersion >= 2 && (pInfo->dwSigningFlags & CARD_PADDING_INFO_PRESENT)) fail(SCARD_E_INVALID_PARAMETER);
+      if (pInfo->dwVersion >= 2 && (pInfo->dwSigningFlags & CARD_PADDING_INFO_PRESENT))
+        fail(SCARD_E_INVALID_PARAMETER);
       // ECDSA signs the hash as given (aiHashAlg only names it); the card answers r || s, each
       // big-endian and field-sized, which is also CNG's ECDSA signature format: no reversal.
       mse(ctx, 0xB6, static_cast<std::uint8_t>(0x50 | algid_for(bits)), kid);
-      Bytes sig = ctx.card().exchange(make(0x00, 0x2A, 0x9E, 0x9A, Bytes(hash.begin(), hash.end()), 256));
+      Bytes sig =
+          ctx.card().exchange(make(0x00, 0x2A, 0x9E, 0x9A, Bytes(hash.begin(), hash.end()), 256));
       pInfo->pbSignedData = csp_copy(pCardData, sig);
       pInfo->cbSignedData = static_cast<DWORD>(sig.size());
       return;
@@ -597,13 +658,26 @@ DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
       fail(SCARD_E_UNSUPPORTED_FEATURE);
     Bytes di;
     switch (pInfo->aiHashAlg) {
-      case 0: di.assign(hash.begin(), hash.end()); break;
-      case CALG_SSL3_SHAMD5: di.assign(hash.begin(), hash.end()); break;
-      case CALG_SHA1: di = digest_info(HashAlg::sha1, hash); break;
-      case CALG_SHA_256: di = digest_info(HashAlg::sha256, hash); break;
-      case CALG_SHA_384: di = digest_info(HashAlg::sha384, hash); break;
-      case CALG_SHA_512: di = digest_info(HashAlg::sha512, hash); break;
-      default: fail(SCARD_E_UNSUPPORTED_FEATURE);
+      case 0:
+        di.assign(hash.begin(), hash.end());
+        break;
+      case CALG_SSL3_SHAMD5:
+        di.assign(hash.begin(), hash.end());
+        break;
+      case CALG_SHA1:
+        di = digest_info(HashAlg::sha1, hash);
+        break;
+      case CALG_SHA_256:
+        di = digest_info(HashAlg::sha256, hash);
+        break;
+      case CALG_SHA_384:
+        di = digest_info(HashAlg::sha384, hash);
+        break;
+      case CALG_SHA_512:
+        di = digest_info(HashAlg::sha512, hash);
+        break;
+      default:
+        fail(SCARD_E_UNSUPPORTED_FEATURE);
     }
     mse(ctx, 0xB6, static_cast<std::uint8_t>(0x50 | algid_for(bits)), kid);
     Bytes sig = ctx.card().exchange(make(0x00, 0x2A, 0x9E, 0x9A, di, 256));
@@ -617,7 +691,8 @@ DWORD WINAPI MdCardRSADecrypt(PCARD_DATA pCardData, PCARD_RSA_DECRYPT_INFO pInfo
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pInfo || !pInfo->pbData) fail(SCARD_E_INVALID_PARAMETER);
-    if (pInfo->dwVersion < CARD_RSA_KEY_DECRYPT_INFO_CURRENT_VERSION && pCardData->dwVersion == CARD_DATA_CURRENT_VERSION)
+    if (pInfo->dwVersion < CARD_RSA_KEY_DECRYPT_INFO_CURRENT_VERSION &&
+        pCardData->dwVersion == CARD_DATA_CURRENT_VERSION)
       fail(ERROR_REVISION_MISMATCH);
     if (pInfo->dwKeySpec != AT_KEYEXCHANGE) fail(SCARD_E_INVALID_PARAMETER);
     Container c = container(read_cmap(ctx), pInfo->bContainerIndex);
@@ -625,15 +700,21 @@ DWORD WINAPI MdCardRSADecrypt(PCARD_DATA pCardData, PCARD_RSA_DECRYPT_INFO pInfo
     if (is_ec_bits(c.kx_bits) || pInfo->cbData != c.kx_bits / 8u) fail(SCARD_E_INVALID_PARAMETER);
     std::uint8_t mech = 0;
     switch (pInfo->dwPaddingType) {
-      case CARD_PADDING_PKCS1: mech = 0x40; break;
-      case CARD_PADDING_NONE: mech = 0x00; break;
+      case CARD_PADDING_PKCS1:
+        mech = 0x40;
+        break;
+      case CARD_PADDING_NONE:
+        mech = 0x00;
+        break;
       case CARD_PADDING_OAEP: {
         auto* o = static_cast<BCRYPT_OAEP_PADDING_INFO*>(pInfo->pPaddingInfo);
-        if (o && ((o->pszAlgId && !wide_equal(o->pszAlgId, u"SHA1")) || o->cbLabel)) fail(SCARD_E_UNSUPPORTED_FEATURE);
+        if (o && ((o->pszAlgId && !wide_equal(o->pszAlgId, u"SHA1")) || o->cbLabel))
+          fail(SCARD_E_UNSUPPORTED_FEATURE);
         mech = 0x80;
         break;
       }
-      default: fail(SCARD_E_INVALID_PARAMETER);
+      default:
+        fail(SCARD_E_INVALID_PARAMETER);
     }
     const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + pInfo->bContainerIndex);
     mse(ctx, 0xB8, static_cast<std::uint8_t>(mech | algid_for(c.kx_bits)), kid);

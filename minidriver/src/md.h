@@ -26,7 +26,9 @@ class MdError : public std::exception {
  private:
   DWORD code_;
 };
-[[noreturn]] inline void fail(DWORD code) { throw MdError(code); }
+[[noreturn]] inline void fail(DWORD code) {
+  throw MdError(code);
+}
 
 // Raw transport: C-APDU bytes in, R-APDU bytes out; returns 0 or a Windows SCARD_* error.
 using RawTransmit = std::function<DWORD(ByteView command, Bytes& response)>;
@@ -51,7 +53,7 @@ DWORD map_sw(Sw sw, bool ski = false);
 struct HostKey {
   bool on_card = false;
   std::uint8_t card_ref = 0;
-  ski::SessionKey sk;  // server: key + properties; client: properties only (key empty)
+  ski::SessionKey sk;    // server: key + properties; client: properties only (key empty)
   bool pending = false;  // server half of the shared-key handshake started, not finished
   Bytes pending_ns;
   std::uint8_t shared_number = 0;
@@ -117,7 +119,8 @@ ByteView find_tlv2(ByteView data, std::uint16_t tag);  // two-byte tag (e.g. 7F4
 
 // SKI client commands (ski_client.cpp).
 struct SkiCapabilities {
-  std::uint8_t import_support = 0, algs = 0, paddings = 0, modes = 0, slots = 0, free = 0, curves = 0;
+  std::uint8_t import_support = 0, algs = 0, paddings = 0, modes = 0, slots = 0, free = 0,
+               curves = 0;
 };
 SkiCapabilities read_capabilities(Context& ctx);
 
@@ -130,14 +133,18 @@ std::optional<std::uint8_t> container_count_free(Context& ctx, DWORD* max);
 extern "C" {
 DWORD WINAPI MdCardDeleteContext(PCARD_DATA);
 DWORD WINAPI MdMDImportSessionKey(PCARD_DATA, LPCWSTR, LPCWSTR, PCARD_KEY_HANDLE, PBYTE, DWORD);
-DWORD WINAPI MdMDEncryptData(PCARD_DATA, CARD_KEY_HANDLE, LPCWSTR, PBYTE, DWORD, DWORD, PCARD_ENCRYPTED_DATA*, PDWORD);
+DWORD WINAPI MdMDEncryptData(PCARD_DATA, CARD_KEY_HANDLE, LPCWSTR, PBYTE, DWORD, DWORD,
+                             PCARD_ENCRYPTED_DATA*, PDWORD);
 DWORD WINAPI MdCardGetSharedKeyHandle(PCARD_DATA, PBYTE, DWORD, PBYTE*, PDWORD, PCARD_KEY_HANDLE);
 DWORD WINAPI MdCardDestroyKey(PCARD_DATA, CARD_KEY_HANDLE);
 DWORD WINAPI MdCardGetAlgorithmProperty(PCARD_DATA, LPCWSTR, LPCWSTR, PBYTE, DWORD, PDWORD, DWORD);
-DWORD WINAPI MdCardGetKeyProperty(PCARD_DATA, CARD_KEY_HANDLE, LPCWSTR, PBYTE, DWORD, PDWORD, DWORD);
+DWORD WINAPI MdCardGetKeyProperty(PCARD_DATA, CARD_KEY_HANDLE, LPCWSTR, PBYTE, DWORD, PDWORD,
+                                  DWORD);
 DWORD WINAPI MdCardSetKeyProperty(PCARD_DATA, CARD_KEY_HANDLE, LPCWSTR, PBYTE, DWORD, DWORD);
-DWORD WINAPI MdCardProcessEncryptedData(PCARD_DATA, CARD_KEY_HANDLE, LPCWSTR, PCARD_ENCRYPTED_DATA, DWORD, PBYTE, DWORD, PDWORD, DWORD);
-DWORD WINAPI MdCardImportSessionKey(PCARD_DATA, BYTE, LPVOID, LPCWSTR, LPCWSTR, PCARD_KEY_HANDLE, PBYTE, DWORD, DWORD);
+DWORD WINAPI MdCardProcessEncryptedData(PCARD_DATA, CARD_KEY_HANDLE, LPCWSTR, PCARD_ENCRYPTED_DATA,
+                                        DWORD, PBYTE, DWORD, PDWORD, DWORD);
+DWORD WINAPI MdCardImportSessionKey(PCARD_DATA, BYTE, LPVOID, LPCWSTR, LPCWSTR, PCARD_KEY_HANDLE,
+                                    PBYTE, DWORD, DWORD);
 DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA, PCARD_DH_AGREEMENT_INFO);
 DWORD WINAPI MdCardDeriveKey(PCARD_DATA, PCARD_DERIVE_KEY);
 DWORD WINAPI MdCardDestroyDHAgreement(PCARD_DATA, BYTE, DWORD);
@@ -160,7 +167,8 @@ DWORD WINAPI MdCardAuthenticatePin(PCARD_DATA, LPWSTR, PBYTE, DWORD, PDWORD);
 DWORD WINAPI MdCardAuthenticateEx(PCARD_DATA, PIN_ID, DWORD, PBYTE, DWORD, PBYTE*, PDWORD, PDWORD);
 DWORD WINAPI MdCardDeauthenticate(PCARD_DATA, LPWSTR, DWORD);
 DWORD WINAPI MdCardDeauthenticateEx(PCARD_DATA, PIN_SET, DWORD);
-DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA, DWORD, PIN_ID, PBYTE, DWORD, PIN_ID, PBYTE, DWORD, DWORD, PDWORD);
+DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA, DWORD, PIN_ID, PBYTE, DWORD, PIN_ID, PBYTE,
+                                         DWORD, DWORD, PDWORD);
 DWORD WINAPI MdCardSignData(PCARD_DATA, PCARD_SIGNING_INFO);
 DWORD WINAPI MdCardRSADecrypt(PCARD_DATA, PCARD_RSA_DECRYPT_INFO);
 }

@@ -4,8 +4,8 @@
 
 #include <cstdint>
 #include <cstring>
-#include <string>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "softcard/bytes.h"
@@ -17,16 +17,26 @@ using RawTransmit = std::function<std::uint32_t(ByteView command, Bytes& respons
 // pcsc-lite status -> Windows value (the names agree, some numbers do not).
 std::uint32_t to_windows_rc(LONG rc) {
   switch (rc) {
-    case SCARD_S_SUCCESS: return 0;
-    case SCARD_W_RESET_CARD: return 0x80100068;
-    case SCARD_W_REMOVED_CARD: return 0x80100069;
-    case SCARD_E_NO_SMARTCARD: return 0x8010000C;
-    case SCARD_E_INVALID_HANDLE: return 0x80100003;
-    case SCARD_E_NOT_TRANSACTED: return 0x80100016;
-    case SCARD_E_NO_SERVICE: return 0x8010001D;
-    case SCARD_E_NO_READERS_AVAILABLE: return 0x8010002E;
-    case SCARD_E_UNKNOWN_READER: return 0x80100009;
-    default: return 0x80100013;  // SCARD_F_COMM_ERROR
+    case SCARD_S_SUCCESS:
+      return 0;
+    case SCARD_W_RESET_CARD:
+      return 0x80100068;
+    case SCARD_W_REMOVED_CARD:
+      return 0x80100069;
+    case SCARD_E_NO_SMARTCARD:
+      return 0x8010000C;
+    case SCARD_E_INVALID_HANDLE:
+      return 0x80100003;
+    case SCARD_E_NOT_TRANSACTED:
+      return 0x80100016;
+    case SCARD_E_NO_SERVICE:
+      return 0x8010001D;
+    case SCARD_E_NO_READERS_AVAILABLE:
+      return 0x8010002E;
+    case SCARD_E_UNKNOWN_READER:
+      return 0x80100009;
+    default:
+      return 0x80100013;  // SCARD_F_COMM_ERROR
   }
 }
 
@@ -76,7 +86,8 @@ extern "C" __attribute__((visibility("default"))) std::uint32_t SoftcardConnect(
       SCARD_READERSTATE st{};
       st.szReader = p;
       st.dwCurrentState = SCARD_STATE_UNAWARE;
-      if (SCardGetStatusChange(ctx, 0, &st, 1) == SCARD_S_SUCCESS && (st.dwEventState & SCARD_STATE_PRESENT)) {
+      if (SCardGetStatusChange(ctx, 0, &st, 1) == SCARD_S_SUCCESS &&
+          (st.dwEventState & SCARD_STATE_PRESENT)) {
         reader = p;
         break;
       }
@@ -88,7 +99,8 @@ extern "C" __attribute__((visibility("default"))) std::uint32_t SoftcardConnect(
   }
   SCARDHANDLE card = 0;
   DWORD proto = 0;
-  rc = SCardConnect(ctx, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card, &proto);
+  rc = SCardConnect(ctx, reader.c_str(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                    &card, &proto);
   if (rc != SCARD_S_SUCCESS) {
     SCardReleaseContext(ctx);
     return to_windows_rc(rc);
@@ -112,8 +124,8 @@ extern "C" __attribute__((visibility("default"))) std::uint32_t SoftcardConnect(
   return 0;
 }
 
-extern "C" __attribute__((visibility("default"))) std::uint32_t SoftcardDisconnect(std::uintptr_t hContext,
-                                                                                   std::uintptr_t hCard) {
+extern "C" __attribute__((visibility("default"))) std::uint32_t SoftcardDisconnect(
+    std::uintptr_t hContext, std::uintptr_t hCard) {
   if (hCard) SCardDisconnect(static_cast<SCARDHANDLE>(hCard), SCARD_LEAVE_CARD);
   if (hContext) SCardReleaseContext(static_cast<SCARDCONTEXT>(hContext));
   return 0;

@@ -70,11 +70,24 @@ CARD_KEY_SIZES key_sizes(DWORD spec) {
   s.dwVersion = CARD_KEY_SIZES_CURRENT_VERSION;
   switch (spec) {
     case AT_KEYEXCHANGE:
-    case AT_SIGNATURE: s.dwMinimumBitlen = 1024, s.dwDefaultBitlen = 2048, s.dwMaximumBitlen = 4096, s.dwIncrementalBitlen = 1024; break;
-    case AT_ECDSA_P256: case AT_ECDHE_P256: s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 256; break;
-    case AT_ECDSA_P384: case AT_ECDHE_P384: s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 384; break;
-    case AT_ECDSA_P521: case AT_ECDHE_P521: s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 521; break;
-    default: fail(SCARD_E_INVALID_PARAMETER);
+    case AT_SIGNATURE:
+      s.dwMinimumBitlen = 1024, s.dwDefaultBitlen = 2048, s.dwMaximumBitlen = 4096,
+      s.dwIncrementalBitlen = 1024;
+      break;
+    case AT_ECDSA_P256:
+    case AT_ECDHE_P256:
+      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 256;
+      break;
+    case AT_ECDSA_P384:
+    case AT_ECDHE_P384:
+      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 384;
+      break;
+    case AT_ECDSA_P521:
+    case AT_ECDHE_P521:
+      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 521;
+      break;
+    default:
+      fail(SCARD_E_INVALID_PARAMETER);
   }
   return s;
 }
@@ -83,8 +96,8 @@ CARD_KEY_SIZES key_sizes(DWORD spec) {
 
 extern "C" {
 
-DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DWORD cbData, PDWORD pdwDataLen,
-                               DWORD dwFlags) {
+DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DWORD cbData,
+                               PDWORD pdwDataLen, DWORD dwFlags) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!p || !pdwDataLen) fail(SCARD_E_INVALID_PARAMETER);
@@ -122,8 +135,9 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
       if (dwFlags != 0 && dwFlags != CARD_CIPHER_OPERATION) fail(SCARD_E_INVALID_PARAMETER);
       const auto c = read_capabilities(ctx);
       copy_out(pbData, cbData, pdwDataLen,
-               (c.modes & 2) ? multi_sz({CARD_CHAIN_MODE_CBC, SOFTCARD_CHAIN_MODE_GCM})
-                             : (c.modes & 1) ? multi_sz({CARD_CHAIN_MODE_CBC}) : multi_sz({}));
+               (c.modes & 2)   ? multi_sz({CARD_CHAIN_MODE_CBC, SOFTCARD_CHAIN_MODE_GCM})
+               : (c.modes & 1) ? multi_sz({CARD_CHAIN_MODE_CBC})
+                               : multi_sz({}));
     } else if (wide_equal(p, CP_CARD_FREE_SPACE)) {
       no_flags();
       CARD_FREE_SPACE_INFO f{};
@@ -151,15 +165,19 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
       copy_out(pbData, cbData, pdwDataLen, cardid(ctx, pCardData));
     } else if (wide_equal(p, CP_CARD_PIN_INFO)) {
       if (dwFlags != ROLE_USER && dwFlags != ROLE_ADMIN) fail(SCARD_E_INVALID_PARAMETER);
-      if (pbData && cbData >= 4 && ski::get_u32le({pbData, 4}, 0) > PIN_INFO_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
+      if (pbData && cbData >= 4 && ski::get_u32le({pbData, 4}, 0) > PIN_INFO_CURRENT_VERSION)
+        fail(ERROR_REVISION_MISMATCH);
       copy_out(pbData, cbData, pdwDataLen, pin_info(dwFlags));
     } else if (wide_equal(p, CP_CARD_LIST_PINS)) {
       no_flags();
-      copy_out(pbData, cbData, pdwDataLen, dword_bytes(CREATE_PIN_SET(ROLE_USER) | CREATE_PIN_SET(ROLE_ADMIN)));
+      copy_out(pbData, cbData, pdwDataLen,
+               dword_bytes(CREATE_PIN_SET(ROLE_USER) | CREATE_PIN_SET(ROLE_ADMIN)));
     } else if (wide_equal(p, CP_CARD_AUTHENTICATED_STATE)) {
       no_flags();
-      copy_out(pbData, cbData, pdwDataLen, dword_bytes(user_verified(ctx) ? CREATE_PIN_SET(ROLE_USER) : 0));
-    } else if (wide_equal(p, CP_CARD_PIN_STRENGTH_VERIFY) || wide_equal(p, CP_CARD_PIN_STRENGTH_CHANGE) ||
+      copy_out(pbData, cbData, pdwDataLen,
+               dword_bytes(user_verified(ctx) ? CREATE_PIN_SET(ROLE_USER) : 0));
+    } else if (wide_equal(p, CP_CARD_PIN_STRENGTH_VERIFY) ||
+               wide_equal(p, CP_CARD_PIN_STRENGTH_CHANGE) ||
                wide_equal(p, CP_CARD_PIN_STRENGTH_UNBLOCK)) {
       if (dwFlags != ROLE_USER && dwFlags != ROLE_ADMIN) fail(SCARD_E_INVALID_PARAMETER);
       copy_out(pbData, cbData, pdwDataLen, dword_bytes(CARD_PIN_STRENGTH_PLAINTEXT));
@@ -169,7 +187,8 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
   });
 }
 
-DWORD WINAPI MdCardSetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DWORD cbDataLen, DWORD dwFlags) {
+DWORD WINAPI MdCardSetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DWORD cbDataLen,
+                               DWORD dwFlags) {
   return guard([&] {
     context_for(pCardData, false);
     if (!p) fail(SCARD_E_INVALID_PARAMETER);
@@ -196,7 +215,8 @@ DWORD WINAPI MdCardQueryCapabilities(PCARD_DATA pCardData, PCARD_CAPABILITIES pC
   });
 }
 
-DWORD WINAPI MdCardQueryKeySizes(PCARD_DATA pCardData, DWORD dwKeySpec, DWORD dwFlags, PCARD_KEY_SIZES pKeySizes) {
+DWORD WINAPI MdCardQueryKeySizes(PCARD_DATA pCardData, DWORD dwKeySpec, DWORD dwFlags,
+                                 PCARD_KEY_SIZES pKeySizes) {
   return guard([&] {
     context_for(pCardData, false);
     if (!pKeySizes || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
@@ -205,19 +225,21 @@ DWORD WINAPI MdCardQueryKeySizes(PCARD_DATA pCardData, DWORD dwKeySpec, DWORD dw
   });
 }
 
-DWORD WINAPI MdCardQueryFreeSpace(PCARD_DATA pCardData, DWORD dwFlags, PCARD_FREE_SPACE_INFO pInfo) {
+DWORD WINAPI MdCardQueryFreeSpace(PCARD_DATA pCardData, DWORD dwFlags,
+                                  PCARD_FREE_SPACE_INFO pInfo) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pInfo || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion > CARD_FREE_SPACE_INFO_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
     pInfo->dwVersion = CARD_FREE_SPACE_INFO_CURRENT_VERSION;
     pInfo->dwBytesAvailable = CARD_DATA_VALUE_UNKNOWN;
-    pInfo->dwKeyContainersAvailable = container_count_free(ctx, &pInfo->dwMaxKeyContainers).value_or(0);
+    pInfo->dwKeyContainersAvailable =
+        container_count_free(ctx, &pInfo->dwMaxKeyContainers).value_or(0);
   });
 }
 
-DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR p, PBYTE pbData, DWORD cbData,
-                                        PDWORD pdwDataLen, DWORD dwFlags) {
+DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR p, PBYTE pbData,
+                                        DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags) {
   return guard([&] {
     context_for(pCardData, false);
     if (!p || !pdwDataLen || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
@@ -226,7 +248,9 @@ DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR 
         *pdwDataLen = sizeof(CONTAINER_INFO);
         fail(ERROR_INSUFFICIENT_BUFFER);
       }
-      if (DWORD rc = MdCardGetContainerInfo(pCardData, idx, 0, reinterpret_cast<PCONTAINER_INFO>(pbData))) fail(rc);
+      if (DWORD rc =
+              MdCardGetContainerInfo(pCardData, idx, 0, reinterpret_cast<PCONTAINER_INFO>(pbData)))
+        fail(rc);
       *pdwDataLen = sizeof(CONTAINER_INFO);
     } else if (wide_equal(p, CCP_PIN_IDENTIFIER)) {
       CONTAINER_INFO ci{};
@@ -239,14 +263,15 @@ DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR 
   });
 }
 
-DWORD WINAPI MdCardSetContainerProperty(PCARD_DATA pCardData, BYTE, LPCWSTR p, PBYTE pbData, DWORD cbDataLen,
-                                        DWORD dwFlags) {
+DWORD WINAPI MdCardSetContainerProperty(PCARD_DATA pCardData, BYTE, LPCWSTR p, PBYTE pbData,
+                                        DWORD cbDataLen, DWORD dwFlags) {
   return guard([&] {
     context_for(pCardData, false);
     if (!p || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (wide_equal(p, CCP_PIN_IDENTIFIER)) {
       if (!pbData || cbDataLen != 4) fail(SCARD_E_INVALID_PARAMETER);
-      if (ski::get_u32le({pbData, 4}, 0) == ROLE_USER) return;  // GIDS keys are bound to the user PIN
+      if (ski::get_u32le({pbData, 4}, 0) == ROLE_USER)
+        return;  // GIDS keys are bound to the user PIN
     }
     fail(SCARD_E_UNSUPPORTED_FEATURE);
   });

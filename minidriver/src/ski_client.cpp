@@ -72,8 +72,8 @@ std::optional<ski::Alg> alg_for_request(LPCWSTR name, std::size_t key_bytes) {
 extern "C" {
 
 DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, LPVOID pPaddingInfo,
-                                    LPCWSTR pwszBlobType, LPCWSTR pwszAlgId, PCARD_KEY_HANDLE phKey, PBYTE pbInput,
-                                    DWORD cbInput, DWORD dwFlags) {
+                                    LPCWSTR pwszBlobType, LPCWSTR pwszAlgId, PCARD_KEY_HANDLE phKey,
+                                    PBYTE pbInput, DWORD cbInput, DWORD dwFlags) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!phKey || !pbInput || cbInput == 0 || !pwszAlgId) fail(SCARD_E_INVALID_PARAMETER);
@@ -82,9 +82,12 @@ DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, 
     // the real size from the unwrapped blob.
     std::optional<ski::Alg> alg;
     const auto name = wide(pwszAlgId);
-    if (name == CARD_AES_ALGORITHM) alg = ski::Alg::aes256;
-    else if (name == CARD_3DES_ALGORITHM) alg = ski::Alg::tdes;
-    else if (name == CARD_3DES_112_ALGORITHM) alg = ski::Alg::tdes112;
+    if (name == CARD_AES_ALGORITHM)
+      alg = ski::Alg::aes256;
+    else if (name == CARD_3DES_ALGORITHM)
+      alg = ski::Alg::tdes;
+    else if (name == CARD_3DES_112_ALGORITHM)
+      alg = ski::Alg::tdes112;
     if (!alg) fail(SCARD_E_INVALID_PARAMETER);
     std::uint8_t pad = 0;
     Bytes label;
@@ -93,9 +96,12 @@ DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, 
     } else if (dwFlags == CARD_PADDING_OAEP) {
       auto* oaep = static_cast<BCRYPT_OAEP_PADDING_INFO*>(pPaddingInfo);
       if (!oaep) fail(SCARD_E_INVALID_PARAMETER);
-      if (oaep->pszAlgId == nullptr || wide_equal(oaep->pszAlgId, u"SHA1")) pad = ski::padding_id::oaep_sha1;
-      else if (wide_equal(oaep->pszAlgId, u"SHA256")) pad = ski::padding_id::oaep_sha256;
-      else fail(SCARD_E_INVALID_PARAMETER);
+      if (oaep->pszAlgId == nullptr || wide_equal(oaep->pszAlgId, u"SHA1"))
+        pad = ski::padding_id::oaep_sha1;
+      else if (wide_equal(oaep->pszAlgId, u"SHA256"))
+        pad = ski::padding_id::oaep_sha256;
+      else
+        fail(SCARD_E_INVALID_PARAMETER);
       if (oaep->cbLabel) {
         if (!oaep->pbLabel) fail(SCARD_E_INVALID_PARAMETER);
         label.assign(oaep->pbLabel, oaep->pbLabel + oaep->cbLabel);
@@ -122,14 +128,16 @@ DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT
     Context& ctx = context_for(pCardData, false);
     if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion != CARD_DH_AGREEMENT_INFO_VERSION) fail(ERROR_REVISION_MISMATCH);
-    if (pInfo->dwFlags != 0 || !pInfo->pbPublicKey || pInfo->dwPublicKey < 8) fail(SCARD_E_INVALID_PARAMETER);
+    if (pInfo->dwFlags != 0 || !pInfo->pbPublicKey || pInfo->dwPublicKey < 8)
+      fail(SCARD_E_INVALID_PARAMETER);
     ByteView blob{pInfo->pbPublicKey, pInfo->dwPublicKey};
     const DWORD magic = ski::get_u32le(blob, 0), cb = ski::get_u32le(blob, 4);
     DWORD expect = 0;
     if (magic == BCRYPT_ECDH_PUBLIC_P256_MAGIC) expect = 32;
     if (magic == BCRYPT_ECDH_PUBLIC_P384_MAGIC) expect = 48;
     if (magic == BCRYPT_ECDH_PUBLIC_P521_MAGIC) expect = 66;
-    if (expect == 0 || cb != expect || blob.size() != 8 + 2 * std::size_t(cb)) fail(SCARD_E_INVALID_PARAMETER);
+    if (expect == 0 || cb != expect || blob.size() != 8 + 2 * std::size_t(cb))
+      fail(SCARD_E_INVALID_PARAMETER);
     Bytes point = {0x04};
     append(point, blob.subspan(8));
     Command cmd;
@@ -153,7 +161,8 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
     // Returning derived bytes would reveal what a key handle protects (docs/ski.md D22).
     if (!(pInfo->dwFlags & CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_UNSUPPORTED_FEATURE);
     if (pInfo->dwFlags & ~DWORD(CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_INVALID_PARAMETER);
-    if (!wide_equal(pInfo->pwszKDF, BCRYPT_KDF_HKDF) || pInfo->pParameterList) fail(SCARD_E_INVALID_PARAMETER);
+    if (!wide_equal(pInfo->pwszKDF, BCRYPT_KDF_HKDF) || pInfo->pParameterList)
+      fail(SCARD_E_INVALID_PARAMETER);
     if (!pInfo->pwszAlgId || pInfo->dwKeyLen % 8) fail(SCARD_E_INVALID_PARAMETER);
     auto alg = alg_for_request(pInfo->pwszAlgId, pInfo->dwKeyLen / 8);
     if (!alg) fail(SCARD_E_INVALID_PARAMETER);
@@ -169,7 +178,8 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
   });
 }
 
-DWORD WINAPI MdCardDestroyDHAgreement(PCARD_DATA pCardData, BYTE bSecretAgreementIndex, DWORD dwFlags) {
+DWORD WINAPI MdCardDestroyDHAgreement(PCARD_DATA pCardData, BYTE bSecretAgreementIndex,
+                                      DWORD dwFlags) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);

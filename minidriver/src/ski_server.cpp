@@ -36,18 +36,25 @@ bool plausible_structure(std::uint8_t f, ByteView p) {
 
 DWORD reject_code(ski::Reject r) {
   switch (r) {
-    case ski::Reject::malformed: return SCARD_E_INVALID_PARAMETER;
-    case ski::Reject::wrong_function: return SCARD_E_INVALID_PARAMETER;
-    case ski::Reject::wrong_handle: return SCARD_E_INVALID_HANDLE;
-    case ski::Reject::wrong_iv: return SCARD_E_INVALID_VALUE;
-    case ski::Reject::tampered: return NTE_BAD_DATA;
-    case ski::Reject::replayed: return SCARD_W_SECURITY_VIOLATION;
+    case ski::Reject::malformed:
+      return SCARD_E_INVALID_PARAMETER;
+    case ski::Reject::wrong_function:
+      return SCARD_E_INVALID_PARAMETER;
+    case ski::Reject::wrong_handle:
+      return SCARD_E_INVALID_HANDLE;
+    case ski::Reject::wrong_iv:
+      return SCARD_E_INVALID_VALUE;
+    case ski::Reject::tampered:
+      return NTE_BAD_DATA;
+    case ski::Reject::replayed:
+      return SCARD_W_SECURITY_VIOLATION;
   }
   return SCARD_F_INTERNAL_ERROR;
 }
 
 std::u16string_view mode_name(ski::Mode m) {
-  return m == ski::Mode::gcm ? std::u16string_view(SOFTCARD_CHAIN_MODE_GCM) : std::u16string_view(CARD_CHAIN_MODE_CBC);
+  return m == ski::Mode::gcm ? std::u16string_view(SOFTCARD_CHAIN_MODE_GCM)
+                             : std::u16string_view(CARD_CHAIN_MODE_CBC);
 }
 
 Bytes utf16_with_nul(std::u16string_view s) {
@@ -106,18 +113,20 @@ DWORD WINAPI MdMDEncryptData(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR
                              PCARD_ENCRYPTED_DATA* ppEncryptedData, PDWORD pcEncryptedData) {
   return guard([&] {
     Context& ctx = context_for(pCardData, true);
-    if (!pbInput || cbInput == 0 || !ppEncryptedData || !pcEncryptedData) fail(SCARD_E_INVALID_PARAMETER);
+    if (!pbInput || cbInput == 0 || !ppEncryptedData || !pcEncryptedData)
+      fail(SCARD_E_INVALID_PARAMETER);
     if (dwFlags & ~DWORD(CARD_BLOCK_PADDING)) fail(SCARD_E_INVALID_PARAMETER);
     auto f = csf_id(pwszSecureFunction);
     if (!f) fail(SCARD_E_INVALID_PARAMETER);
     HostKey& k = ctx.key(hKey);
     if (k.on_card || k.pending || k.sk.key.empty()) fail(SCARD_E_INVALID_HANDLE);
     if (!plausible_structure(*f, {pbInput, cbInput})) fail(SCARD_E_INVALID_PARAMETER);
-    if (!ski::mode_allowed(k.sk.alg, k.sk.mode) || k.sk.iv.size() != ski::iv_length(k.sk.alg, k.sk.mode))
+    if (!ski::mode_allowed(k.sk.alg, k.sk.mode) ||
+        k.sk.iv.size() != ski::iv_length(k.sk.alg, k.sk.mode))
       fail(SCARD_E_INVALID_PARAMETER);
     ski::SessionKey next = k.sk;  // commit the sequence number only once the output exists
-    Bytes blob = ski::seal(ctx.crypto, next, *f, ski::Direction::to_card, ctx.random(ski::nonce_length),
-                           {pbInput, cbInput});
+    Bytes blob = ski::seal(ctx.crypto, next, *f, ski::Direction::to_card,
+                           ctx.random(ski::nonce_length), {pbInput, cbInput});
     PBYTE mem = csp_alloc(pCardData, sizeof(CARD_ENCRYPTED_DATA) + blob.size());
     auto* arr = reinterpret_cast<PCARD_ENCRYPTED_DATA>(mem);
     arr->pbEncryptedData = mem + sizeof(CARD_ENCRYPTED_DATA);
@@ -129,8 +138,8 @@ DWORD WINAPI MdMDEncryptData(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR
   });
 }
 
-DWORD WINAPI MdCardGetSharedKeyHandle(PCARD_DATA pCardData, PBYTE pbInput, DWORD cbInput, PBYTE* ppbOutput,
-                                      PDWORD pcbOutput, PCARD_KEY_HANDLE phKey) {
+DWORD WINAPI MdCardGetSharedKeyHandle(PCARD_DATA pCardData, PBYTE pbInput, DWORD cbInput,
+                                      PBYTE* ppbOutput, PDWORD pcbOutput, PCARD_KEY_HANDLE phKey) {
   return guard([&] {
     Context& ctx = context_for(pCardData, true);
     if (!phKey || !pbInput || cbInput < 5) fail(SCARD_E_INVALID_PARAMETER);
@@ -181,7 +190,8 @@ DWORD WINAPI MdCardGetSharedKeyHandle(PCARD_DATA pCardData, PBYTE pbInput, DWORD
       if (cbInput != 45) fail(SCARD_E_INVALID_PARAMETER);
       ByteView ns = in.subspan(5, 16), nc = in.subspan(21, 16), kid = in.subspan(37, 8);
       for (auto& [h, k] : ctx.keys) {
-        if (!k.pending || k.shared_number != number || k.sk.alg != *alg || !constant_time_equal(k.pending_ns, ns))
+        if (!k.pending || k.shared_number != number || k.sk.alg != *alg ||
+            !constant_time_equal(k.pending_ns, ns))
           continue;
         SecretBytes sk = ski::derive_shared(ctx.crypto, k.shared_key.view(), number, *alg, ns, nc);
         ski::SessionKey s = ski::make_session_key(ctx.crypto, *alg, sk.view());
@@ -221,19 +231,22 @@ DWORD WINAPI MdCardDestroyKey(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey) {
   });
 }
 
-DWORD WINAPI MdCardGetAlgorithmProperty(PCARD_DATA pCardData, LPCWSTR pwszAlgId, LPCWSTR pwszProperty,
-                                        PBYTE pbData, DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags) {
+DWORD WINAPI MdCardGetAlgorithmProperty(PCARD_DATA pCardData, LPCWSTR pwszAlgId,
+                                        LPCWSTR pwszProperty, PBYTE pbData, DWORD cbData,
+                                        PDWORD pdwDataLen, DWORD dwFlags) {
   return guard([&] {
     context_for(pCardData, true);
     if (dwFlags != 0 || !pwszAlgId || !pwszProperty || !pdwDataLen) fail(SCARD_E_INVALID_PARAMETER);
     const auto alg = wide(pwszAlgId);
     const bool aes = alg == CARD_AES_ALGORITHM;
-    if (!aes && alg != CARD_3DES_ALGORITHM && alg != CARD_3DES_112_ALGORITHM) fail(SCARD_E_INVALID_PARAMETER);
+    if (!aes && alg != CARD_3DES_ALGORITHM && alg != CARD_3DES_112_ALGORITHM)
+      fail(SCARD_E_INVALID_PARAMETER);
     if (wide_equal(pwszProperty, CKP_BLOCK_LENGTH)) {
       copy_out(pbData, cbData, pdwDataLen, dword_bytes(aes ? 16 : 8));
     } else if (wide_equal(pwszProperty, CKP_CHAINING_MODE)) {
       copy_out(pbData, cbData, pdwDataLen,
-               aes ? multi_sz({CARD_CHAIN_MODE_CBC, SOFTCARD_CHAIN_MODE_GCM}) : multi_sz({CARD_CHAIN_MODE_CBC}));
+               aes ? multi_sz({CARD_CHAIN_MODE_CBC, SOFTCARD_CHAIN_MODE_GCM})
+                   : multi_sz({CARD_CHAIN_MODE_CBC}));
     } else if (wide_equal(pwszProperty, SOFTCARD_KEY_LENGTHS)) {
       Bytes v;
       if (aes) {
@@ -249,8 +262,8 @@ DWORD WINAPI MdCardGetAlgorithmProperty(PCARD_DATA pCardData, LPCWSTR pwszAlgId,
   });
 }
 
-DWORD WINAPI MdCardGetKeyProperty(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszProperty, PBYTE pbData,
-                                  DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags) {
+DWORD WINAPI MdCardGetKeyProperty(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszProperty,
+                                  PBYTE pbData, DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags) {
   return guard([&] {
     Context& ctx = context_for(pCardData, true);
     if (dwFlags != 0 || !pwszProperty || !pdwDataLen) fail(SCARD_E_INVALID_PARAMETER);
@@ -260,15 +273,16 @@ DWORD WINAPI MdCardGetKeyProperty(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LP
     } else if (wide_equal(pwszProperty, CKP_INITIALIZATION_VECTOR)) {
       copy_out(pbData, cbData, pdwDataLen, k.sk.iv);
     } else if (wide_equal(pwszProperty, CKP_BLOCK_LENGTH)) {
-      copy_out(pbData, cbData, pdwDataLen, dword_bytes(static_cast<DWORD>(ski::block_length(k.sk.alg))));
+      copy_out(pbData, cbData, pdwDataLen,
+               dword_bytes(static_cast<DWORD>(ski::block_length(k.sk.alg))));
     } else {
       fail(SCARD_E_INVALID_PARAMETER);
     }
   });
 }
 
-DWORD WINAPI MdCardSetKeyProperty(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszProperty, PBYTE pbInput,
-                                  DWORD cbInput, DWORD dwFlags) {
+DWORD WINAPI MdCardSetKeyProperty(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszProperty,
+                                  PBYTE pbInput, DWORD cbInput, DWORD dwFlags) {
   return guard([&] {
     Context& ctx = context_for(pCardData, true);
     if (dwFlags != 0 || !pwszProperty || !pbInput || cbInput == 0) fail(SCARD_E_INVALID_PARAMETER);
@@ -284,7 +298,8 @@ DWORD WINAPI MdCardSetKeyProperty(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LP
     } else if (wide_equal(pwszProperty, CKP_INITIALIZATION_VECTOR)) {
       // Either length is accepted; it must fit the mode when the key is used (docs/ski.md D10).
       if (cbInput != 12 && cbInput != ski::block_length(k.sk.alg)) fail(SCARD_E_INVALID_PARAMETER);
-      if (cbInput == 12 && ski::block_alg(k.sk.alg) != BlockAlg::aes) fail(SCARD_E_INVALID_PARAMETER);
+      if (cbInput == 12 && ski::block_alg(k.sk.alg) != BlockAlg::aes)
+        fail(SCARD_E_INVALID_PARAMETER);
       prop = 2;
       card_value.assign(in.begin(), in.end());
     } else {
@@ -306,20 +321,24 @@ DWORD WINAPI MdCardSetKeyProperty(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LP
   });
 }
 
-DWORD WINAPI MdCardProcessEncryptedData(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR pwszSecureFunction,
-                                        PCARD_ENCRYPTED_DATA pEncryptedData, DWORD cEncryptedData, PBYTE pbOutput,
-                                        DWORD cbOutput, PDWORD pdwOutputLen, DWORD dwFlags) {
+DWORD WINAPI MdCardProcessEncryptedData(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey,
+                                        LPCWSTR pwszSecureFunction,
+                                        PCARD_ENCRYPTED_DATA pEncryptedData, DWORD cEncryptedData,
+                                        PBYTE pbOutput, DWORD cbOutput, PDWORD pdwOutputLen,
+                                        DWORD dwFlags) {
   return guard([&] {
     Context& ctx = context_for(pCardData, true);
     if (dwFlags != 0 || !pEncryptedData || cEncryptedData != 1) fail(SCARD_E_INVALID_PARAMETER);
-    if (!pEncryptedData[0].pbEncryptedData || pEncryptedData[0].cbEncryptedData == 0) fail(SCARD_E_INVALID_PARAMETER);
+    if (!pEncryptedData[0].pbEncryptedData || pEncryptedData[0].cbEncryptedData == 0)
+      fail(SCARD_E_INVALID_PARAMETER);
     auto f = csf_id(pwszSecureFunction);
     if (!f) fail(SCARD_E_INVALID_PARAMETER);
     ByteView blob{pEncryptedData[0].pbEncryptedData, pEncryptedData[0].cbEncryptedData};
     HostKey& k = ctx.key(hKey);
     if (!k.on_card) {
       // Host handle: decrypt what the card sent back (the session PIN of CSF_AUTHENTICATE).
-      if (*f != ski::csf::authenticate || k.pending || k.sk.key.empty()) fail(SCARD_E_INVALID_PARAMETER);
+      if (*f != ski::csf::authenticate || k.pending || k.sk.key.empty())
+        fail(SCARD_E_INVALID_PARAMETER);
       if (!pdwOutputLen) fail(SCARD_E_INVALID_PARAMETER);
       auto r = ski::open(ctx.crypto, k.sk, ski::csf::session_pin, ski::Direction::to_server, blob);
       if (auto* rej = std::get_if<ski::Reject>(&r)) fail(reject_code(*rej));

@@ -5,7 +5,8 @@
 namespace softcard::md {
 
 Context& context(PCARD_DATA pCardData) {
-  if (pCardData == nullptr || pCardData->pvVendorSpecific == nullptr) fail(SCARD_E_INVALID_PARAMETER);
+  if (pCardData == nullptr || pCardData->pvVendorSpecific == nullptr)
+    fail(SCARD_E_INVALID_PARAMETER);
   return *static_cast<Context*>(pCardData->pvVendorSpecific);
 }
 
@@ -25,11 +26,15 @@ DWORD guard(const std::function<void()>& body) noexcept {
     switch (e.code()) {
       case CryptoErrc::invalid_argument:
       case CryptoErrc::invalid_key:
-      case CryptoErrc::wrong_key_type: return SCARD_E_INVALID_PARAMETER;
-      case CryptoErrc::unsupported: return SCARD_E_UNSUPPORTED_FEATURE;
+      case CryptoErrc::wrong_key_type:
+        return SCARD_E_INVALID_PARAMETER;
+      case CryptoErrc::unsupported:
+        return SCARD_E_UNSUPPORTED_FEATURE;
       case CryptoErrc::bad_padding:
-      case CryptoErrc::auth_failed: return NTE_BAD_DATA;
-      case CryptoErrc::internal: return SCARD_F_INTERNAL_ERROR;
+      case CryptoErrc::auth_failed:
+        return NTE_BAD_DATA;
+      case CryptoErrc::internal:
+        return SCARD_F_INTERNAL_ERROR;
     }
     return SCARD_F_INTERNAL_ERROR;
   } catch (const std::bad_alloc&) {
@@ -39,9 +44,13 @@ DWORD guard(const std::function<void()>& body) noexcept {
   }
 }
 
-std::u16string_view wide(LPCWSTR s) { return s ? std::u16string_view(s) : std::u16string_view(); }
+std::u16string_view wide(LPCWSTR s) {
+  return s ? std::u16string_view(s) : std::u16string_view();
+}
 
-bool wide_equal(LPCWSTR s, const char16_t* literal) { return s && std::u16string_view(s) == literal; }
+bool wide_equal(LPCWSTR s, const char16_t* literal) {
+  return s && std::u16string_view(s) == literal;
+}
 
 Bytes multi_sz(std::initializer_list<std::u16string_view> items) {
   Bytes out;
@@ -149,31 +158,49 @@ DWORD map_sw(Sw sw, bool ski) {
   if ((v & 0xFFF0) == 0x63C0) return SCARD_W_WRONG_CHV;
   if (ski) {
     switch (v) {
-      case 0x6A80: return SCARD_E_INVALID_PARAMETER;
-      case 0x6A86: return SCARD_E_INVALID_PARAMETER;
-      case 0x6A88: return SCARD_E_INVALID_HANDLE;
-      case 0x6984: return SCARD_E_INVALID_VALUE;
-      case 0x6988: return NTE_BAD_DATA;
-      case 0x6985: return SCARD_W_SECURITY_VIOLATION;
-      case 0x6A84: return SCARD_E_NO_MEMORY;
-      case 0x6A81: return SCARD_E_UNSUPPORTED_FEATURE;
-      case 0x6A89: return ERROR_FILE_EXISTS;
-      default: break;
+      case 0x6A80:
+        return SCARD_E_INVALID_PARAMETER;
+      case 0x6A86:
+        return SCARD_E_INVALID_PARAMETER;
+      case 0x6A88:
+        return SCARD_E_INVALID_HANDLE;
+      case 0x6984:
+        return SCARD_E_INVALID_VALUE;
+      case 0x6988:
+        return NTE_BAD_DATA;
+      case 0x6985:
+        return SCARD_W_SECURITY_VIOLATION;
+      case 0x6A84:
+        return SCARD_E_NO_MEMORY;
+      case 0x6A81:
+        return SCARD_E_UNSUPPORTED_FEATURE;
+      case 0x6A89:
+        return ERROR_FILE_EXISTS;
+      default:
+        break;
     }
   }
   switch (v) {
-    case 0x6983: return SCARD_W_CHV_BLOCKED;
-    case 0x6982: return SCARD_W_SECURITY_VIOLATION;
+    case 0x6983:
+      return SCARD_W_CHV_BLOCKED;
+    case 0x6982:
+      return SCARD_W_SECURITY_VIOLATION;
     case 0x6A82:
-    case 0x6A88: return SCARD_E_FILE_NOT_FOUND;
-    case 0x6A84: return SCARD_E_WRITE_TOO_MANY;
-    case 0x6A89: return ERROR_FILE_EXISTS;
+    case 0x6A88:
+      return SCARD_E_FILE_NOT_FOUND;
+    case 0x6A84:
+      return SCARD_E_WRITE_TOO_MANY;
+    case 0x6A89:
+      return ERROR_FILE_EXISTS;
     case 0x6A80:
-    case 0x6700: return SCARD_E_INVALID_PARAMETER;
+    case 0x6700:
+      return SCARD_E_INVALID_PARAMETER;
     case 0x6A81:
     case 0x6D00:
-    case 0x6E00: return SCARD_E_UNSUPPORTED_FEATURE;
-    default: return SCARD_E_UNEXPECTED;
+    case 0x6E00:
+      return SCARD_E_UNSUPPORTED_FEATURE;
+    default:
+      return SCARD_E_UNEXPECTED;
   }
 }
 

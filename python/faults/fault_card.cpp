@@ -10,34 +10,50 @@ namespace softcard::faults {
 
 const char* to_string(Action action) {
   switch (action) {
-    case Action::answer_sw: return "answer_sw";
-    case Action::delay: return "delay";
-    case Action::corrupt: return "corrupt";
-    case Action::drop_link: return "drop_link";
-    case Action::tear_before: return "tear_before";
-    case Action::tear_after: return "tear_after";
+    case Action::answer_sw:
+      return "answer_sw";
+    case Action::delay:
+      return "delay";
+    case Action::corrupt:
+      return "corrupt";
+    case Action::drop_link:
+      return "drop_link";
+    case Action::tear_before:
+      return "tear_before";
+    case Action::tear_after:
+      return "tear_after";
   }
   return "?";
 }
 
 const char* to_string(Outcome outcome) {
   switch (outcome) {
-    case Outcome::answered: return "answered";
-    case Outcome::dropped: return "dropped";
-    case Outcome::torn: return "torn";
+    case Outcome::answered:
+      return "answered";
+    case Outcome::dropped:
+      return "dropped";
+    case Outcome::torn:
+      return "torn";
   }
   return "?";
 }
 
 const char* to_string(RecordKind kind) {
   switch (kind) {
-    case RecordKind::apdu: return "apdu";
-    case RecordKind::power_on: return "power_on";
-    case RecordKind::power_off: return "power_off";
-    case RecordKind::reset: return "reset";
-    case RecordKind::rule_added: return "rule_added";
-    case RecordKind::rule_removed: return "rule_removed";
-    case RecordKind::note: return "note";
+    case RecordKind::apdu:
+      return "apdu";
+    case RecordKind::power_on:
+      return "power_on";
+    case RecordKind::power_off:
+      return "power_off";
+    case RecordKind::reset:
+      return "reset";
+    case RecordKind::rule_added:
+      return "rule_added";
+    case RecordKind::rule_removed:
+      return "rule_removed";
+    case RecordKind::note:
+      return "note";
   }
   return "?";
 }
@@ -117,16 +133,22 @@ std::string FaultyCard::describe(const Rule& rule) {
   std::string out = to_string(rule.action);
   switch (rule.action) {
     case Action::answer_sw: {
-      out += " " + to_hex(Bytes{static_cast<std::uint8_t>(rule.sw >> 8), static_cast<std::uint8_t>(rule.sw)});
+      out += " " + to_hex(Bytes{static_cast<std::uint8_t>(rule.sw >> 8),
+                                static_cast<std::uint8_t>(rule.sw)});
       break;
     }
-    case Action::delay: out += " " + std::to_string(rule.delay.count()) + " us"; break;
-    case Action::corrupt:
-      out += " byte " + std::to_string(rule.corrupt_index) + " ^ " + to_hex(Bytes{rule.corrupt_xor});
+    case Action::delay:
+      out += " " + std::to_string(rule.delay.count()) + " us";
       break;
-    default: break;
+    case Action::corrupt:
+      out +=
+          " byte " + std::to_string(rule.corrupt_index) + " ^ " + to_hex(Bytes{rule.corrupt_xor});
+      break;
+    default:
+      break;
   }
-  if (!rule.match.mask.empty()) out += " when " + to_hex(rule.match.value) + "/" + to_hex(rule.match.mask);
+  if (!rule.match.mask.empty())
+    out += " when " + to_hex(rule.match.value) + "/" + to_hex(rule.match.mask);
   if (rule.match.predicate) out += rule.match.mask.empty() ? " when predicate" : " and predicate";
   if (rule.skip) out += " after " + std::to_string(rule.skip) + " matches";
   if (rule.times != 1) out += rule.times == 0 ? " always" : " x" + std::to_string(rule.times);
@@ -152,7 +174,8 @@ bool FaultyCard::remove_rule(std::uint64_t id) {
   std::string note;
   {
     std::lock_guard lock(rules_mutex_);
-    auto it = std::find_if(rules_.begin(), rules_.end(), [id](const Rule& r) { return r.id == id; });
+    auto it =
+        std::find_if(rules_.begin(), rules_.end(), [id](const Rule& r) { return r.id == id; });
     if (it == rules_.end()) return false;
     note = "rule " + std::to_string(id) + " removed: " + it->label + " (matched " +
            std::to_string(it->matched) + ", fired " + std::to_string(it->fired) + ")";
@@ -188,9 +211,10 @@ void FaultyCard::set_latency(Latency latency) {
     std::lock_guard lock(rules_mutex_);
     latency_ = latency;
   }
-  record_simple(RecordKind::note, "latency profile: " + std::to_string(latency.per_command.count()) +
-                                      " us per command + " + std::to_string(latency.per_byte.count()) +
-                                      " us per byte");
+  record_simple(RecordKind::note,
+                "latency profile: " + std::to_string(latency.per_command.count()) +
+                    " us per command + " + std::to_string(latency.per_byte.count()) +
+                    " us per byte");
 }
 
 Latency FaultyCard::latency() const {
@@ -198,7 +222,9 @@ Latency FaultyCard::latency() const {
   return latency_;
 }
 
-void FaultyCard::note(std::string text) { record_simple(RecordKind::note, std::move(text)); }
+void FaultyCard::note(std::string text) {
+  record_simple(RecordKind::note, std::move(text));
+}
 
 void FaultyCard::record_simple(RecordKind kind, std::string note) {
   Record r;
@@ -210,8 +236,10 @@ void FaultyCard::record_simple(RecordKind kind, std::string note) {
 
 void FaultyCard::sleep(std::chrono::microseconds d) {
   if (d.count() <= 0) return;
-  if (sleep_) sleep_(d);
-  else std::this_thread::sleep_for(d);
+  if (sleep_)
+    sleep_(d);
+  else
+    std::this_thread::sleep_for(d);
 }
 
 Exchange FaultyCard::transmit(ByteView command) {
@@ -236,14 +264,16 @@ Exchange FaultyCard::transmit(ByteView command) {
       try {
         m = r.match.matches(command);
       } catch (const std::exception& e) {
-        record_simple(RecordKind::note, "rule " + std::to_string(r.id) + " predicate failed: " + e.what());
+        record_simple(RecordKind::note,
+                      "rule " + std::to_string(r.id) + " predicate failed: " + e.what());
       }
       if (m) matched.push_back(r.id);
     }
     if (!matched.empty()) {
       std::lock_guard lock(rules_mutex_);
       for (auto& r : rules_) {
-        if (std::find(matched.begin(), matched.end(), r.id) == matched.end() || r.exhausted()) continue;
+        if (std::find(matched.begin(), matched.end(), r.id) == matched.end() || r.exhausted())
+          continue;
         ++r.matched;
         if (r.matched <= r.skip) continue;
         ++r.fired;
@@ -266,7 +296,8 @@ Exchange FaultyCard::transmit(ByteView command) {
       // Data sits after the header and Lc (1 or 3 bytes); zero everything between them and Le.
       const std::size_t lc_len = cmd.extended ? 3 : 1;
       const std::size_t from = 4 + lc_len;
-      for (std::size_t i = from; i < from + cmd.data.size() && i < rec.command.size(); ++i) rec.command[i] = 0;
+      for (std::size_t i = from; i < from + cmd.data.size() && i < rec.command.size(); ++i)
+        rec.command[i] = 0;
     }
   }
 
@@ -286,8 +317,12 @@ Exchange FaultyCard::transmit(ByteView command) {
           card_runs = false;
         }
         break;
-      case Action::delay: extra_delay += r.delay; break;
-      case Action::corrupt: corruptions.push_back(&r); break;
+      case Action::delay:
+        extra_delay += r.delay;
+        break;
+      case Action::corrupt:
+        corruptions.push_back(&r);
+        break;
       case Action::drop_link:
         if (!cut) {
           cut = Outcome::dropped;
@@ -330,7 +365,8 @@ Exchange FaultyCard::transmit(ByteView command) {
 
   auto wait = extra_delay;
   if (latency.active())
-    wait += latency.per_command + latency.per_byte * static_cast<long>(command.size() + ex.response.size());
+    wait += latency.per_command +
+            latency.per_byte * static_cast<long>(command.size() + ex.response.size());
   sleep(wait);
 
   if (tracing) {

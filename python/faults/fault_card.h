@@ -48,10 +48,10 @@ struct Rule {
   std::string label;     // shown in the trace; defaults to a description of the rule
   Match match;
   Action action = Action::answer_sw;
-  std::uint16_t sw = 0x6F00;                 // answer_sw
-  std::chrono::microseconds delay{0};        // delay
-  std::int32_t corrupt_index = -1;           // corrupt: <0 counts from the end (-1 = SW2)
-  std::uint8_t corrupt_xor = 0x01;           // corrupt
+  std::uint16_t sw = 0x6F00;           // answer_sw
+  std::chrono::microseconds delay{0};  // delay
+  std::int32_t corrupt_index = -1;     // corrupt: <0 counts from the end (-1 = SW2)
+  std::uint8_t corrupt_xor = 0x01;     // corrupt
   std::uint32_t skip = 0;   // matching commands let through before the rule fires (n-th = n-1)
   std::uint32_t times = 1;  // how often it fires; 0 = every time
   // Counters, maintained by FaultyCard.
@@ -74,7 +74,15 @@ enum class Outcome : std::uint8_t {
 };
 const char* to_string(Outcome outcome);
 
-enum class RecordKind : std::uint8_t { apdu, power_on, power_off, reset, rule_added, rule_removed, note };
+enum class RecordKind : std::uint8_t {
+  apdu,
+  power_on,
+  power_off,
+  reset,
+  rule_added,
+  rule_removed,
+  note
+};
 const char* to_string(RecordKind kind);
 
 // One trace entry. APDU command data that carries secrets (VERIFY, CHANGE REFERENCE DATA, ...)

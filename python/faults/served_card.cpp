@@ -17,10 +17,14 @@ namespace softcard::faults {
 
 const char* to_string(ServeState state) {
   switch (state) {
-    case ServeState::connecting: return "connecting";
-    case ServeState::connected: return "connected";
-    case ServeState::removed: return "removed";
-    case ServeState::stopped: return "stopped";
+    case ServeState::connecting:
+      return "connecting";
+    case ServeState::connected:
+      return "connected";
+    case ServeState::removed:
+      return "removed";
+    case ServeState::stopped:
+      return "stopped";
   }
   return "?";
 }
@@ -28,7 +32,9 @@ const char* to_string(ServeState state) {
 ServedCard::ServedCard(FaultyCard& card, ServeOptions options, LogFn log)
     : card_(card), options_(std::move(options)), log_(std::move(log)) {}
 
-ServedCard::~ServedCard() { stop(); }
+ServedCard::~ServedCard() {
+  stop();
+}
 
 void ServedCard::start() {
   std::lock_guard lock(mutex_);
@@ -192,10 +198,18 @@ bool ServedCard::serve(int fd) {
       while (auto frame = decoder.next()) {
         if (const auto* control = std::get_if<vpcd::ControlFrame>(&*frame)) {
           switch (control->code) {
-            case 0x00: card_.power_off(); break;
-            case 0x01: card_.power_on(); break;
-            case 0x02: card_.reset(); break;
-            case 0x04: vpcd::encode_frame(out, view(card_.atr())); break;
+            case 0x00:
+              card_.power_off();
+              break;
+            case 0x01:
+              card_.power_on();
+              break;
+            case 0x02:
+              card_.reset();
+              break;
+            case 0x04:
+              vpcd::encode_frame(out, view(card_.atr()));
+              break;
             default:
               if (log_) log_("ignoring unknown vpcd control code " + std::to_string(control->code));
           }

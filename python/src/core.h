@@ -24,7 +24,9 @@ inline ByteView as_view(const pyb::bytes& b) {
   PyBytes_AsStringAndSize(b.ptr(), &data, &size);
   return {reinterpret_cast<const std::uint8_t*>(data), static_cast<std::size_t>(size)};
 }
-inline pyb::bytes to_py(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+inline pyb::bytes to_py(const Bytes& b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
 
 // Raised (as softcard.LinkDropped / softcard.CardTorn) when a fault cut the exchange in-process.
 struct LinkDroppedError : std::runtime_error {

@@ -10,9 +10,12 @@
 namespace softcard::py {
 
 void register_apdu(pyb::module_& m) {
-  m.def("describe_sw", [](std::uint16_t sw) { return describe(static_cast<Sw>(sw)); }, pyb::arg("sw"),
-        "Readable meaning of a status word, e.g. '6982 security status not satisfied'.");
-  m.def("is_success", [](std::uint16_t sw) { return is_success(static_cast<Sw>(sw)); }, pyb::arg("sw"));
+  m.def(
+      "describe_sw", [](std::uint16_t sw) { return describe(static_cast<Sw>(sw)); }, pyb::arg("sw"),
+      "Readable meaning of a status word, e.g. '6982 security status not satisfied'.");
+  m.def(
+      "is_success", [](std::uint16_t sw) { return is_success(static_cast<Sw>(sw)); },
+      pyb::arg("sw"));
   m.def(
       "command_name",
       [](const pyb::bytes& apdu) -> std::string {
@@ -35,8 +38,8 @@ void register_apdu(pyb::module_& m) {
       pyb::arg("apdu"));
   m.def(
       "encode_command",
-      [](std::uint8_t cla, std::uint8_t ins, std::uint8_t p1, std::uint8_t p2, const pyb::bytes& data,
-         std::optional<std::uint32_t> ne, bool extended) {
+      [](std::uint8_t cla, std::uint8_t ins, std::uint8_t p1, std::uint8_t p2,
+         const pyb::bytes& data, std::optional<std::uint32_t> ne, bool extended) {
         Command c;
         c.cla = cla;
         c.ins = ins;
@@ -48,8 +51,8 @@ void register_apdu(pyb::module_& m) {
         c.extended = extended;
         return to_py(encode(c));
       },
-      pyb::arg("cla"), pyb::arg("ins"), pyb::arg("p1"), pyb::arg("p2"), pyb::arg("data") = pyb::bytes(),
-      pyb::arg("ne") = pyb::none(), pyb::arg("extended") = false);
+      pyb::arg("cla"), pyb::arg("ins"), pyb::arg("p1"), pyb::arg("p2"),
+      pyb::arg("data") = pyb::bytes(), pyb::arg("ne") = pyb::none(), pyb::arg("extended") = false);
   m.def(
       "carries_secret",
       [](const pyb::bytes& apdu) {

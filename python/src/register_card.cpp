@@ -26,7 +26,9 @@ CardHandle::CardHandle(std::unique_ptr<Card> card, std::string where)
   faulty_ = std::make_unique<faults::FaultyCard>(*card_);
 }
 
-CardHandle::~CardHandle() { close(); }
+CardHandle::~CardHandle() {
+  close();
+}
 
 Card& CardHandle::card() {
   if (!card_) throw pyb::value_error("the card is closed");
@@ -51,7 +53,9 @@ void CardHandle::serve(faults::ServeOptions options) {
   served_->start();
 }
 
-void CardHandle::unserve() { served_.reset(); }
+void CardHandle::unserve() {
+  served_.reset();
+}
 
 namespace {
 
@@ -84,8 +88,8 @@ Profile profile_from(const std::string& profile) {
 }
 #endif
 
-std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> path, const std::string& profile,
-                                        const Bytes& serial) {
+std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> path,
+                                        const std::string& profile, const Bytes& serial) {
 #if SOFTCARD_HAVE_PROFILES
   auto rng = CardHandle::make_rng();
   const Profile p = profile_from(profile);
@@ -136,9 +140,12 @@ pyb::bytes transmit(CardHandle& h, const pyb::bytes& command) {
     ex = f.transmit(cmd);
   }
   switch (ex.outcome) {
-    case faults::Outcome::answered: break;
-    case faults::Outcome::dropped: throw LinkDroppedError("fault injected: the link dropped, no answer");
-    case faults::Outcome::torn: throw CardTornError("fault injected: power torn, no answer (card is off)");
+    case faults::Outcome::answered:
+      break;
+    case faults::Outcome::dropped:
+      throw LinkDroppedError("fault injected: the link dropped, no answer");
+    case faults::Outcome::torn:
+      throw CardTornError("fault injected: power torn, no answer (card is off)");
   }
   return to_py(ex.response);
 }
@@ -172,7 +179,8 @@ void register_card(pyb::module_& m) {
   pyb::class_<CardHandle>(m, "CoreCard", "Native card handle (private; use softcard.Card).")
       .def_static(
           "create",
-          [](std::optional<std::filesystem::path> path, const std::string& profile, const pyb::bytes& serial) {
+          [](std::optional<std::filesystem::path> path, const std::string& profile,
+             const pyb::bytes& serial) {
             const auto v = as_view(serial);
             const Bytes s(v.begin(), v.end());
             pyb::gil_scoped_release release;
@@ -181,9 +189,15 @@ void register_card(pyb::module_& m) {
           pyb::arg("path"), pyb::arg("profile"), pyb::arg("serial") = pyb::bytes())
       .def_static("open", &open_image, pyb::arg("path"), pyb::call_guard<pyb::gil_scoped_release>())
       .def("transmit", &transmit, pyb::arg("command"))
-      .def("power_on", [](CardHandle& h) { h.faulty().power_on(); }, pyb::call_guard<pyb::gil_scoped_release>())
-      .def("power_off", [](CardHandle& h) { h.faulty().power_off(); }, pyb::call_guard<pyb::gil_scoped_release>())
-      .def("reset", [](CardHandle& h) { h.faulty().reset(); }, pyb::call_guard<pyb::gil_scoped_release>())
+      .def(
+          "power_on", [](CardHandle& h) { h.faulty().power_on(); },
+          pyb::call_guard<pyb::gil_scoped_release>())
+      .def(
+          "power_off", [](CardHandle& h) { h.faulty().power_off(); },
+          pyb::call_guard<pyb::gil_scoped_release>())
+      .def(
+          "reset", [](CardHandle& h) { h.faulty().reset(); },
+          pyb::call_guard<pyb::gil_scoped_release>())
       .def_property_readonly("atr",
                              [](CardHandle& h) {
                                Bytes atr;

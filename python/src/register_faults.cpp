@@ -9,8 +9,8 @@ namespace {
 
 faults::Action parse_action(const std::string& s) {
   using faults::Action;
-  for (auto a : {Action::answer_sw, Action::delay, Action::corrupt, Action::drop_link, Action::tear_before,
-                 Action::tear_after})
+  for (auto a : {Action::answer_sw, Action::delay, Action::corrupt, Action::drop_link,
+                 Action::tear_before, Action::tear_after})
     if (s == faults::to_string(a)) return a;
   throw pyb::value_error("unknown fault action '" + s +
                          "' (answer_sw, delay, corrupt, drop_link, tear_before, tear_after)");
@@ -54,7 +54,8 @@ void register_faults(pyb::module_& m) {
       "add_rule",
       [](CardHandle& h, const std::string& action, const pyb::bytes& mask, const pyb::bytes& value,
          pyb::object predicate, std::uint16_t sw, std::int64_t delay_us, std::int32_t corrupt_index,
-         std::uint8_t corrupt_xor, std::uint32_t skip, std::uint32_t times, const std::string& label) {
+         std::uint8_t corrupt_xor, std::uint32_t skip, std::uint32_t times,
+         const std::string& label) {
         faults::Rule r;
         r.action = parse_action(action);
         auto mv = as_view(mask);
@@ -63,7 +64,8 @@ void register_faults(pyb::module_& m) {
         r.match.mask.assign(mv.begin(), mv.end());
         r.match.value.assign(vv.begin(), vv.end());
         if (!predicate.is_none()) {
-          if (!PyCallable_Check(predicate.ptr())) throw pyb::type_error("predicate must be callable");
+          if (!PyCallable_Check(predicate.ptr()))
+            throw pyb::type_error("predicate must be callable");
           r.match.predicate = wrap_predicate(std::move(predicate));
         }
         r.sw = sw;
@@ -78,9 +80,9 @@ void register_faults(pyb::module_& m) {
         pyb::gil_scoped_release release;
         return f.add_rule(std::move(r));
       },
-      pyb::arg("card"), pyb::arg("action"), pyb::arg("mask"), pyb::arg("value"), pyb::arg("predicate"),
-      pyb::arg("sw"), pyb::arg("delay_us"), pyb::arg("corrupt_index"), pyb::arg("corrupt_xor"), pyb::arg("skip"),
-      pyb::arg("times"), pyb::arg("label"));
+      pyb::arg("card"), pyb::arg("action"), pyb::arg("mask"), pyb::arg("value"),
+      pyb::arg("predicate"), pyb::arg("sw"), pyb::arg("delay_us"), pyb::arg("corrupt_index"),
+      pyb::arg("corrupt_xor"), pyb::arg("skip"), pyb::arg("times"), pyb::arg("label"));
   m.def("remove_rule", [](CardHandle& h, std::uint64_t id) {
     auto& f = h.faulty();
     pyb::gil_scoped_release release;
@@ -108,8 +110,10 @@ void register_faults(pyb::module_& m) {
     return rule_info(*r);
   });
   m.def("set_latency", [](CardHandle& h, std::int64_t per_command_us, std::int64_t per_byte_us) {
-    if (per_command_us < 0 || per_byte_us < 0) throw pyb::value_error("latency must not be negative");
-    h.faulty().set_latency({std::chrono::microseconds(per_command_us), std::chrono::microseconds(per_byte_us)});
+    if (per_command_us < 0 || per_byte_us < 0)
+      throw pyb::value_error("latency must not be negative");
+    h.faulty().set_latency(
+        {std::chrono::microseconds(per_command_us), std::chrono::microseconds(per_byte_us)});
   });
   m.def("latency", [](CardHandle& h) {
     auto l = h.faulty().latency();
@@ -121,11 +125,13 @@ void register_faults(pyb::module_& m) {
   m.def("trace_clear", [](CardHandle& h) { h.faulty().trace().clear(); });
   m.def("trace_set_enabled", [](CardHandle& h, bool on) { h.faulty().trace().set_enabled(on); });
   m.def("trace_enabled", [](CardHandle& h) { return h.faulty().trace().enabled(); });
-  m.def("trace_set_capacity", [](CardHandle& h, std::size_t n) { h.faulty().trace().set_capacity(n); });
+  m.def("trace_set_capacity",
+        [](CardHandle& h, std::size_t n) { h.faulty().trace().set_capacity(n); });
   m.def("trace_capacity", [](CardHandle& h) { return h.faulty().trace().capacity(); });
   m.def("trace_overflowed", [](CardHandle& h) { return h.faulty().trace().overflowed(); });
   m.def("trace_epoch_ns", [](CardHandle& h) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(h.faulty().trace().epoch().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               h.faulty().trace().epoch().time_since_epoch())
         .count();
   });
 }

@@ -40,9 +40,15 @@ std::u16string wide(const std::string& s) {
   return out;
 }
 
-LPVOID WINAPI md_alloc(SIZE_T n) { return std::calloc(1, n); }
-LPVOID WINAPI md_realloc(LPVOID p, SIZE_T n) { return std::realloc(p, n); }
-void WINAPI md_free(LPVOID p) { std::free(p); }
+LPVOID WINAPI md_alloc(SIZE_T n) {
+  return std::calloc(1, n);
+}
+LPVOID WINAPI md_realloc(LPVOID p, SIZE_T n) {
+  return std::realloc(p, n);
+}
+void WINAPI md_free(LPVOID p) {
+  std::free(p);
+}
 
 class Minidriver {
  public:
@@ -92,7 +98,8 @@ class Minidriver {
     DWORD rc;
     {
       pyb::gil_scoped_release release;
-      rc = SoftcardConnect(reader.empty() ? nullptr : reader.c_str(), &ctx, &h, atr, &cb, name, sizeof name);
+      rc = SoftcardConnect(reader.empty() ? nullptr : reader.c_str(), &ctx, &h, atr, &cb, name,
+                           sizeof name);
     }
     check(rc, "SoftcardConnect");
     atr_.assign(atr, atr + cb);
@@ -193,11 +200,13 @@ void register_minidriver(pyb::module_& m) {
   });
 
   using G = pyb::gil_scoped_release;
-  pyb::class_<Minidriver>(m, "Minidriver", "Minidriver v7 context (private; use softcard.minidriver).")
+  pyb::class_<Minidriver>(m, "Minidriver",
+                          "Minidriver v7 context (private; use softcard.minidriver).")
       .def(pyb::init<>())
       .def(pyb::init<pyb::object>(), pyb::arg("card"))
       .def_static(
-          "for_reader", [](const std::string& reader) { return std::make_unique<Minidriver>(reader, true); },
+          "for_reader",
+          [](const std::string& reader) { return std::make_unique<Minidriver>(reader, true); },
           pyb::arg("reader") = "")
       .def_property_readonly("reader", &Minidriver::reader)
       .def_property_readonly("no_card", &Minidriver::no_card)
@@ -230,7 +239,8 @@ void register_minidriver(pyb::module_& m) {
             DWORD rc;
             {
               G g;
-              rc = cd.pfnCardAuthenticatePin(&cd, w.data(), p.data(), static_cast<DWORD>(p.size()), &left);
+              rc = cd.pfnCardAuthenticatePin(&cd, w.data(), p.data(), static_cast<DWORD>(p.size()),
+                                             &left);
             }
             check(rc, "CardAuthenticatePin");
             return left;
@@ -238,8 +248,8 @@ void register_minidriver(pyb::module_& m) {
           pyb::arg("pin"), pyb::arg("user") = "user")
       .def(
           "create_container",
-          [](Minidriver& md, BYTE index, DWORD flags, DWORD key_spec, DWORD key_size, std::optional<pyb::bytes> key_data,
-             DWORD pin_id) {
+          [](Minidriver& md, BYTE index, DWORD flags, DWORD key_spec, DWORD key_size,
+             std::optional<pyb::bytes> key_data, DWORD pin_id) {
             auto& cd = md.cd();
             Bytes data;
             if (key_data) {
@@ -249,8 +259,8 @@ void register_minidriver(pyb::module_& m) {
             DWORD rc;
             {
               G g;
-              rc = cd.pfnCardCreateContainerEx(&cd, index, flags, key_spec, key_size, data.empty() ? nullptr : data.data(),
-                                               pin_id);
+              rc = cd.pfnCardCreateContainerEx(&cd, index, flags, key_spec, key_size,
+                                               data.empty() ? nullptr : data.data(), pin_id);
             }
             check(rc, "CardCreateContainerEx");
           },
@@ -268,37 +278,43 @@ void register_minidriver(pyb::module_& m) {
               rc = cd.pfnCardGetContainerInfo(&cd, index, 0, &ci);
             }
             check(rc, "CardGetContainerInfo");
-            Bytes sig = ci.pbSigPublicKey ? take(cd, ci.pbSigPublicKey, ci.cbSigPublicKey) : Bytes{};
-            Bytes kx = ci.pbKeyExPublicKey ? take(cd, ci.pbKeyExPublicKey, ci.cbKeyExPublicKey) : Bytes{};
+            Bytes sig =
+                ci.pbSigPublicKey ? take(cd, ci.pbSigPublicKey, ci.cbSigPublicKey) : Bytes{};
+            Bytes kx =
+                ci.pbKeyExPublicKey ? take(cd, ci.pbKeyExPublicKey, ci.cbKeyExPublicKey) : Bytes{};
             return pyb::make_tuple(to_py(sig), to_py(kx));
           },
           pyb::arg("index"))
       .def(
           "import_session_key",
-          [](Minidriver& md, BYTE index, const pyb::bytes& data, const std::string& alg, const std::string& blob_type,
-             DWORD padding, const std::string& oaep_hash, const pyb::bytes& label) {
+          [](Minidriver& md, BYTE index, const pyb::bytes& data, const std::string& alg,
+             const std::string& blob_type, DWORD padding, const std::string& oaep_hash,
+             const pyb::bytes& label) {
             auto& cd = md.cd();
             auto a = wide(alg), b = wide(blob_type), h = wide(oaep_hash);
             auto dv = as_view(data);
             Bytes in(dv.begin(), dv.end());
             auto lv = as_view(label);
             Bytes lab(lv.begin(), lv.end());
-            BCRYPT_OAEP_PADDING_INFO oaep{h.c_str(), lab.empty() ? nullptr : lab.data(), static_cast<ULONG>(lab.size())};
+            BCRYPT_OAEP_PADDING_INFO oaep{h.c_str(), lab.empty() ? nullptr : lab.data(),
+                                          static_cast<ULONG>(lab.size())};
             CARD_KEY_HANDLE key = 0;
             DWORD rc;
             {
               G g;
-              rc = cd.pfnCardImportSessionKey(&cd, index, padding == CARD_PADDING_OAEP ? &oaep : nullptr, b.c_str(),
-                                              a.c_str(), &key, in.data(), static_cast<DWORD>(in.size()), padding);
+              rc = cd.pfnCardImportSessionKey(
+                  &cd, index, padding == CARD_PADDING_OAEP ? &oaep : nullptr, b.c_str(), a.c_str(),
+                  &key, in.data(), static_cast<DWORD>(in.size()), padding);
             }
             check(rc, "CardImportSessionKey");
             return static_cast<std::uint64_t>(key);
           },
-          pyb::arg("index"), pyb::arg("data"), pyb::arg("alg"), pyb::arg("blob_type"), pyb::arg("padding"),
-          pyb::arg("oaep_hash"), pyb::arg("label"))
+          pyb::arg("index"), pyb::arg("data"), pyb::arg("alg"), pyb::arg("blob_type"),
+          pyb::arg("padding"), pyb::arg("oaep_hash"), pyb::arg("label"))
       .def(
           "md_import_session_key",
-          [](Minidriver& md, const pyb::bytes& data, const std::string& alg, const std::string& blob_type) {
+          [](Minidriver& md, const pyb::bytes& data, const std::string& alg,
+             const std::string& blob_type) {
             auto& cd = md.cd();
             auto a = wide(alg), b = wide(blob_type);
             auto dv = as_view(data);
@@ -307,7 +323,8 @@ void register_minidriver(pyb::module_& m) {
             DWORD rc;
             {
               G g;
-              rc = cd.pfnMDImportSessionKey(&cd, b.c_str(), a.c_str(), &key, in.data(), static_cast<DWORD>(in.size()));
+              rc = cd.pfnMDImportSessionKey(&cd, b.c_str(), a.c_str(), &key, in.data(),
+                                            static_cast<DWORD>(in.size()));
             }
             check(rc, "MDImportSessionKey");
             return static_cast<std::uint64_t>(key);
@@ -315,7 +332,8 @@ void register_minidriver(pyb::module_& m) {
           pyb::arg("data"), pyb::arg("alg"), pyb::arg("blob_type"))
       .def(
           "set_key_property",
-          [](Minidriver& md, std::uint64_t key, const std::string& name, const pyb::bytes& value, DWORD flags) {
+          [](Minidriver& md, std::uint64_t key, const std::string& name, const pyb::bytes& value,
+             DWORD flags) {
             auto& cd = md.cd();
             auto w = wide(name);
             auto v = as_view(value);
@@ -323,15 +341,16 @@ void register_minidriver(pyb::module_& m) {
             DWORD rc;
             {
               G g;
-              rc = cd.pfnCardSetKeyProperty(&cd, static_cast<CARD_KEY_HANDLE>(key), w.c_str(), in.data(),
-                                            static_cast<DWORD>(in.size()), flags);
+              rc = cd.pfnCardSetKeyProperty(&cd, static_cast<CARD_KEY_HANDLE>(key), w.c_str(),
+                                            in.data(), static_cast<DWORD>(in.size()), flags);
             }
             check(rc, "CardSetKeyProperty");
           },
           pyb::arg("key"), pyb::arg("name"), pyb::arg("value"), pyb::arg("flags") = 0)
       .def(
           "md_encrypt_data",
-          [](Minidriver& md, std::uint64_t key, const std::string& function, const pyb::bytes& data, DWORD flags) {
+          [](Minidriver& md, std::uint64_t key, const std::string& function, const pyb::bytes& data,
+             DWORD flags) {
             auto& cd = md.cd();
             auto f = wide(function);
             auto v = as_view(data);
@@ -347,15 +366,16 @@ void register_minidriver(pyb::module_& m) {
             check(rc, "MDEncryptData");
             std::vector<pyb::bytes> out;
             for (DWORD i = 0; i < count; ++i)
-              out.emplace_back(reinterpret_cast<const char*>(enc[i].pbEncryptedData), enc[i].cbEncryptedData);
+              out.emplace_back(reinterpret_cast<const char*>(enc[i].pbEncryptedData),
+                               enc[i].cbEncryptedData);
             cd.pfnCspFree(enc);  // one allocation holds the array and the data (D12)
             return out;
           },
           pyb::arg("key"), pyb::arg("function"), pyb::arg("data"), pyb::arg("flags") = 0)
       .def(
           "process_encrypted_data",
-          [](Minidriver& md, std::uint64_t key, const std::string& function, const pyb::bytes& blob, DWORD out_size,
-             DWORD flags) {
+          [](Minidriver& md, std::uint64_t key, const std::string& function, const pyb::bytes& blob,
+             DWORD out_size, DWORD flags) {
             auto& cd = md.cd();
             auto f = wide(function);
             auto v = as_view(blob);
@@ -366,14 +386,16 @@ void register_minidriver(pyb::module_& m) {
             DWORD rc;
             {
               G g;
-              rc = cd.pfnCardProcessEncryptedData(&cd, static_cast<CARD_KEY_HANDLE>(key), f.c_str(), &ed, 1,
-                                                  out_size ? out.data() : nullptr, out_size, &len, flags);
+              rc = cd.pfnCardProcessEncryptedData(&cd, static_cast<CARD_KEY_HANDLE>(key), f.c_str(),
+                                                  &ed, 1, out_size ? out.data() : nullptr, out_size,
+                                                  &len, flags);
             }
             check(rc, "CardProcessEncryptedData");
             out.resize(len);
             return to_py(out);
           },
-          pyb::arg("key"), pyb::arg("function"), pyb::arg("blob"), pyb::arg("out_size") = 256, pyb::arg("flags") = 0)
+          pyb::arg("key"), pyb::arg("function"), pyb::arg("blob"), pyb::arg("out_size") = 256,
+          pyb::arg("flags") = 0)
       .def(
           "destroy_key",
           [](Minidriver& md, std::uint64_t key) {
@@ -395,7 +417,8 @@ void register_minidriver(pyb::module_& m) {
             DWORD rc;
             {
               G g;
-              rc = cd.pfnCardReadFile(&cd, dir.empty() ? nullptr : dir.data(), file.data(), 0, &data, &len);
+              rc = cd.pfnCardReadFile(&cd, dir.empty() ? nullptr : dir.data(), file.data(), 0,
+                                      &data, &len);
             }
             check(rc, "CardReadFile");
             return to_py(take(cd, data, len));

@@ -16,7 +16,8 @@ faults::ServedCard& served(CardHandle& h) {
 
 faults::ServeState parse_state(const std::string& s) {
   using faults::ServeState;
-  for (auto st : {ServeState::connecting, ServeState::connected, ServeState::removed, ServeState::stopped})
+  for (auto st :
+       {ServeState::connecting, ServeState::connected, ServeState::removed, ServeState::stopped})
     if (s == faults::to_string(st)) return st;
   throw pyb::value_error("unknown serve state '" + s + "'");
 }
@@ -40,13 +41,19 @@ void register_rig(pyb::module_& m) {
       },
       pyb::arg("card"), pyb::arg("host"), pyb::arg("port"), pyb::arg("reconnect_after_drop") = 0.05,
       pyb::call_guard<pyb::gil_scoped_release>());
-  m.def("unserve", [](CardHandle& h) { h.unserve(); }, pyb::call_guard<pyb::gil_scoped_release>());
+  m.def(
+      "unserve", [](CardHandle& h) { h.unserve(); }, pyb::call_guard<pyb::gil_scoped_release>());
   m.def("is_served", [](CardHandle& h) { return h.served() != nullptr; });
-  m.def("serve_state", [](CardHandle& h) { return std::string(faults::to_string(served(h).state())); });
+  m.def("serve_state",
+        [](CardHandle& h) { return std::string(faults::to_string(served(h).state())); });
   m.def("serve_connections", [](CardHandle& h) { return served(h).connections(); });
   m.def("serve_apdus", [](CardHandle& h) { return served(h).apdus(); });
-  m.def("serve_remove", [](CardHandle& h) { served(h).remove(); }, pyb::call_guard<pyb::gil_scoped_release>());
-  m.def("serve_insert", [](CardHandle& h) { served(h).insert(); }, pyb::call_guard<pyb::gil_scoped_release>());
+  m.def(
+      "serve_remove", [](CardHandle& h) { served(h).remove(); },
+      pyb::call_guard<pyb::gil_scoped_release>());
+  m.def(
+      "serve_insert", [](CardHandle& h) { served(h).insert(); },
+      pyb::call_guard<pyb::gil_scoped_release>());
   m.def(
       "serve_wait",
       [](CardHandle& h, const std::string& state, double timeout) {

@@ -21,11 +21,16 @@ namespace {
 
 const char* lcs_name(LifeCycle lcs) {
   switch (lcs) {
-    case LifeCycle::creation: return "creation";
-    case LifeCycle::initialisation: return "initialisation";
-    case LifeCycle::operational: return "operational";
-    case LifeCycle::deactivated: return "deactivated";
-    case LifeCycle::terminated: return "terminated";
+    case LifeCycle::creation:
+      return "creation";
+    case LifeCycle::initialisation:
+      return "initialisation";
+    case LifeCycle::operational:
+      return "operational";
+    case LifeCycle::deactivated:
+      return "deactivated";
+    case LifeCycle::terminated:
+      return "terminated";
   }
   return "unknown";
 }
@@ -74,34 +79,41 @@ std::string utf16_to_utf8(const std::u16string& s) {
   return out;
 }
 
-gids::GidsApi* gids_api(Card& card) { return dynamic_cast<gids::GidsApi*>(card.find_applet("gids")); }
+gids::GidsApi* gids_api(Card& card) {
+  return dynamic_cast<gids::GidsApi*>(card.find_applet("gids"));
+}
 #endif
 
 }  // namespace
 
 void register_store(pyb::module_& m) {
-  m.def("identity", [](CardHandle& h) {
-    return h.faulty().with_card([](Card& card) {
-      const CardIdentity id = read_identity(card.store());
-      pyb::gil_scoped_acquire gil;
-      pyb::dict d;
-      d["profile"] = id.profile;
-      d["serial"] = to_py(id.serial);
-      d["atr"] = to_py(card.atr());
-      d["applets"] = id.applets;
-      const Bytes* lcs = card.store().get(keys::life_cycle);
-      d["life_cycle"] = lcs && lcs->size() == 1 ? std::string(lcs_name(static_cast<LifeCycle>((*lcs)[0])))
-                                                : std::string("operational");
-      return d;
-    });
-  }, pyb::call_guard<pyb::gil_scoped_release>());
+  m.def(
+      "identity",
+      [](CardHandle& h) {
+        return h.faulty().with_card([](Card& card) {
+          const CardIdentity id = read_identity(card.store());
+          pyb::gil_scoped_acquire gil;
+          pyb::dict d;
+          d["profile"] = id.profile;
+          d["serial"] = to_py(id.serial);
+          d["atr"] = to_py(card.atr());
+          d["applets"] = id.applets;
+          const Bytes* lcs = card.store().get(keys::life_cycle);
+          d["life_cycle"] = lcs && lcs->size() == 1
+                                ? std::string(lcs_name(static_cast<LifeCycle>((*lcs)[0])))
+                                : std::string("operational");
+          return d;
+        });
+      },
+      pyb::call_guard<pyb::gil_scoped_release>());
 
   m.def(
       "objects",
       [](CardHandle& h, const std::string& prefix) {
         return h.faulty().with_card([&](Card& card) {
           std::vector<std::pair<std::string, std::size_t>> out;
-          for (const auto& key : card.store().keys(prefix)) out.emplace_back(key, card.store().get(key)->size());
+          for (const auto& key : card.store().keys(prefix))
+            out.emplace_back(key, card.store().get(key)->size());
           return out;
         });
       },
@@ -115,7 +127,9 @@ void register_store(pyb::module_& m) {
         static const char* allowed[] = {"gids/do/", "card/"};
         bool ok = false;
         for (const char* prefix : allowed) ok = ok || key.rfind(prefix, 0) == 0;
-        if (!ok) throw pyb::value_error("object '" + key + "' is not public (only gids/do/ and card/ are)");
+        if (!ok)
+          throw pyb::value_error("object '" + key +
+                                 "' is not public (only gids/do/ and card/ are)");
         std::optional<Bytes> value;
         {
           pyb::gil_scoped_release release;
@@ -198,8 +212,9 @@ void register_store(pyb::module_& m) {
           for (auto ref : pins.references(card.store())) {
             auto rec = pins.find(card.store(), ref);
             if (!rec) continue;
-            out.push_back({rec->reference, rec->min_length, rec->max_length, rec->max_tries, rec->tries_left,
-                           rec->pad_byte.has_value(), rec->grants_admin, rec->unblock_reference});
+            out.push_back({rec->reference, rec->min_length, rec->max_length, rec->max_tries,
+                           rec->tries_left, rec->pad_byte.has_value(), rec->grants_admin,
+                           rec->unblock_reference});
           }  // rec (with the value) is wiped here; only counters leave
           return out;
         });
@@ -219,11 +234,12 @@ void register_store(pyb::module_& m) {
     std::optional<std::vector<gids::ContainerRecord>> records;
     {
       pyb::gil_scoped_release release;
-      records = h.faulty().with_card([](Card& card) -> std::optional<std::vector<gids::ContainerRecord>> {
-        auto* api = gids_api(card);
-        if (!api) return std::nullopt;
-        return api->containers(card.store());
-      });
+      records =
+          h.faulty().with_card([](Card& card) -> std::optional<std::vector<gids::ContainerRecord>> {
+            auto* api = gids_api(card);
+            if (!api) return std::nullopt;
+            return api->containers(card.store());
+          });
     }
     if (!records) return pyb::none();
     pyb::list out;

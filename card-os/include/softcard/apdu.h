@@ -15,9 +15,9 @@ struct Command {
   std::uint8_t ins = 0;
   std::uint8_t p1 = 0;
   std::uint8_t p2 = 0;
-  Bytes data;                 // Nc = data.size()
+  Bytes data;                       // Nc = data.size()
   std::optional<std::uint32_t> ne;  // expected length; 256/65536 when Le was 00/0000
-  bool extended = false;      // encoded with extended length fields
+  bool extended = false;            // encoded with extended length fields
 
   std::uint16_t p1p2() const { return static_cast<std::uint16_t>((p1 << 8) | p2); }
   // ISO case 1..4.

@@ -16,17 +16,23 @@ std::string to_hex(ByteView data, char sep = 0);
 // Accepts upper/lower case hex with optional spaces/colons; throws std::invalid_argument.
 Bytes from_hex(std::string_view hex);
 
-inline ByteView view(const Bytes& b) { return {b.data(), b.size()}; }
+inline ByteView view(const Bytes& b) {
+  return {b.data(), b.size()};
+}
 inline ByteView view(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-inline void append(Bytes& out, ByteView more) { out.insert(out.end(), more.begin(), more.end()); }
+inline void append(Bytes& out, ByteView more) {
+  out.insert(out.end(), more.begin(), more.end());
+}
 inline void put_u16be(Bytes& out, unsigned v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
   out.push_back(static_cast<std::uint8_t>(v));
 }
-inline unsigned get_u16be(ByteView b, std::size_t at) { return (unsigned(b[at]) << 8) | b[at + 1]; }
+inline unsigned get_u16be(ByteView b, std::size_t at) {
+  return (unsigned(b[at]) << 8) | b[at + 1];
+}
 
 // Secret material: wiped on destruction and never printed.
 class SecretBytes {

@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include "softcard/applet.h"
 #include "softcard/apdu.h"
+#include "softcard/applet.h"
 #include "softcard/bytes.h"
 #include "softcard/rng.h"
 #include "softcard/store.h"
@@ -15,9 +15,9 @@ namespace softcard {
 
 // One exchange as seen at the boundary, for traces (command data redacted when secret).
 struct TraceEvent {
-  Bytes command;   // C-APDU as received; when `redacted`, its data bytes are zeroed
+  Bytes command;  // C-APDU as received; when `redacted`, its data bytes are zeroed
   bool redacted = false;
-  Bytes response;  // R-APDU as returned
+  Bytes response;    // R-APDU as returned
   std::string name;  // command name, e.g. "VERIFY"
   Sw sw = Sw::ok;
   std::chrono::steady_clock::time_point start;
@@ -29,8 +29,8 @@ using TraceSink = std::function<void(const TraceEvent&)>;
 namespace keys {
 inline constexpr const char* atr = "card/atr";
 inline constexpr const char* serial = "card/serial";
-inline constexpr const char* applets = "card/applets";    // comma-separated applet names
-inline constexpr const char* profile = "card/profile";    // profile name the card was made from
+inline constexpr const char* applets = "card/applets";        // comma-separated applet names
+inline constexpr const char* profile = "card/profile";        // profile name the card was made from
 inline constexpr const char* life_cycle = "card/life_cycle";  // 1 byte, ISO LCS
 }  // namespace keys
 
@@ -44,9 +44,9 @@ enum class LifeCycle : std::uint8_t {
 };
 
 struct CardOptions {
-  Rng* rng = nullptr;        // required
-  LogSink log;               // optional
-  TraceSink trace;           // optional
+  Rng* rng = nullptr;                            // required
+  LogSink log;                                   // optional
+  TraceSink trace;                               // optional
   std::size_t max_chained_command = 65536 + 16;  // reassembly bound for CLA 0x10 chains
 };
 

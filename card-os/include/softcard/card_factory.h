@@ -36,10 +36,10 @@ std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions 
 
 // The card identity every image carries (written at personalization).
 struct CardIdentity {
-  Bytes atr;                          // empty = default ATR
-  Bytes serial;                       // unique per card (hosts cache by serial)
-  std::vector<std::string> applets;   // first = default applet
-  std::string profile;                // name of the profile the card was made from
+  Bytes atr;                         // empty = default ATR
+  Bytes serial;                      // unique per card (hosts cache by serial)
+  std::vector<std::string> applets;  // first = default applet
+  std::string profile;               // name of the profile the card was made from
 };
 void write_identity(ObjectStore& store, const CardIdentity& identity);
 CardIdentity read_identity(const ObjectStore& store);

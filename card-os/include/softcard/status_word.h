@@ -8,7 +8,7 @@ namespace softcard {
 enum class Sw : std::uint16_t {
   ok = 0x9000,
   // warnings (state may have changed)
-  warning_eof = 0x6282,             // end of file reached before Le bytes
+  warning_eof = 0x6282,  // end of file reached before Le bytes
   warning_file_deactivated = 0x6283,
   // execution errors
   memory_failure = 0x6581,
@@ -41,19 +41,31 @@ enum class Sw : std::uint16_t {
   unknown = 0x6F00,
 };
 
-constexpr std::uint16_t value(Sw sw) { return static_cast<std::uint16_t>(sw); }
+constexpr std::uint16_t value(Sw sw) {
+  return static_cast<std::uint16_t>(sw);
+}
 constexpr Sw make_sw(std::uint8_t sw1, std::uint8_t sw2) {
   return static_cast<Sw>((unsigned(sw1) << 8) | sw2);
 }
-constexpr std::uint8_t sw1(Sw sw) { return static_cast<std::uint8_t>(value(sw) >> 8); }
-constexpr std::uint8_t sw2(Sw sw) { return static_cast<std::uint8_t>(value(sw)); }
+constexpr std::uint8_t sw1(Sw sw) {
+  return static_cast<std::uint8_t>(value(sw) >> 8);
+}
+constexpr std::uint8_t sw2(Sw sw) {
+  return static_cast<std::uint8_t>(value(sw));
+}
 
 // 63Cx: verification failed, x tries left (x capped at 15).
-constexpr Sw sw_retries(unsigned left) { return make_sw(0x63, 0xC0 | (left > 15 ? 15 : left)); }
+constexpr Sw sw_retries(unsigned left) {
+  return make_sw(0x63, 0xC0 | (left > 15 ? 15 : left));
+}
 // 61xx: xx more bytes available through GET RESPONSE (00 = 256 or more).
-constexpr Sw sw_bytes_remaining(std::size_t n) { return make_sw(0x61, n >= 256 ? 0 : std::uint8_t(n)); }
+constexpr Sw sw_bytes_remaining(std::size_t n) {
+  return make_sw(0x61, n >= 256 ? 0 : std::uint8_t(n));
+}
 // 6Cxx: wrong Le, exact length is xx (00 = 256).
-constexpr Sw sw_wrong_le(std::size_t exact) { return make_sw(0x6C, std::uint8_t(exact & 0xFF)); }
+constexpr Sw sw_wrong_le(std::size_t exact) {
+  return make_sw(0x6C, std::uint8_t(exact & 0xFF));
+}
 
 // True for 9000, 61xx and warnings 62xx/63xx (except 63Cx, a failed verification).
 constexpr bool is_success(Sw sw) {
@@ -61,7 +73,8 @@ constexpr bool is_success(Sw sw) {
   return sw == Sw::ok || s1 == 0x61 || s1 == 0x62 || (s1 == 0x63 && (sw2(sw) & 0xF0) != 0xC0);
 }
 
-// Readable meaning, e.g. "6982 security status not satisfied", "63C2 verification failed, 2 tries left".
+// Readable meaning, e.g. "6982 security status not satisfied", "63C2 verification failed, 2 tries
+// left".
 std::string describe(Sw sw);
 
 }  // namespace softcard

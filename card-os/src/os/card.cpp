@@ -22,7 +22,9 @@ class Card::Context final : public CardContext {
 };
 
 Card::Card(std::unique_ptr<CardStore> store, CardOptions options)
-    : store_(std::move(store)), options_(std::move(options)), context_(std::make_unique<Context>(*this)) {
+    : store_(std::move(store)),
+      options_(std::move(options)),
+      context_(std::make_unique<Context>(*this)) {
   if (!options_.rng) throw std::invalid_argument("Card needs a random number generator");
   if (const Bytes* atr = store_.get(keys::atr); atr && !atr->empty())
     atr_ = *atr;
@@ -34,7 +36,8 @@ Card::~Card() = default;
 
 void Card::install(std::unique_ptr<Applet> applet) {
   if (!applet) throw std::invalid_argument("null applet");
-  if (find_applet(applet->name())) throw std::invalid_argument("applet installed twice: " + std::string(applet->name()));
+  if (find_applet(applet->name()))
+    throw std::invalid_argument("applet installed twice: " + std::string(applet->name()));
   applets_.push_back(std::move(applet));
   if (!default_applet_) default_applet_ = applets_.back().get();
 }
@@ -76,7 +79,9 @@ void Card::power_off() {
   selected_ = nullptr;
 }
 
-void Card::reset() { power_on(); }
+void Card::reset() {
+  power_on();
+}
 
 Bytes Card::transmit(ByteView raw) noexcept {
   try {
@@ -177,7 +182,8 @@ Response Card::dispatch(const Command& cmd) {
 
   if (cmd.interindustry() && cmd.ins == 0xA4 && cmd.p1 == 0x04 && !cmd.data.empty())
     return select_by_aid(cmd);
-  if (!selected_) return cmd.ins == 0xA4 ? Response(Sw::file_not_found) : Response(Sw::ins_not_supported);
+  if (!selected_)
+    return cmd.ins == 0xA4 ? Response(Sw::file_not_found) : Response(Sw::ins_not_supported);
   return run_command(cmd);
 }
 
@@ -215,7 +221,8 @@ Response Card::select_by_aid(const Command& cmd) {
   Applet* match = nullptr;
   for (const auto& a : applets_) {
     const Bytes& aid = a->aid();
-    if (aid.size() < wanted.size() || !std::equal(wanted.begin(), wanted.end(), aid.begin())) continue;
+    if (aid.size() < wanted.size() || !std::equal(wanted.begin(), wanted.end(), aid.begin()))
+      continue;
     if (aid.size() == wanted.size()) {  // an exact match wins over a partial one
       match = a.get();
       break;
@@ -276,8 +283,10 @@ Response Card::get_response(const Command& cmd) {
   if (cmd.p1 != 0 || cmd.p2 != 0) return Sw::wrong_p1p2;
   const std::size_t ne = cmd.ne ? *cmd.ne : 256;
   const std::size_t n = std::min(ne, pending_response_.size());
-  Response r(Bytes(pending_response_.begin(), pending_response_.begin() + static_cast<std::ptrdiff_t>(n)));
-  pending_response_.erase(pending_response_.begin(), pending_response_.begin() + static_cast<std::ptrdiff_t>(n));
+  Response r(
+      Bytes(pending_response_.begin(), pending_response_.begin() + static_cast<std::ptrdiff_t>(n)));
+  pending_response_.erase(pending_response_.begin(),
+                          pending_response_.begin() + static_cast<std::ptrdiff_t>(n));
   if (pending_response_.empty()) {
     r.sw = pending_sw_;
     has_pending_ = false;

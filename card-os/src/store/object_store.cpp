@@ -9,13 +9,16 @@ ObjectStore::ObjectStore(std::unique_ptr<CardStore> backend)
 
 const Bytes* ObjectStore::get(std::string_view key) const {
   if (!pending_.empty()) {
-    if (auto it = pending_.find(key); it != pending_.end()) return it->second ? &*it->second : nullptr;
+    if (auto it = pending_.find(key); it != pending_.end())
+      return it->second ? &*it->second : nullptr;
   }
   auto it = committed_.find(key);
   return it == committed_.end() ? nullptr : &it->second;
 }
 
-void ObjectStore::put(std::string key, Bytes value) { pending_[std::move(key)] = std::move(value); }
+void ObjectStore::put(std::string key, Bytes value) {
+  pending_[std::move(key)] = std::move(value);
+}
 
 void ObjectStore::erase(std::string_view key) {
   if (committed_.find(key) == committed_.end()) {
@@ -60,6 +63,8 @@ void ObjectStore::commit(bool flush_to_disk) {
   pending_.clear();
 }
 
-void ObjectStore::rollback() { pending_.clear(); }
+void ObjectStore::rollback() {
+  pending_.clear();
+}
 
 }  // namespace softcard

@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <array>
-#include <utility>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "softcard/errors.h"
 #include "softcard/store.h"
@@ -62,7 +62,8 @@ FileLock lock_exclusive(const std::filesystem::path& path) {
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(fd);
-    if (err == EWOULDBLOCK) fail(path, "already in use by another process (it is opened exclusively)");
+    if (err == EWOULDBLOCK)
+      fail(path, "already in use by another process (it is opened exclusively)");
     fail(path, std::string("cannot lock: ") + std::strerror(err));
   }
   return FileLock(fd);
@@ -153,12 +154,20 @@ std::unique_ptr<SqliteStore> SqliteStore::create(const std::filesystem::path& pa
   configure(db, path);
   const std::string schema =
       "BEGIN;"
-      "PRAGMA application_id=" + std::to_string(application_id) + ";"
-      "PRAGMA user_version=" + std::to_string(schema_version) + ";"
+      "PRAGMA application_id=" +
+      std::to_string(application_id) +
+      ";"
+      "PRAGMA user_version=" +
+      std::to_string(schema_version) +
+      ";"
       "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
       "CREATE TABLE objects(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;"
-      "INSERT INTO meta VALUES('format','" + std::string(format_name) + "');"
-      "INSERT INTO meta VALUES('schema_version','" + std::to_string(schema_version) + "');"
+      "INSERT INTO meta VALUES('format','" +
+      std::string(format_name) +
+      "');"
+      "INSERT INTO meta VALUES('schema_version','" +
+      std::to_string(schema_version) +
+      "');"
       "COMMIT;";
   exec(db, path, schema.c_str());
   impl->prepare_all(path);
@@ -228,7 +237,8 @@ void SqliteStore::apply(const ChangeSet& changes) {
     sqlite3_reset(s);
     return rc;
   };
-  if (step(impl_->begin.get()) != SQLITE_DONE) fail(path_, std::string("cannot write: ") + sqlite3_errmsg(db));
+  if (step(impl_->begin.get()) != SQLITE_DONE)
+    fail(path_, std::string("cannot write: ") + sqlite3_errmsg(db));
   for (const auto& [key, value] : changes.writes) {
     sqlite3_stmt* s = value ? impl_->upsert.get() : impl_->remove.get();
     sqlite3_bind_text(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);

@@ -18,7 +18,8 @@ security::AccessCondition parse_condition(const std::string& text, const std::st
   bool any = false;
   while (start <= text.size()) {
     const std::size_t bar = text.find('|', start);
-    const std::string part = text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+    const std::string part =
+        text.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
     security::AccessCondition alt;
     if (part == "always") {
       alt = security::AccessCondition::always();
@@ -35,7 +36,9 @@ security::AccessCondition parse_condition(const std::string& text, const std::st
       }
       alt = security::AccessCondition::pin(ref.at(0));
     } else {
-      throw ProfileError(where + ": '" + part + "' is not an access condition (always, never, admin, pin:XX, joined by |)");
+      throw ProfileError(
+          where + ": '" + part +
+          "' is not an access condition (always, never, admin, pin:XX, joined by |)");
     }
     result = any ? (result | alt) : alt;
     any = true;
@@ -47,15 +50,16 @@ security::AccessCondition parse_condition(const std::string& text, const std::st
 
 fs::AccessRules parse_access(const json& j, const std::string& where, fs::AccessRules rules) {
   static const std::vector<std::pair<std::string, fs::Operation>> ops = {
-      {"read", fs::Operation::read},         {"update", fs::Operation::update},
+      {"read", fs::Operation::read},          {"update", fs::Operation::update},
       {"delete", fs::Operation::delete_file}, {"create", fs::Operation::create},
-      {"activate", fs::Operation::activate}, {"deactivate", fs::Operation::deactivate},
+      {"activate", fs::Operation::activate},  {"deactivate", fs::Operation::deactivate},
       {"terminate", fs::Operation::terminate}};
   std::vector<std::string> names;
   for (const auto& [name, op] : ops) names.push_back(name);
   only_keys(j, names, where);
   for (const auto& [name, op] : ops)
-    if (j.contains(name)) rules[op] = parse_condition(string_at(j, name, where, ""), where + "." + name);
+    if (j.contains(name))
+      rules[op] = parse_condition(string_at(j, name, where, ""), where + "." + name);
   return rules;
 }
 
@@ -71,11 +75,14 @@ LifeCycle parse_life_cycle(const json& j, const std::string& where) {
   if (s == "creation") return LifeCycle::creation;
   if (s == "initialisation" || s == "initialization") return LifeCycle::initialisation;
   if (s == "deactivated") return LifeCycle::deactivated;
-  throw ProfileError(where + ".life_cycle: '" + s + "' is not one of operational, creation, initialisation, deactivated");
+  throw ProfileError(where + ".life_cycle: '" + s +
+                     "' is not one of operational, creation, initialisation, deactivated");
 }
 
 iso::FileSpec parse_file(const json& j, const std::string& where) {
-  only_keys(j, {"fid", "type", "name", "size", "content", "text", "life_cycle", "access", "children"}, where);
+  only_keys(j,
+            {"fid", "type", "name", "size", "content", "text", "life_cycle", "access", "children"},
+            where);
   iso::FileSpec f;
   f.fid = parse_fid(j, where);
   const std::string type = string_at(j, "type", where, "ef");
@@ -85,7 +92,8 @@ iso::FileSpec parse_file(const json& j, const std::string& where) {
   if (j.contains("access")) f.access = parse_access(j.at("access"), where + ".access", f.access);
   if (f.df) {
     for (const char* ef_only : {"size", "content", "text"})
-      if (j.contains(ef_only)) throw ProfileError(where + "." + ef_only + ": only an EF has content");
+      if (j.contains(ef_only))
+        throw ProfileError(where + "." + ef_only + ": only an EF has content");
     f.df_name = hex_at(j, "name", where, {});
     if (j.contains("children")) {
       if (!j.at("children").is_array()) throw ProfileError(where + ".children: must be a list");
@@ -104,23 +112,26 @@ iso::FileSpec parse_file(const json& j, const std::string& where) {
     }() : hex_at(j, "content", where, {});
     f.size = static_cast<std::uint16_t>(uint_at(j, "size", where, 0, 0, 32767));
     if (f.size && f.content.size() > f.size)
-      throw ProfileError(where + ".content: " + std::to_string(f.content.size()) + " bytes do not fit size " +
-                         std::to_string(f.size));
+      throw ProfileError(where + ".content: " + std::to_string(f.content.size()) +
+                         " bytes do not fit size " + std::to_string(f.size));
   }
   return f;
 }
 
 security::PinRecord parse_pin(const json& j, const std::string& where) {
-  only_keys(j, {"reference", "value", "value_hex", "min_length", "max_length", "max_tries", "pad_byte",
-                "unblock_reference", "grants_admin"},
+  only_keys(j,
+            {"reference", "value", "value_hex", "min_length", "max_length", "max_tries", "pad_byte",
+             "unblock_reference", "grants_admin"},
             where);
   security::PinRecord pin;
   const Bytes ref = hex_at(j, "reference", where, {});
-  if (ref.size() != 1) throw ProfileError(where + ".reference: must be one byte of hex, e.g. \"81\"");
+  if (ref.size() != 1)
+    throw ProfileError(where + ".reference: must be one byte of hex, e.g. \"81\"");
   pin.reference = ref[0];
   pin.min_length = static_cast<std::uint8_t>(uint_at(j, "min_length", where, 4, 1, 127));
   pin.max_length = static_cast<std::uint8_t>(uint_at(j, "max_length", where, 8, 1, 127));
-  if (pin.min_length > pin.max_length) throw ProfileError(where + ": min_length exceeds max_length");
+  if (pin.min_length > pin.max_length)
+    throw ProfileError(where + ": min_length exceeds max_length");
   pin.max_tries = static_cast<std::uint8_t>(uint_at(j, "max_tries", where, 3, 1, 15));
   pin.tries_left = pin.max_tries;
   if (j.contains("pad_byte")) {
@@ -149,21 +160,25 @@ security::PinRecord parse_pin(const json& j, const std::string& where) {
 
 }  // namespace
 
-void personalize_iso_section(const json& section, ObjectStore& store, Rng& /*rng*/, CardIdentity& /*identity*/) {
+void personalize_iso_section(const json& section, ObjectStore& store, Rng& /*rng*/,
+                             CardIdentity& /*identity*/) {
   const std::string where = "profile.iso";
   only_keys(section, {"mf_name", "mf_access", "files", "pins"}, where);
   iso::IsoProfile p;
   p.mf_name = hex_at(section, "mf_name", where, {});
-  if (section.contains("mf_access")) p.mf_access = parse_access(section.at("mf_access"), where + ".mf_access", p.mf_access);
+  if (section.contains("mf_access"))
+    p.mf_access = parse_access(section.at("mf_access"), where + ".mf_access", p.mf_access);
   if (section.contains("files")) {
     if (!section.at("files").is_array()) throw ProfileError(where + ".files: must be a list");
     std::size_t i = 0;
-    for (const auto& f : section.at("files")) p.files.push_back(parse_file(f, where + ".files[" + std::to_string(i++) + "]"));
+    for (const auto& f : section.at("files"))
+      p.files.push_back(parse_file(f, where + ".files[" + std::to_string(i++) + "]"));
   }
   if (section.contains("pins")) {
     if (!section.at("pins").is_array()) throw ProfileError(where + ".pins: must be a list");
     std::size_t i = 0;
-    for (const auto& pin : section.at("pins")) p.pins.push_back(parse_pin(pin, where + ".pins[" + std::to_string(i++) + "]"));
+    for (const auto& pin : section.at("pins"))
+      p.pins.push_back(parse_pin(pin, where + ".pins[" + std::to_string(i++) + "]"));
   }
   iso::personalize(store, p);
 }

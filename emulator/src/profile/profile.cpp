@@ -23,7 +23,8 @@ std::string string_at(const json& obj, const std::string& key, const std::string
   return obj.at(key).get<std::string>();
 }
 
-Bytes hex_at(const json& obj, const std::string& key, const std::string& where, const Bytes& fallback) {
+Bytes hex_at(const json& obj, const std::string& key, const std::string& where,
+             const Bytes& fallback) {
   if (!obj.contains(key)) return fallback;
   const json& v = obj.at(key);
   if (!v.is_string()) throw ProfileError(where + "." + key + ": must be a hex string");
@@ -34,8 +35,8 @@ Bytes hex_at(const json& obj, const std::string& key, const std::string& where, 
   }
 }
 
-unsigned uint_at(const json& obj, const std::string& key, const std::string& where, unsigned fallback,
-                 unsigned min, unsigned max) {
+unsigned uint_at(const json& obj, const std::string& key, const std::string& where,
+                 unsigned fallback, unsigned min, unsigned max) {
   if (!obj.contains(key)) return fallback;
   const json& v = obj.at(key);
   if (!v.is_number_integer()) throw ProfileError(where + "." + key + ": must be an integer");
@@ -86,7 +87,8 @@ Profile parse_profile(const std::string& name, const std::string& text) {
   const json& applets = require(p.json, "applets", where);
   if (!applets.is_array() || applets.empty())
     throw ProfileError(where + ".applets: must be a non-empty list of applet names");
-  std::vector<std::string> allowed{"softcard_profile", "name", "description", "atr", "serial", "applets", "ski"};
+  std::vector<std::string> allowed{"softcard_profile", "name",    "description", "atr",
+                                   "serial",           "applets", "ski"};
   for (const auto& a : applets) {
     if (!a.is_string()) throw ProfileError(where + ".applets: entries must be strings");
     allowed.push_back(a.get<std::string>());
@@ -121,14 +123,17 @@ namespace {
 Bytes parse_atr(const json& j, const std::string& where) {
   Bytes atr = profile_json::hex_at(j, "atr", where, {});
   if (atr.empty()) return atr;
-  if (atr.size() < 2 || atr.size() > 33) throw ProfileError(where + ".atr: an ATR has 2 to 33 bytes");
-  if (atr[0] != 0x3B && atr[0] != 0x3F) throw ProfileError(where + ".atr: must start with TS 3B or 3F");
+  if (atr.size() < 2 || atr.size() > 33)
+    throw ProfileError(where + ".atr: an ATR has 2 to 33 bytes");
+  if (atr[0] != 0x3B && atr[0] != 0x3F)
+    throw ProfileError(where + ".atr: must start with TS 3B or 3F");
   return atr;
 }
 
 }  // namespace
 
-CardIdentity personalize(const Profile& profile, ObjectStore& store, Rng& rng, const PersonalizeOptions& options) {
+CardIdentity personalize(const Profile& profile, ObjectStore& store, Rng& rng,
+                         const PersonalizeOptions& options) {
   using namespace profile_json;
   const std::string where = "profile " + profile.name;
   CardIdentity id;
@@ -168,7 +173,10 @@ CardIdentity personalize(const Profile& profile, ObjectStore& store, Rng& rng, c
   if (profile.json.contains("ski")) {
     bool gids = false;
     for (const auto& name : id.applets) gids = gids || name == "gids";
-    if (!gids) throw ProfileError(where + ".ski: secure key injection is part of the gids applet, which this profile lacks");
+    if (!gids)
+      throw ProfileError(
+          where +
+          ".ski: secure key injection is part of the gids applet, which this profile lacks");
 #if SOFTCARD_HAVE_SKI
     personalize_ski_section(profile.json.at("ski"), store, where + ".ski");
 #else

@@ -46,19 +46,24 @@ void personalize_iso_section(const nlohmann::json& section, ObjectStore& store, 
 void personalize_gids_section(const nlohmann::json& section, ObjectStore& store, Rng& rng,
                               CardIdentity& identity);
 // Secure key injection settings of a GIDS card (top-level "ski" field).
-void personalize_ski_section(const nlohmann::json& section, ObjectStore& store, const std::string& where);
+void personalize_ski_section(const nlohmann::json& section, ObjectStore& store,
+                             const std::string& where);
 
 // Helpers for section parsers: typed access with errors naming the JSON path.
 namespace profile_json {
-const nlohmann::json& require(const nlohmann::json& obj, const std::string& key, const std::string& where);
+const nlohmann::json& require(const nlohmann::json& obj, const std::string& key,
+                              const std::string& where);
 std::string string_at(const nlohmann::json& obj, const std::string& key, const std::string& where,
                       const std::string& fallback);
-Bytes hex_at(const nlohmann::json& obj, const std::string& key, const std::string& where, const Bytes& fallback);
-unsigned uint_at(const nlohmann::json& obj, const std::string& key, const std::string& where, unsigned fallback,
-                 unsigned min, unsigned max);
-bool bool_at(const nlohmann::json& obj, const std::string& key, const std::string& where, bool fallback);
+Bytes hex_at(const nlohmann::json& obj, const std::string& key, const std::string& where,
+             const Bytes& fallback);
+unsigned uint_at(const nlohmann::json& obj, const std::string& key, const std::string& where,
+                 unsigned fallback, unsigned min, unsigned max);
+bool bool_at(const nlohmann::json& obj, const std::string& key, const std::string& where,
+             bool fallback);
 // Rejects keys not in `allowed` (typos must not be silently ignored).
-void only_keys(const nlohmann::json& obj, const std::vector<std::string>& allowed, const std::string& where);
+void only_keys(const nlohmann::json& obj, const std::vector<std::string>& allowed,
+               const std::string& where);
 }  // namespace profile_json
 
 }  // namespace softcard

@@ -22,7 +22,8 @@ void personalize_ski_section(const json& section, ObjectStore& store, const std:
     const unsigned number = uint_at(entry, "number", w, 0, 1, 255);
     if (number == 0) throw ProfileError(w + ": missing field 'number'");
     for (unsigned n : seen)
-      if (n == number) throw ProfileError(w + ".number: key " + std::to_string(number) + " is given twice");
+      if (n == number)
+        throw ProfileError(w + ".number: key " + std::to_string(number) + " is given twice");
     seen.push_back(number);
     SecretBytes key(hex_at(entry, "key", w, {}));
     if (key.size() != 32) throw ProfileError(w + ".key: must be 32 bytes of hex (an AES-256 key)");

@@ -15,9 +15,15 @@
 
 namespace softcard::mdtest {
 
-inline LPVOID WINAPI test_alloc(SIZE_T n) { return std::calloc(1, n); }
-inline LPVOID WINAPI test_realloc(LPVOID p, SIZE_T n) { return std::realloc(p, n); }
-inline void WINAPI test_free(LPVOID p) { std::free(p); }
+inline LPVOID WINAPI test_alloc(SIZE_T n) {
+  return std::calloc(1, n);
+}
+inline LPVOID WINAPI test_realloc(LPVOID p, SIZE_T n) {
+  return std::realloc(p, n);
+}
+inline void WINAPI test_free(LPVOID p) {
+  std::free(p);
+}
 
 inline void prepare(CARD_DATA& cd) {
   std::memset(&cd, 0, sizeof cd);
@@ -80,7 +86,8 @@ inline Bytes privatekeyblob(CryptoProvider& c, const KeyPair& k, bool keyx = tru
   return out;
 }
 
-inline Bytes import_keypair_struct(std::uint8_t index, DWORD spec, DWORD bits, const Bytes& blob, DWORD pin = ROLE_USER) {
+inline Bytes import_keypair_struct(std::uint8_t index, DWORD spec, DWORD bits, const Bytes& blob,
+                                   DWORD pin = ROLE_USER) {
   Bytes s;
   ski::put_u32le(s, 7);
   s.push_back(index), s.push_back(0), s.push_back(0), s.push_back(0);
@@ -104,7 +111,8 @@ inline Bytes change_struct(DWORD flags, DWORD auth_id, ByteView auth, ByteView f
   Bytes s;
   ski::put_u32le(s, 7), ski::put_u32le(s, flags), ski::put_u32le(s, auth_id);
   ski::put_u32le(s, static_cast<DWORD>(auth.size()));
-  ski::put_u32le(s, ROLE_USER), ski::put_u32le(s, static_cast<DWORD>(fresh.size())), ski::put_u32le(s, 0);
+  ski::put_u32le(s, ROLE_USER), ski::put_u32le(s, static_cast<DWORD>(fresh.size())),
+      ski::put_u32le(s, 0);
   append(s, auth), append(s, fresh);
   return s;
 }

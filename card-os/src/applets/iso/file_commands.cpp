@@ -264,7 +264,8 @@ Response terminate_ef(IsoSession& s, const Command& cmd, CardContext& ctx) {
 Response terminate_card_usage(IsoSession& s, const Command& cmd, CardContext& ctx) {
   if (cmd.p1 != 0 || cmd.p2 != 0) throw CardError(Sw::incorrect_p1p2);
   if (!cmd.data.empty()) throw CardError(Sw::wrong_length);
-  fs::check_access(s.tree.get_effective(ctx.store(), {fs::mf_fid}), Operation::terminate, s.security);
+  fs::check_access(s.tree.get_effective(ctx.store(), {fs::mf_fid}), Operation::terminate,
+                   s.security);
   ctx.store().put(keys::life_cycle, {static_cast<std::uint8_t>(LifeCycle::terminated)});
   return Sw::ok;
 }

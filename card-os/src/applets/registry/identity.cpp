@@ -22,13 +22,15 @@ CardIdentity read_identity(const ObjectStore& store) {
   CardIdentity id;
   if (const Bytes* atr = store.get(keys::atr)) id.atr = *atr;
   if (const Bytes* serial = store.get(keys::serial)) id.serial = *serial;
-  if (const Bytes* profile = store.get(keys::profile)) id.profile.assign(profile->begin(), profile->end());
+  if (const Bytes* profile = store.get(keys::profile))
+    id.profile.assign(profile->begin(), profile->end());
   if (const Bytes* list = store.get(keys::applets)) {
     std::string s(list->begin(), list->end());
     std::size_t start = 0;
     while (start <= s.size()) {
       const std::size_t comma = s.find(',', start);
-      const std::string name = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const std::string name =
+          s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (!name.empty()) id.applets.push_back(name);
       if (comma == std::string::npos) break;
       start = comma + 1;

@@ -16,12 +16,15 @@
 
 namespace softcard {
 
-void AppletRegistry::add(std::string name, Factory factory) { factories_[std::move(name)] = std::move(factory); }
+void AppletRegistry::add(std::string name, Factory factory) {
+  factories_[std::move(name)] = std::move(factory);
+}
 
 std::unique_ptr<Applet> AppletRegistry::make(std::string_view name) const {
   auto it = factories_.find(std::string(name));
   if (it == factories_.end())
-    throw ImageError("the card needs applet '" + std::string(name) + "', which this softcard build does not have");
+    throw ImageError("the card needs applet '" + std::string(name) +
+                     "', which this softcard build does not have");
   return it->second();
 }
 
@@ -52,7 +55,8 @@ std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions op
   auto card = std::make_unique<Card>(std::move(store), std::move(options));
   const CardIdentity id = read_identity(card->store());
   if (id.applets.empty())
-    throw ImageError("card image " + card->store().backend().describe() + ": lists no applets (not personalized?)");
+    throw ImageError("card image " + card->store().backend().describe() +
+                     ": lists no applets (not personalized?)");
   for (const auto& name : id.applets) card->install(registry.make(name));
   return card;
 }

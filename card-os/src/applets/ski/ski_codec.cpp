@@ -50,16 +50,23 @@ std::optional<Alg> alg_from_id(std::uint8_t id) {
 
 std::size_t key_length(Alg alg) {
   switch (alg) {
-    case Alg::aes128: return 16;
-    case Alg::aes192: return 24;
-    case Alg::aes256: return 32;
-    case Alg::tdes: return 24;
-    case Alg::tdes112: return 16;
+    case Alg::aes128:
+      return 16;
+    case Alg::aes192:
+      return 24;
+    case Alg::aes256:
+      return 32;
+    case Alg::tdes:
+      return 24;
+    case Alg::tdes112:
+      return 16;
   }
   return 0;
 }
 
-std::size_t block_length(Alg alg) { return block_alg(alg) == BlockAlg::aes ? 16 : 8; }
+std::size_t block_length(Alg alg) {
+  return block_alg(alg) == BlockAlg::aes ? 16 : 8;
+}
 
 BlockAlg block_alg(Alg alg) {
   return (alg == Alg::tdes || alg == Alg::tdes112) ? BlockAlg::tdes : BlockAlg::aes;
@@ -83,9 +90,13 @@ std::optional<Mode> mode_from_id(std::uint8_t id) {
   return std::nullopt;
 }
 
-bool mode_allowed(Alg alg, Mode mode) { return mode == Mode::cbc || block_alg(alg) == BlockAlg::aes; }
+bool mode_allowed(Alg alg, Mode mode) {
+  return mode == Mode::cbc || block_alg(alg) == BlockAlg::aes;
+}
 
-std::size_t iv_length(Alg alg, Mode mode) { return mode == Mode::gcm ? 12 : block_length(alg); }
+std::size_t iv_length(Alg alg, Mode mode) {
+  return mode == Mode::gcm ? 12 : block_length(alg);
+}
 
 Bytes compute_key_id(CryptoProvider& crypto, Alg alg, ByteView key) {
   SecretBytes id = crypto.hkdf_sha256({}, key, label("softcard-ski-v1 key-id", {std::uint8_t(alg)}),
@@ -105,12 +116,18 @@ SessionKey make_session_key(CryptoProvider& crypto, Alg alg, ByteView key) {
 
 const char* describe(Reject r) {
   switch (r) {
-    case Reject::malformed: return "malformed blob";
-    case Reject::wrong_function: return "blob is for another secure function";
-    case Reject::wrong_handle: return "blob is bound to another session key";
-    case Reject::wrong_iv: return "IV or chaining mode differs from the key's properties";
-    case Reject::tampered: return "blob authentication failed";
-    case Reject::replayed: return "blob already consumed (sequence number not fresh)";
+    case Reject::malformed:
+      return "malformed blob";
+    case Reject::wrong_function:
+      return "blob is for another secure function";
+    case Reject::wrong_handle:
+      return "blob is bound to another session key";
+    case Reject::wrong_iv:
+      return "IV or chaining mode differs from the key's properties";
+    case Reject::tampered:
+      return "blob authentication failed";
+    case Reject::replayed:
+      return "blob already consumed (sequence number not fresh)";
   }
   return "?";
 }
@@ -121,8 +138,14 @@ Bytes seal(CryptoProvider& crypto, SessionKey& key, std::uint8_t function, Direc
   if (!mode_allowed(key.alg, key.mode) || key.iv.size() != iv_length(key.alg, key.mode))
     throw CryptoError(CryptoErrc::invalid_argument, "mode or IV does not fit the algorithm");
   if (key.next_out_seq == 0) throw CryptoError(CryptoErrc::invalid_argument, "sequence exhausted");
-  Bytes h = {0x53, 0x4B, 0x01, function, std::uint8_t(dir), std::uint8_t(key.alg),
-             std::uint8_t(key.mode), std::uint8_t(key.iv.size())};
+  Bytes h = {0x53,
+             0x4B,
+             0x01,
+             function,
+             std::uint8_t(dir),
+             std::uint8_t(key.alg),
+             std::uint8_t(key.mode),
+             std::uint8_t(key.iv.size())};
   append(h, key.id);
   const std::uint32_t seq = key.next_out_seq;
   for (int i = 3; i >= 0; --i) h.push_back(static_cast<std::uint8_t>(seq >> (8 * i)));
@@ -160,7 +183,8 @@ std::variant<Opened, Reject> open(CryptoProvider& crypto, const SessionKey& key,
   const std::size_t hlen = header_fixed + n;
   if (blob.size() < hlen + tag_length) return Reject::malformed;
   const std::size_t ctlen = blob.size() - hlen - tag_length;
-  if (*mode == Mode::cbc && (ctlen == 0 || ctlen % block_length(*alg) != 0)) return Reject::malformed;
+  if (*mode == Mode::cbc && (ctlen == 0 || ctlen % block_length(*alg) != 0))
+    return Reject::malformed;
   // 2. function
   if (blob[3] != function) return Reject::wrong_function;
   // 3. key binding
@@ -171,8 +195,8 @@ std::variant<Opened, Reject> open(CryptoProvider& crypto, const SessionKey& key,
   if (*mode != key.mode || !constant_time_equal(h.subspan(header_fixed, n), key.iv))
     return Reject::wrong_iv;
   // 5. authenticity
-  const std::uint32_t seq = std::uint32_t(h[16]) << 24 | std::uint32_t(h[17]) << 16 |
-                            std::uint32_t(h[18]) << 8 | h[19];
+  const std::uint32_t seq =
+      std::uint32_t(h[16]) << 24 | std::uint32_t(h[17]) << 16 | std::uint32_t(h[18]) << 8 | h[19];
   ByteView ct = blob.subspan(hlen, ctlen);
   ByteView tag = blob.subspan(hlen + ctlen, tag_length);
   Subkeys sk = derive_subkeys(crypto, key.alg, key.mode, key.key.view());
@@ -218,8 +242,8 @@ std::optional<SecretBytes> parse_key_data_blob(ByteView blob) {
   return SecretBytes(blob.subspan(12));
 }
 
-SecretBytes derive_shared(CryptoProvider& crypto, ByteView shared_key, std::uint8_t number,
-                          Alg alg, ByteView ns, ByteView nc) {
+SecretBytes derive_shared(CryptoProvider& crypto, ByteView shared_key, std::uint8_t number, Alg alg,
+                          ByteView ns, ByteView nc) {
   Bytes salt(ns.begin(), ns.end());
   append(salt, nc);
   return crypto.hkdf_sha256(salt, shared_key,

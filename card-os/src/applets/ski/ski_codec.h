@@ -43,7 +43,7 @@ BlockAlg block_alg(Alg alg);
 // AES picks 128/192/256 from the key length; 3DES/3DES_112 require 24/16 bytes.
 std::optional<Alg> alg_from_name(std::u16string_view name, std::size_t key_len);
 std::optional<Mode> mode_from_id(std::uint8_t id);
-bool mode_allowed(Alg alg, Mode mode);  // GCM only with AES
+bool mode_allowed(Alg alg, Mode mode);      // GCM only with AES
 std::size_t iv_length(Alg alg, Mode mode);  // base IV: 12 (GCM) or block length (CBC)
 
 // A session key with its per-handle properties and sequence state.
@@ -52,7 +52,7 @@ struct SessionKey {
   SecretBytes key;
   Bytes id;  // key_id (8 bytes)
   Mode mode = Mode::cbc;
-  Bytes iv;  // base IV
+  Bytes iv;                        // base IV
   std::uint32_t next_out_seq = 1;  // next sequence number this side sends
   std::uint32_t last_in_seq = 0;   // last sequence number accepted from the peer
 };
@@ -83,8 +83,8 @@ Bytes key_data_blob(ByteView key);
 std::optional<SecretBytes> parse_key_data_blob(ByteView blob);
 
 // Session key derivations (docs/ski.md §7).
-SecretBytes derive_shared(CryptoProvider& crypto, ByteView shared_key, std::uint8_t number,
-                          Alg alg, ByteView ns, ByteView nc);
+SecretBytes derive_shared(CryptoProvider& crypto, ByteView shared_key, std::uint8_t number, Alg alg,
+                          ByteView ns, ByteView nc);
 SecretBytes derive_ecdh(CryptoProvider& crypto, ByteView z, Alg alg);
 
 inline void put_u32le(Bytes& out, std::uint32_t v) {

@@ -16,8 +16,12 @@ constexpr std::uint32_t flag_generate_session_pin = 0x10000000, flag_session_pin
 constexpr std::uint32_t pin_change_unblock = 1, pin_change_changepin = 2;
 constexpr std::uint32_t role_user = 1, role_admin = 2;
 
-[[noreturn]] void reject(Sw sw) { throw CardError(sw); }
-[[noreturn]] void reject(std::uint16_t sw) { throw CardError(static_cast<Sw>(sw)); }
+[[noreturn]] void reject(Sw sw) {
+  throw CardError(sw);
+}
+[[noreturn]] void reject(std::uint16_t sw) {
+  throw CardError(static_cast<Sw>(sw));
+}
 
 std::string shared_key_name(std::uint8_t number) {
   char buf[24];
@@ -56,7 +60,8 @@ ByteView need(ByteView data, std::uint8_t tag) {
 void put_tlv(Bytes& out, std::uint8_t tag, ByteView v) {
   out.push_back(tag);
   if (v.size() >= 0x100) {
-    out.push_back(0x82), out.push_back(std::uint8_t(v.size() >> 8)), out.push_back(std::uint8_t(v.size()));
+    out.push_back(0x82), out.push_back(std::uint8_t(v.size() >> 8)),
+        out.push_back(std::uint8_t(v.size()));
   } else if (v.size() >= 0x80) {
     out.push_back(0x81), out.push_back(std::uint8_t(v.size()));
   } else {
@@ -65,7 +70,9 @@ void put_tlv(Bytes& out, std::uint8_t tag, ByteView v) {
   append(out, v);
 }
 
-Bytes be_from_le(ByteView le) { return Bytes(le.rbegin(), le.rend()); }
+Bytes be_from_le(ByteView le) {
+  return Bytes(le.rbegin(), le.rend());
+}
 
 std::u16string random_guid(Rng& rng) {
   std::array<std::uint8_t, 16> r{};
@@ -95,32 +102,50 @@ void forget_user_pin(gids::GidsApi& gids, CardContext& ctx) {
 
 Sw reject_sw(Reject r) {
   switch (r) {
-    case Reject::malformed: return Sw::wrong_data;
-    case Reject::wrong_function: return Sw::incorrect_p1p2;
-    case Reject::wrong_handle: return Sw::reference_not_found;
-    case Reject::wrong_iv: return Sw::reference_data_not_usable;
-    case Reject::tampered: return static_cast<Sw>(0x6988);
-    case Reject::replayed: return Sw::conditions_not_satisfied;
+    case Reject::malformed:
+      return Sw::wrong_data;
+    case Reject::wrong_function:
+      return Sw::incorrect_p1p2;
+    case Reject::wrong_handle:
+      return Sw::reference_not_found;
+    case Reject::wrong_iv:
+      return Sw::reference_data_not_usable;
+    case Reject::tampered:
+      return static_cast<Sw>(0x6988);
+    case Reject::replayed:
+      return Sw::conditions_not_satisfied;
   }
   return Sw::unknown;
 }
 
 class SkiExtension final : public gids::GidsExtension {
  public:
-  std::optional<Response> process(const Command& cmd, CardContext& ctx, gids::GidsApi& gids) override {
+  std::optional<Response> process(const Command& cmd, CardContext& ctx,
+                                  gids::GidsApi& gids) override {
     if (cmd.cla != 0x80) return std::nullopt;
     switch (cmd.ins) {
-      case 0x50: return capabilities(cmd);
-      case 0x52: return import_session_key(cmd, ctx, gids);
-      case 0x54: return shared_key(cmd, ctx, gids);
-      case 0x56: return construct_dh(cmd, ctx, gids);
-      case 0x58: return derive(cmd, gids);
-      case 0x5A: return destroy_dh(cmd);
-      case 0x5C: return set_property(cmd);
-      case 0x5E: return get_property(cmd);
-      case 0x60: return destroy_key(cmd);
-      case 0x62: return process_encrypted(cmd, ctx, gids);
-      default: return std::nullopt;
+      case 0x50:
+        return capabilities(cmd);
+      case 0x52:
+        return import_session_key(cmd, ctx, gids);
+      case 0x54:
+        return shared_key(cmd, ctx, gids);
+      case 0x56:
+        return construct_dh(cmd, ctx, gids);
+      case 0x58:
+        return derive(cmd, gids);
+      case 0x5A:
+        return destroy_dh(cmd);
+      case 0x5C:
+        return set_property(cmd);
+      case 0x5E:
+        return get_property(cmd);
+      case 0x60:
+        return destroy_key(cmd);
+      case 0x62:
+        return process_encrypted(cmd, ctx, gids);
+      default:
+        return std::nullopt;
     }
   }
 
@@ -153,7 +178,8 @@ class SkiExtension final : public gids::GidsExtension {
   }
 
   SessionKey& slot(std::uint8_t ref) {
-    if (ref < first_session_ref || ref >= first_session_ref + session_slots) reject(Sw::reference_not_found);
+    if (ref < first_session_ref || ref >= first_session_ref + session_slots)
+      reject(Sw::reference_not_found);
     auto& s = slots_[ref - first_session_ref];
     if (!s) reject(Sw::reference_not_found);
     return *s;
@@ -167,9 +193,14 @@ class SkiExtension final : public gids::GidsExtension {
 
   Response capabilities(const Command& cmd) {
     if (cmd.p1p2() != 0) reject(Sw::incorrect_p1p2);
-    Bytes out = {0x80, 0x01, 0x0F, 0x81, 0x01, 0x1F, 0x82, 0x01, 0x0F, 0x83, 0x01, 0x03,
-                 0x84, 0x01, std::uint8_t(session_slots), 0x85, 0x01, std::uint8_t(free_slots()),
-                 0x86, 0x01, 0x07, 0x87, 0x01, 0x01};
+    Bytes out = {0x80, 0x01, 0x0F,
+                 0x81, 0x01, 0x1F,
+                 0x82, 0x01, 0x0F,
+                 0x83, 0x01, 0x03,
+                 0x84, 0x01, std::uint8_t(session_slots),
+                 0x85, 0x01, std::uint8_t(free_slots()),
+                 0x86, 0x01, 0x07,
+                 0x87, 0x01, 0x01};
     return Response(out);
   }
 
@@ -182,10 +213,17 @@ class SkiExtension final : public gids::GidsExtension {
     if (alg_req.size() != 1 || !alg_from_id(alg_req[0]) || pad.size() != 1) reject(Sw::wrong_data);
     RsaPadding padding;
     switch (pad[0]) {
-      case padding_id::pkcs1: padding = RsaPadding::pkcs1_v15(); break;
-      case padding_id::oaep_sha1: padding = RsaPadding::oaep(HashAlg::sha1); break;
-      case padding_id::oaep_sha256: padding = RsaPadding::oaep(HashAlg::sha256); break;
-      default: reject(Sw::function_not_supported);
+      case padding_id::pkcs1:
+        padding = RsaPadding::pkcs1_v15();
+        break;
+      case padding_id::oaep_sha1:
+        padding = RsaPadding::oaep(HashAlg::sha1);
+        break;
+      case padding_id::oaep_sha256:
+        padding = RsaPadding::oaep(HashAlg::sha256);
+        break;
+      default:
+        reject(Sw::function_not_supported);
     }
     if (label) {
       if (padding.mode != RsaPaddingMode::oaep) reject(Sw::wrong_data);
@@ -206,8 +244,10 @@ class SkiExtension final : public gids::GidsExtension {
     if (!sk) reject(static_cast<std::uint16_t>(0x6988));
     std::optional<Alg> alg;
     const Alg requested = static_cast<Alg>(alg_req[0]);
-    if (block_alg(requested) == BlockAlg::aes) alg = alg_from_name(u"AES", sk->size());
-    else if (key_length(requested) == sk->size()) alg = requested;
+    if (block_alg(requested) == BlockAlg::aes)
+      alg = alg_from_name(u"AES", sk->size());
+    else if (key_length(requested) == sk->size())
+      alg = requested;
     if (!alg) reject(Sw::wrong_data);
     return key_ref_answer(store_key(make_session_key(gids.crypto(), *alg, sk->view())));
   }
@@ -215,7 +255,8 @@ class SkiExtension final : public gids::GidsExtension {
   Response shared_key(const Command& cmd, CardContext& ctx, gids::GidsApi& gids) {
     if (cmd.p1p2() != 0) reject(Sw::incorrect_p1p2);
     auto hello = need(cmd.data, 0x87);
-    if (hello.size() != 21 || hello[0] != 'S' || hello[1] != 'H' || hello[2] != 0x01) reject(Sw::wrong_data);
+    if (hello.size() != 21 || hello[0] != 'S' || hello[1] != 'H' || hello[2] != 0x01)
+      reject(Sw::wrong_data);
     auto alg = alg_from_id(hello[4]);
     if (!alg) reject(Sw::wrong_data);
     const Bytes* ks = ctx.store().get(shared_key_name(hello[3]));
@@ -266,9 +307,11 @@ class SkiExtension final : public gids::GidsExtension {
     auto a = need(cmd.data, 0x80);
     if (a.size() != 1 || !alg_from_id(a[0])) reject(Sw::wrong_data);
     if (free_slots() == 0) reject(Sw::not_enough_memory);
-    SecretBytes sk = derive_ecdh(gids.crypto(), agreements_[cmd.p1]->view(), static_cast<Alg>(a[0]));
+    SecretBytes sk =
+        derive_ecdh(gids.crypto(), agreements_[cmd.p1]->view(), static_cast<Alg>(a[0]));
     agreements_[cmd.p1].reset();  // consumed: one agreement, one session key
-    return key_ref_answer(store_key(make_session_key(gids.crypto(), static_cast<Alg>(a[0]), sk.view())));
+    return key_ref_answer(
+        store_key(make_session_key(gids.crypto(), static_cast<Alg>(a[0]), sk.view())));
   }
 
   Response destroy_dh(const Command& cmd) {
@@ -297,11 +340,16 @@ class SkiExtension final : public gids::GidsExtension {
   Response get_property(const Command& cmd) {
     SessionKey& k = slot(cmd.p2);
     switch (cmd.p1) {
-      case 0x01: return Response(Bytes{std::uint8_t(k.mode)});
-      case 0x02: return Response(k.iv);
-      case 0x03: return Response(Bytes{std::uint8_t(block_length(k.alg))});
-      case 0x04: return Response(Bytes{std::uint8_t(k.alg)});
-      default: reject(Sw::incorrect_p1p2);
+      case 0x01:
+        return Response(Bytes{std::uint8_t(k.mode)});
+      case 0x02:
+        return Response(k.iv);
+      case 0x03:
+        return Response(Bytes{std::uint8_t(block_length(k.alg))});
+      case 0x04:
+        return Response(Bytes{std::uint8_t(k.alg)});
+      default:
+        reject(Sw::incorrect_p1p2);
     }
   }
 
@@ -326,14 +374,18 @@ class SkiExtension final : public gids::GidsExtension {
     key.last_in_seq = o.seq;  // consumed from here on, whatever the function answers
     ByteView p = o.plaintext.view();
     switch (f) {
-      case csf::import_keypair: return import_keypair(p, ctx, gids);
-      case csf::authenticate: return authenticate(p, ctx, gids, key);
-      default: return change_authenticator(p, ctx, gids);
+      case csf::import_keypair:
+        return import_keypair(p, ctx, gids);
+      case csf::authenticate:
+        return authenticate(p, ctx, gids, key);
+      default:
+        return change_authenticator(p, ctx, gids);
     }
   }
 
   Response import_keypair(ByteView p, CardContext& ctx, gids::GidsApi& gids) {
-    if (p.size() < 24 || get_u32le(p, 0) != 7 || get_u32le(p, 20) != p.size() - 24) reject(Sw::wrong_data);
+    if (p.size() < 24 || get_u32le(p, 0) != 7 || get_u32le(p, 20) != p.size() - 24)
+      reject(Sw::wrong_data);
     const std::size_t index = p[4];
     const std::uint32_t pin_id = get_u32le(p, 8), spec = get_u32le(p, 12), bits = get_u32le(p, 16);
     ByteView blob = p.subspan(24);
@@ -343,7 +395,8 @@ class SkiExtension final : public gids::GidsExtension {
     auto containers = gids.containers(ctx.store());
     if (index < containers.size() && containers[index].valid()) reject(Sw::file_exists);
     bool has_default = false;
-    for (const auto& c : containers) has_default |= (c.flags & gids::ContainerRecord::flag_default) != 0;
+    for (const auto& c : containers)
+      has_default |= (c.flags & gids::ContainerRecord::flag_default) != 0;
     CryptoProvider& crypto = gids.crypto();
     std::optional<KeyPair> key;
     gids::ContainerKeyOptions opts;
@@ -392,13 +445,15 @@ class SkiExtension final : public gids::GidsExtension {
       std::fill(v.begin(), v.end(), 0);
       return s;
     };
-    c.p = secret(h), c.q = secret(h), c.dp = secret(h), c.dq = secret(h), c.qinv = secret(h), c.d = secret(n);
+    c.p = secret(h), c.q = secret(h), c.dp = secret(h), c.dq = secret(h), c.qinv = secret(h),
+    c.d = secret(n);
     KeyPair k = crypto.import_rsa_components(c);
     if (k.bits() != bits) reject(Sw::wrong_data);
     return k;
   }
 
-  static KeyPair ec_from_blob(CryptoProvider& crypto, ByteView b, std::uint32_t spec, std::uint32_t bits) {
+  static KeyPair ec_from_blob(CryptoProvider& crypto, ByteView b, std::uint32_t spec,
+                              std::uint32_t bits) {
     static const Curve curves[] = {Curve::p256, Curve::p384, Curve::p521};
     const Curve curve = curves[(spec - 3) % 3];
     const bool ecdh = spec >= 6;
@@ -407,26 +462,32 @@ class SkiExtension final : public gids::GidsExtension {
     const std::uint32_t magic = ecdh ? dh_magic[(spec - 3) % 3] : dsa_magic[(spec - 3) % 3];
     const std::size_t f = curve_field_size(curve);
     if (bits != curve_bits(curve)) reject(Sw::wrong_data);
-    if (b.size() != 8 + 3 * f || get_u32le(b, 0) != magic || get_u32le(b, 4) != f) reject(Sw::wrong_data);
+    if (b.size() != 8 + 3 * f || get_u32le(b, 0) != magic || get_u32le(b, 4) != f)
+      reject(Sw::wrong_data);
     KeyPair k = crypto.import_ec_private(curve, b.subspan(8 + 2 * f, f));
     EcPublic pub = crypto.ec_public(k);
-    if (pub.point.size() != 1 + 2 * f || !std::equal(pub.point.begin() + 1, pub.point.end(), b.begin() + 8))
+    if (pub.point.size() != 1 + 2 * f ||
+        !std::equal(pub.point.begin() + 1, pub.point.end(), b.begin() + 8))
       reject(Sw::wrong_data);
     return k;
   }
 
   Response authenticate(ByteView p, CardContext& ctx, gids::GidsApi& gids, SessionKey& key) {
-    if (p.size() < 16 || get_u32le(p, 0) != 7 || get_u32le(p, 12) != p.size() - 16) reject(Sw::wrong_data);
+    if (p.size() < 16 || get_u32le(p, 0) != 7 || get_u32le(p, 12) != p.size() - 16)
+      reject(Sw::wrong_data);
     const std::uint32_t flags = get_u32le(p, 4) & ~flag_silent;
     if (get_u32le(p, 8) != role_user) reject(Sw::wrong_data);
-    if (flags != 0 && flags != flag_generate_session_pin && flags != flag_session_pin) reject(Sw::wrong_data);
+    if (flags != 0 && flags != flag_generate_session_pin && flags != flag_session_pin)
+      reject(Sw::wrong_data);
     ByteView pin = p.subspan(16);
     Bytes answer;
     if (flags == flag_session_pin) {
-      if (!session_pin_ || !constant_time_equal(pin, session_pin_->view())) reject(Sw::security_not_satisfied);
+      if (!session_pin_ || !constant_time_equal(pin, session_pin_->view()))
+        reject(Sw::security_not_satisfied);
       const Sw sw = gids.verify_pin(ctx, real_pin_->view());
       if (sw != Sw::ok) reject(sw);
-      put_u32le(answer, 7), put_u32le(answer, 0), put_u32le(answer, gids.pin_tries_left(ctx.store()));
+      put_u32le(answer, 7), put_u32le(answer, 0),
+          put_u32le(answer, gids.pin_tries_left(ctx.store()));
       return Response(answer);
     }
     const Sw sw = gids.verify_pin(ctx, pin);
@@ -437,7 +498,8 @@ class SkiExtension final : public gids::GidsExtension {
       ctx.rng().fill(token.span());
       std::array<std::uint8_t, nonce_length> nonce{};
       ctx.rng().fill(nonce);
-      session_blob = seal(gids.crypto(), key, csf::session_pin, Direction::to_server, nonce, token.view());
+      session_blob =
+          seal(gids.crypto(), key, csf::session_pin, Direction::to_server, nonce, token.view());
       session_pin_ = std::move(token);
       real_pin_ = SecretBytes(pin);
       forget_user_pin(gids, ctx);  // a generated session PIN does not leave the PIN verified
@@ -451,8 +513,9 @@ class SkiExtension final : public gids::GidsExtension {
 
   Response change_authenticator(ByteView p, CardContext& ctx, gids::GidsApi& gids) {
     if (p.size() < 28 || get_u32le(p, 0) != 7) reject(Sw::wrong_data);
-    const std::uint32_t flags = get_u32le(p, 4), auth_id = get_u32le(p, 8), cb_auth = get_u32le(p, 12),
-                        target = get_u32le(p, 16), cb_target = get_u32le(p, 20), retry = get_u32le(p, 24);
+    const std::uint32_t flags = get_u32le(p, 4), auth_id = get_u32le(p, 8),
+                        cb_auth = get_u32le(p, 12), target = get_u32le(p, 16),
+                        cb_target = get_u32le(p, 20), retry = get_u32le(p, 24);
     if (std::uint64_t(cb_auth) + cb_target != p.size() - 28 || retry != 0 || target != role_user)
       reject(Sw::wrong_data);
     ByteView auth = p.subspan(28, cb_auth), fresh = p.subspan(28 + cb_auth, cb_target);
@@ -461,7 +524,8 @@ class SkiExtension final : public gids::GidsExtension {
       const Sw sw = gids.change_pin(ctx, auth, fresh);
       if (sw != Sw::ok) reject(sw);
     } else if (flags == pin_change_unblock) {
-      // The administrator authenticates with GIDS mutual authentication beforehand (docs/ski.md D20).
+      // The administrator authenticates with GIDS mutual authentication beforehand (docs/ski.md
+      // D20).
       if (auth_id != role_admin || cb_auth != 0) reject(Sw::wrong_data);
       if (!gids.admin_authenticated()) reject(Sw::security_not_satisfied);
       gids.unblock_pin(ctx, fresh);
@@ -477,7 +541,9 @@ class SkiExtension final : public gids::GidsExtension {
 
 }  // namespace
 
-std::unique_ptr<gids::GidsExtension> make_ski_extension() { return std::make_unique<SkiExtension>(); }
+std::unique_ptr<gids::GidsExtension> make_ski_extension() {
+  return std::make_unique<SkiExtension>();
+}
 
 void provision_shared_key(ObjectStore& store, std::uint8_t number, ByteView key) {
   if (key.size() != 32) throw ProfileError("SKI shared key must be 32 bytes");

@@ -71,7 +71,8 @@ TEST(ApduParse, MalformedIsWrongLength) {
 }
 
 TEST(ApduEncode, RoundTripsEveryCase) {
-  for (const char* hex : {"00A40000", "00B0000010", "00D6000002AABB", "00A40400023F0000", "00B00000000000"}) {
+  for (const char* hex :
+       {"00A40000", "00B0000010", "00D6000002AABB", "00A40400023F0000", "00B00000000000"}) {
     auto parsed = parse_command(from_hex(hex));
     ASSERT_TRUE(std::holds_alternative<Command>(parsed));
     const Command c = std::get<Command>(parsed);

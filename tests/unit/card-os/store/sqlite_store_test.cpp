@@ -77,7 +77,8 @@ TEST(SqliteStore, CreateRefusesExistingFile) {
   TempDir dir;
   const auto image = dir.path / "card.img";
   std::ofstream(image) << "precious";
-  EXPECT_NE(error_of([&] { SqliteStore::create(image); }).find("already exists"), std::string::npos);
+  EXPECT_NE(error_of([&] { SqliteStore::create(image); }).find("already exists"),
+            std::string::npos);
   std::ifstream in(image);
   std::string content;
   in >> content;
@@ -103,7 +104,8 @@ TEST(SqliteStore, SecondOpenerGetsClearError) {
 
 TEST(SqliteStore, MissingForeignCorruptTruncatedNewer) {
   TempDir dir;
-  EXPECT_NE(error_of([&] { SqliteStore::open(dir.path / "nope.img"); }).find("no such file"), std::string::npos);
+  EXPECT_NE(error_of([&] { SqliteStore::open(dir.path / "nope.img"); }).find("no such file"),
+            std::string::npos);
 
   const auto text = dir.path / "text.img";
   std::ofstream(text) << "this is not a database at all, just some text";
@@ -118,7 +120,8 @@ TEST(SqliteStore, MissingForeignCorruptTruncatedNewer) {
     sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr);
     sqlite3_close(db);
   }
-  EXPECT_NE(error_of([&] { SqliteStore::open(foreign); }).find("foreign SQLite database"), std::string::npos);
+  EXPECT_NE(error_of([&] { SqliteStore::open(foreign); }).find("foreign SQLite database"),
+            std::string::npos);
 
   const auto newer = dir.path / "newer.img";
   SqliteStore::create(newer).reset();
@@ -134,7 +137,8 @@ TEST(SqliteStore, MissingForeignCorruptTruncatedNewer) {
   {
     auto s = SqliteStore::create(truncated);
     ChangeSet c;
-    for (int i = 0; i < 200; ++i) c.writes.emplace_back("key" + std::to_string(i), Bytes(500, 0x42));
+    for (int i = 0; i < 200; ++i)
+      c.writes.emplace_back("key" + std::to_string(i), Bytes(500, 0x42));
     s->apply(c);
   }
   fs::resize_file(truncated, fs::file_size(truncated) / 2);
@@ -149,7 +153,8 @@ TEST(SqliteStore, MissingForeignCorruptTruncatedNewer) {
   {
     auto s = SqliteStore::create(corrupt);
     ChangeSet c;
-    for (int i = 0; i < 200; ++i) c.writes.emplace_back("key" + std::to_string(i), Bytes(500, 0x42));
+    for (int i = 0; i < 200; ++i)
+      c.writes.emplace_back("key" + std::to_string(i), Bytes(500, 0x42));
     s->apply(c);
   }
   {

@@ -66,14 +66,19 @@ TEST(Profile, RandomSerialsDiffer) {
 TEST(Profile, ErrorsNameTheProblem) {
   EXPECT_NE(profile_error("{").find("not valid JSON"), std::string::npos);
   EXPECT_NE(profile_error(R"({"applets":["iso"]})").find("softcard_profile"), std::string::npos);
-  EXPECT_NE(profile_error(R"({"softcard_profile":1})").find("missing field 'applets'"), std::string::npos);
-  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["iso"],"colour":1})").find("unknown field 'colour'"),
+  EXPECT_NE(profile_error(R"({"softcard_profile":1})").find("missing field 'applets'"),
             std::string::npos);
-  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["piv2000"],"piv2000":{}})").find("unknown applet"),
+  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["iso"],"colour":1})")
+                .find("unknown field 'colour'"),
             std::string::npos);
-  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["iso"],"atr":"12"})").find(".atr"), std::string::npos);
-  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["iso"],"serial":"xyz"})").find(".serial"),
+  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["piv2000"],"piv2000":{}})")
+                .find("unknown applet"),
             std::string::npos);
+  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["iso"],"atr":"12"})").find(".atr"),
+            std::string::npos);
+  EXPECT_NE(
+      profile_error(R"({"softcard_profile":1,"applets":["iso"],"serial":"xyz"})").find(".serial"),
+      std::string::npos);
   const std::string pin_err = profile_error(
       R"({"softcard_profile":1,"applets":["iso"],"iso":{"pins":[{"reference":"81","value":"1234","max_tries":20}]}})");
   EXPECT_NE(pin_err.find("profile.iso.pins[0].max_tries"), std::string::npos) << pin_err;
@@ -87,7 +92,8 @@ TEST(Profile, CreateImageLeavesNothingOnErrorAndNeverOverwrites) {
   OpenSslRng rng;
   const auto image = dir.path / "card.img";
   const Profile bad = parse_profile(
-      "bad", R"({"softcard_profile":1,"applets":["iso"],"iso":{"pins":[{"reference":"81","value":"12"}]}})");
+      "bad",
+      R"({"softcard_profile":1,"applets":["iso"],"iso":{"pins":[{"reference":"81","value":"12"}]}})");
   EXPECT_THROW(create_image(image, bad, rng), ProfileError);
   EXPECT_FALSE(fs::exists(image));
 
@@ -110,7 +116,8 @@ TEST(Profile, CreateImageLeavesNothingOnErrorAndNeverOverwrites) {
 TEST(Profile, ProfileFileFromDisk) {
   TempDir dir;
   const auto path = dir.path / "mine.json";
-  std::ofstream(path) << R"({"softcard_profile":1,"name":"mine","applets":["iso"],"serial":"0A0B"})";
+  std::ofstream(path)
+      << R"({"softcard_profile":1,"name":"mine","applets":["iso"],"serial":"0A0B"})";
   const Profile p = load_profile(path.string());
   EXPECT_EQ(p.name, "mine");
   EXPECT_THROW(load_profile((dir.path / "missing.json").string()), ProfileError);

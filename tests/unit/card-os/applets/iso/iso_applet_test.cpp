@@ -24,7 +24,8 @@ class IsoAppletTest : public ::testing::Test {
 TEST_F(IsoAppletTest, TerminateCardUsageNeedsAdminAndIsFinal) {
   EXPECT_EQ(sw("00fe0000"), "6982");
   EXPECT_EQ(sw("00a4000c023f00"), "9000") << "still in use";
-  EXPECT_EQ(sw("0020008208" + to_hex(view(std::string_view("87654321")))), "9000");  // SO PIN grants admin
+  EXPECT_EQ(sw("0020008208" + to_hex(view(std::string_view("87654321")))),
+            "9000");  // SO PIN grants admin
   EXPECT_EQ(sw("00fe0001"), "6a86");
   EXPECT_EQ(sw("00fe0000"), "9000");
   EXPECT_EQ(sw("00a4000c023f00"), "6a81");

@@ -43,8 +43,11 @@ TEST(SkiCodec, EveryAlgorithmAndModeRoundTrips) {
         Bytes blob = seal(c, tx, csf::import_keypair, Direction::to_card, Bytes(8, 3), p);
         auto o = open(c, rx, csf::import_keypair, Direction::to_card, blob);
         ASSERT_TRUE(std::holds_alternative<Opened>(o)) << int(a) << "/" << int(m) << "/" << len;
-        EXPECT_EQ(Bytes(std::get<Opened>(o).plaintext.view().begin(), std::get<Opened>(o).plaintext.view().end()), p);
-        EXPECT_EQ(std::get<Reject>(open(c, rx, csf::import_keypair, Direction::to_server, blob)), Reject::malformed);
+        EXPECT_EQ(Bytes(std::get<Opened>(o).plaintext.view().begin(),
+                        std::get<Opened>(o).plaintext.view().end()),
+                  p);
+        EXPECT_EQ(std::get<Reject>(open(c, rx, csf::import_keypair, Direction::to_server, blob)),
+                  Reject::malformed);
       }
       EXPECT_EQ(tx.next_out_seq, 7u);
     }
@@ -55,7 +58,8 @@ TEST(SkiCodec, SealRefusesMismatchedIv) {
   CryptoProvider c;
   SessionKey k = make_session_key(c, Alg::aes128, Bytes(16, 1));
   k.mode = Mode::gcm;  // IV still 16 bytes
-  EXPECT_THROW(seal(c, k, csf::authenticate, Direction::to_card, Bytes(8, 0), Bytes(4, 0)), CryptoError);
+  EXPECT_THROW(seal(c, k, csf::authenticate, Direction::to_card, Bytes(8, 0), Bytes(4, 0)),
+               CryptoError);
 }
 
 TEST(SkiCodec, DerivationsAreBoundToTheirInputs) {
@@ -65,7 +69,8 @@ TEST(SkiCodec, DerivationsAreBoundToTheirInputs) {
   EXPECT_NE(to_hex(a.view()), to_hex(derive_shared(c, ks, 2, Alg::aes256, ns, nc).view()));
   EXPECT_NE(to_hex(a.view()), to_hex(derive_shared(c, ks, 1, Alg::aes256, nc, ns).view()));
   EXPECT_EQ(derive_ecdh(c, Bytes(32, 7), Alg::tdes).size(), 24u);
-  EXPECT_NE(compute_key_id(c, Alg::aes128, Bytes(16, 1)), compute_key_id(c, Alg::aes128, Bytes(16, 2)));
+  EXPECT_NE(compute_key_id(c, Alg::aes128, Bytes(16, 1)),
+            compute_key_id(c, Alg::aes128, Bytes(16, 2)));
 }
 
 }  // namespace

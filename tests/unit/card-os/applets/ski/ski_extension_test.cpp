@@ -34,7 +34,9 @@ struct SkiCard : ::testing::Test {
     ski::provision_shared_key(card->store(), 7, shared);
     card->store().commit();
     card->power_on();
-    ASSERT_EQ(sw(tx("00A4040009A00000039742544659" "00")), 0x9000);
+    ASSERT_EQ(sw(tx("00A4040009A00000039742544659"
+                    "00")),
+              0x9000);
   }
   Bytes tx(const std::string& hex) { return card->transmit(from_hex(hex)); }
   Bytes tx(const Bytes& apdu) { return card->transmit(apdu); }
@@ -75,7 +77,8 @@ struct SkiCard : ::testing::Test {
 
   static Bytes auth_struct(std::string_view pin) {
     Bytes s;
-    ski::put_u32le(s, 7), ski::put_u32le(s, 0), ski::put_u32le(s, 1), ski::put_u32le(s, std::uint32_t(pin.size()));
+    ski::put_u32le(s, 7), ski::put_u32le(s, 0), ski::put_u32le(s, 1),
+        ski::put_u32le(s, std::uint32_t(pin.size()));
     append(s, view(pin));
     return s;
   }
@@ -93,15 +96,19 @@ TEST_F(SkiCard, SlotCommandsOnEmptySlots) {
   EXPECT_EQ(sw(tx("805C016101 02")), 0x6A88);
   EXPECT_EQ(sw(tx("805E016100")), 0x6A88);
   EXPECT_EQ(sw(tx("8060006100")), 0x6A88);
-  EXPECT_EQ(sw(tx("8060007000")), 0x6A88);  // outside the slot range
-  EXPECT_EQ(sw(tx("805A000000")), 0x6A88);  // no DH agreement
+  EXPECT_EQ(sw(tx("8060007000")), 0x6A88);        // outside the slot range
+  EXPECT_EQ(sw(tx("805A000000")), 0x6A88);        // no DH agreement
   EXPECT_EQ(sw(tx("8058000003800103")), 0x6A86);  // only "return a handle"
   EXPECT_EQ(sw(tx("8058000103800103")), 0x6A88);
 }
 
 TEST_F(SkiCard, SharedKeyErrors) {
-  EXPECT_EQ(sw(tx("805400001787155348010903" "00112233445566778899aabbccddeeff00")), 0x6A88);  // no shared key 9
-  EXPECT_EQ(sw(tx("805400001787155348010709" "00112233445566778899aabbccddeeff00")), 0x6A80);  // bad alg
+  EXPECT_EQ(sw(tx("805400001787155348010903"
+                  "00112233445566778899aabbccddeeff00")),
+            0x6A88);  // no shared key 9
+  EXPECT_EQ(sw(tx("805400001787155348010709"
+                  "00112233445566778899aabbccddeeff00")),
+            0x6A80);                                  // bad alg
   EXPECT_EQ(sw(tx("80540000058703534801")), 0x6A80);  // short hello
   EXPECT_THROW(ski::provision_shared_key(card->store(), 1, Bytes(16, 0)), ProfileError);
 }
@@ -130,31 +137,34 @@ TEST_F(SkiCard, SecureFunctionRejectionsLeaveCardUnchanged) {
   ASSERT_EQ(sw(tx(Bytes{0x80, 0x5C, 0x02, ref, 0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})), 0x9000);
   Bytes nonce(8, 1);
   ski::SessionKey sender = key;
-  Bytes good = ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, nonce, auth_struct("123456"));
+  Bytes good = ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, nonce,
+                         auth_struct("123456"));
   const ObjectMap before = backend->objects();
-  EXPECT_EQ(sw(tx(process_apdu(0x05, ref, good))), 0x6A81);  // unknown function
-  EXPECT_EQ(sw(tx(process_apdu(0x01, ref, good))), 0x6A86);  // wrong function
-  EXPECT_EQ(sw(tx(process_apdu(0x03, 0x62, good))), 0x6A88); // empty slot
+  EXPECT_EQ(sw(tx(process_apdu(0x05, ref, good))), 0x6A81);   // unknown function
+  EXPECT_EQ(sw(tx(process_apdu(0x01, ref, good))), 0x6A86);   // wrong function
+  EXPECT_EQ(sw(tx(process_apdu(0x03, 0x62, good))), 0x6A88);  // empty slot
   Bytes t = good;
   t[45] ^= 1;
-  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6988);      // tampered ciphertext
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6988);  // tampered ciphertext
   t = good;
   t[30] ^= 1;
-  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6984);      // base IV differs
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6984);  // base IV differs
   t = good;
   t[9] ^= 1;
-  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6A88);      // key id differs
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6A88);  // key id differs
   t = good;
   t[2] = 2;
-  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6A80);      // version
+  EXPECT_EQ(sw(tx(process_apdu(0x03, ref, t))), 0x6A80);  // version
   EXPECT_EQ(sw(tx(process_apdu(0x03, ref, Bytes(good.begin(), good.begin() + 50)))), 0x6A80);
   EXPECT_TRUE(backend->objects() == before);
   // wrong PIN inside an authentic blob: 63C2, the counter is the only change
   ski::SessionKey s2 = sender;
-  Bytes wrong = ski::seal(crypto, s2, ski::csf::authenticate, ski::Direction::to_card, nonce, auth_struct("000000"));
+  Bytes wrong = ski::seal(crypto, s2, ski::csf::authenticate, ski::Direction::to_card, nonce,
+                          auth_struct("000000"));
   EXPECT_EQ(sw(tx(process_apdu(0x03, ref, wrong))), 0x63C2);
   EXPECT_EQ(sw(tx(process_apdu(0x03, ref, good))), 0x6985);  // seq 1 < 2 now: stale
-  Bytes fresh = ski::seal(crypto, s2, ski::csf::authenticate, ski::Direction::to_card, nonce, auth_struct("123456"));
+  Bytes fresh = ski::seal(crypto, s2, ski::csf::authenticate, ski::Direction::to_card, nonce,
+                          auth_struct("123456"));
   Bytes r = tx(process_apdu(0x03, ref, fresh));
   EXPECT_EQ(sw(r), 0x9000);
   EXPECT_EQ(to_hex(data(r)), "070000000000000003000000");
@@ -165,27 +175,38 @@ TEST_F(SkiCard, ResetForgetsSessionKeys) {
   auto [ref, key] = shared_session();
   EXPECT_EQ(sw(tx(Bytes{0x80, 0x5E, 0x04, ref, 0x00})), 0x9000);
   card->reset();
-  ASSERT_EQ(sw(tx("00A4040009A00000039742544659" "00")), 0x9000);
+  ASSERT_EQ(sw(tx("00A4040009A00000039742544659"
+                  "00")),
+            0x9000);
   EXPECT_EQ(sw(tx(Bytes{0x80, 0x5E, 0x04, ref, 0x00})), 0x6A88);
   auto [ref2, key2] = shared_session();
   card->power_off();
   card->power_on();
-  ASSERT_EQ(sw(tx("00A4040009A00000039742544659" "00")), 0x9000);
+  ASSERT_EQ(sw(tx("00A4040009A00000039742544659"
+                  "00")),
+            0x9000);
   EXPECT_EQ(sw(tx(Bytes{0x80, 0x5E, 0x04, ref2, 0x00})), 0x6A88);
 }
 
 TEST_F(SkiCard, ImportSessionKeyNeedsPinAndValidPadding) {
-  EXPECT_EQ(sw(tx("8052000009800103810101870100" "00")), 0x6982);
+  EXPECT_EQ(sw(tx("8052000009800103810101870100"
+                  "00")),
+            0x6982);
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
-  EXPECT_EQ(sw(tx("8052000009800103810109870100" "00")), 0x6A81);
-  EXPECT_EQ(sw(tx("8052000009800103810101870100" "00")), 0x6A88);  // no container 0
+  EXPECT_EQ(sw(tx("8052000009800103810109870100"
+                  "00")),
+            0x6A81);
+  EXPECT_EQ(sw(tx("8052000009800103810101870100"
+                  "00")),
+            0x6A88);  // no container 0
 }
 
 }  // namespace
 
 namespace {
 
-// GIDS admin mutual authentication as OpenSC's gids-tool performs it (shared/reference/gids.md 1.5).
+// GIDS admin mutual authentication as OpenSC's gids-tool performs it
+// (shared/reference/gids.md 1.5).
 void admin_authenticate(SkiCard& t, const Bytes& admin_key) {
   ASSERT_EQ(SkiCard::sw(t.tx("0022C1A403830180")), 0x9000);
   Bytes r1(16);
@@ -201,7 +222,8 @@ void admin_authenticate(SkiCard& t, const Bytes& admin_key) {
   z1.push_back(0x80);
   Bytes plain = r2;
   append(plain, r1), append(plain, z1);
-  Bytes ct = t.crypto.encrypt({BlockAlg::tdes, BlockMode::cbc, BlockPadding::none}, admin_key, Bytes(8, 0), plain);
+  Bytes ct = t.crypto.encrypt({BlockAlg::tdes, BlockMode::cbc, BlockPadding::none}, admin_key,
+                              Bytes(8, 0), plain);
   Bytes c2 = from_hex("008700002C 7C2A8228");
   append(c2, ct);
   c2.push_back(0);
@@ -214,10 +236,12 @@ TEST_F(SkiCard, UnblockUnderEncryptionNeedsAdmin) {
   auto [ref, key] = shared_session(ski::Alg::aes256);
   auto change = [&](ski::SessionKey& k) {
     Bytes s;
-    ski::put_u32le(s, 7), ski::put_u32le(s, 1 /*UNBLOCK*/), ski::put_u32le(s, 2 /*ROLE_ADMIN*/), ski::put_u32le(s, 0);
+    ski::put_u32le(s, 7), ski::put_u32le(s, 1 /*UNBLOCK*/), ski::put_u32le(s, 2 /*ROLE_ADMIN*/),
+        ski::put_u32le(s, 0);
     ski::put_u32le(s, 1 /*ROLE_USER*/), ski::put_u32le(s, 8), ski::put_u32le(s, 0);
     append(s, view(std::string_view("87654321")));
-    return ski::seal(crypto, k, ski::csf::change_authenticator, ski::Direction::to_card, Bytes(8, 9), s);
+    return ski::seal(crypto, k, ski::csf::change_authenticator, ski::Direction::to_card,
+                     Bytes(8, 9), s);
   };
   ski::SessionKey sender = key;
   EXPECT_EQ(sw(tx(process_apdu(ski::csf::change_authenticator, ref, change(sender)))), 0x6982);
@@ -238,28 +262,43 @@ TEST_F(SkiCard, GeneratedSessionPinDoesNotLeaveThePinVerified) {
   Bytes s;
   ski::put_u32le(s, 7), ski::put_u32le(s, 0x10000000), ski::put_u32le(s, 1), ski::put_u32le(s, 6);
   append(s, view(std::string_view("123456")));
-  Bytes r = tx(process_apdu(ski::csf::authenticate, ref, ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 1), s)));
+  Bytes r = tx(process_apdu(
+      ski::csf::authenticate, ref,
+      ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 1), s)));
   ASSERT_EQ(sw(r), 0x9000);
   EXPECT_EQ(sw(tx("0020008000")), 0x63C3);  // status: not verified, 3 tries
   Bytes d = data(r);
   const std::uint32_t cb = ski::get_u32le(d, 4);
-  auto opened = ski::open(crypto, receiver, ski::csf::session_pin, ski::Direction::to_server, ByteView(d).subspan(12, cb));
+  auto opened = ski::open(crypto, receiver, ski::csf::session_pin, ski::Direction::to_server,
+                          ByteView(d).subspan(12, cb));
   ASSERT_TRUE(std::holds_alternative<ski::Opened>(opened));
   ByteView token = std::get<ski::Opened>(opened).plaintext.view();
   ASSERT_EQ(token.size(), 16u);
   Bytes s2;
-  ski::put_u32le(s2, 7), ski::put_u32le(s2, 0x20000000), ski::put_u32le(s2, 1), ski::put_u32le(s2, 16);
+  ski::put_u32le(s2, 7), ski::put_u32le(s2, 0x20000000), ski::put_u32le(s2, 1),
+      ski::put_u32le(s2, 16);
   append(s2, token);
   Bytes bad = s2;
   bad.back() ^= 1;
-  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref, ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 2), bad)))), 0x6982);
-  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref, ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 3), s2)))), 0x9000);
+  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref,
+                               ski::seal(crypto, sender, ski::csf::authenticate,
+                                         ski::Direction::to_card, Bytes(8, 2), bad)))),
+            0x6982);
+  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref,
+                               ski::seal(crypto, sender, ski::csf::authenticate,
+                                         ski::Direction::to_card, Bytes(8, 3), s2)))),
+            0x9000);
   EXPECT_EQ(sw(tx("0020008000")), 0x9000);  // verified through the session PIN
   card->reset();
-  ASSERT_EQ(sw(tx("00A4040009A00000039742544659" "00")), 0x9000);
+  ASSERT_EQ(sw(tx("00A4040009A00000039742544659"
+                  "00")),
+            0x9000);
   auto [ref2, key2] = shared_session(ski::Alg::aes128);
   ski::SessionKey s3 = key2;
-  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref2, ski::seal(crypto, s3, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 4), s2)))), 0x6982);  // session PIN gone
+  EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref2,
+                               ski::seal(crypto, s3, ski::csf::authenticate,
+                                         ski::Direction::to_card, Bytes(8, 4), s2)))),
+            0x6982);  // session PIN gone
 }
 
 }  // namespace
