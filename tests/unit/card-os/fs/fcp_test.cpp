@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 #include "fs/file.h"
 #include "softcard/errors.h"
 
@@ -8,14 +10,7 @@ namespace {
 
 using security::AccessCondition;
 
-Sw thrown(auto&& f) {
-  try {
-    f();
-  } catch (const CardError& e) {
-    return e.sw();
-  }
-  return Sw::ok;
-}
+Sw thrown(auto&& f) { return test::thrown_sw(f); }
 
 FileHeader sample_ef() {
   FileHeader h;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 #include "softcard/errors.h"
 
 namespace softcard::fs {
@@ -9,14 +11,7 @@ namespace {
 
 using security::AccessCondition;
 
-Sw thrown(auto&& f) {
-  try {
-    f();
-  } catch (const CardError& e) {
-    return e.sw();
-  }
-  return Sw::ok;
-}
+Sw thrown(auto&& f) { return test::thrown_sw(f); }
 
 FileHeader df(std::uint16_t fid, Bytes name = {}) {
   FileHeader h;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.h"
+
 #include "fake_context.h"
 #include "softcard/errors.h"
 
@@ -24,14 +26,7 @@ PinRecord make_pin(std::uint8_t ref, std::string_view value, std::uint8_t tries 
   return p;
 }
 
-Sw thrown(auto&& f) {
-  try {
-    f();
-  } catch (const CardError& e) {
-    return e.sw();
-  }
-  return Sw::ok;
-}
+Sw thrown(auto&& f) { return test::thrown_sw(f); }
 
 class PinTest : public ::testing::Test {
  protected:
