@@ -196,7 +196,8 @@ const KeyPair& GidsApplet::private_key(const EfRecord& ef) {
     return *it->second.key;
   CachedKey entry;
   entry.pkcs8 = ef.key;
-  entry.key = std::make_unique<KeyPair>(crypto_.import_private(ef.key.view()));
+  // The key was fully checked when it entered the card; reading it back needs no primality test.
+  entry.key = std::make_unique<KeyPair>(crypto_.import_private(ef.key.view(), KeyCheck::stored));
   auto& slot = key_cache_[ef.fid];
   slot = std::move(entry);
   return *slot.key;

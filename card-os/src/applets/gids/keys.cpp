@@ -272,7 +272,7 @@ KeyPair GidsApplet::container_key(const ObjectStore& store, std::size_t index) {
   if (index >= max_containers) throw CardError(Sw::incorrect_p1p2);
   const auto ef = find_ef(store, key_fid(static_cast<std::uint8_t>(first_container_key + index)));
   if (!ef || ef->key_kind != KeyKind::asymmetric) throw CardError(Sw::reference_not_found);
-  return crypto_.import_private(ef->key.view());
+  return crypto_.import_private(ef->key.view(), KeyCheck::stored);  // checked when stored
 }
 
 PublicKey GidsApplet::container_public_key(const ObjectStore& store, std::size_t index) {
