@@ -1,8 +1,9 @@
 #include <cstdio>
+#include <stdexcept>
 
 #include "commands.h"
-#include "profile/profile.h"
 #include "softcard/crypto.h"
+#include "softcard/personalize.h"
 
 namespace softcard::cli {
 
@@ -24,7 +25,13 @@ void register_init(CLI::App& app) {
     OpenSslRng rng;
     const Profile profile = load_profile(opts->profile);
     PersonalizeOptions po;
-    if (!opts->serial.empty()) po.serial = from_hex(opts->serial);
+    if (!opts->serial.empty()) {
+      try {
+        po.serial = from_hex(opts->serial);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("--serial " + opts->serial + ": " + e.what());
+      }
+    }
     const CardIdentity id = create_image(opts->image, profile, rng, po);
     std::string applets;
     for (const auto& a : id.applets) applets += (applets.empty() ? "" : ", ") + a;

@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "commands.h"
-#include "profile/profile.h"
 #include "rig/pcsc_wait.h"
 #include "rig/private_world.h"
 #include "rig/served_cards.h"
 #include "softcard/crypto.h"
+#include "softcard/personalize.h"
 
 extern char** environ;
 

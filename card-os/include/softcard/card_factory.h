@@ -28,7 +28,9 @@ class AppletRegistry {
 // Every applet built into this softcard.
 AppletRegistry builtin_applets();
 
-// Installs the applets listed in the store (first = default applet) on a new Card.
+// Installs the applets listed in the store (first = default applet) on a new Card. Throws
+// ImageError when the image lists no applet, an applet twice, one this build lacks, or a stored
+// ATR that is not a valid ATR.
 std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions options,
                                 const AppletRegistry& registry);
 // Opens an existing card image (exclusively) with the built-in applets.
@@ -41,7 +43,14 @@ struct CardIdentity {
   std::vector<std::string> applets;  // first = default applet
   std::string profile;               // name of the profile the card was made from
 };
+// Throws ProfileError for an identity no card could be opened with (no applet, an applet twice,
+// an invalid ATR).
 void write_identity(ObjectStore& store, const CardIdentity& identity);
 CardIdentity read_identity(const ObjectStore& store);
+
+// Why `atr` is not a well-formed ISO/IEC 7816-3 ATR (TS 3B/3F; interface bytes as T0/TDi
+// announce them; exactly K historical bytes; TCK present, and XOR-checking, unless only T=0 is
+// offered; 2..33 bytes), or an empty string when it is one.
+std::string atr_problem(ByteView atr);
 
 }  // namespace softcard
