@@ -255,9 +255,9 @@ void decrypt_nodes(Registry& r) {
                                                              : CARD_PADDING_NONE;
             if (cs_case.padding == "oaep") info.pPaddingInfo = &oaep;
             check.rc(0, cd->pfnCardRSADecrypt(cd, &info), "CardRSADecrypt(" + cs_case.name + ")");
-            Bytes got(info.pbData, info.pbData + info.cbData);
-            // CARD_PADDING_NONE returns the raw block in the same (little-endian) order it took.
-            if (cs_case.padding == "none") got = verify::reversed(got);
+            // The answer is little-endian (CAPI order) whatever the padding: for PKCS#1 and
+            // OAEP the message reversed, for CARD_PADDING_NONE the whole block reversed.
+            const Bytes got = verify::reversed(Bytes(info.pbData, info.pbData + info.cbData));
             check.require(got == message, "decrypted " + std::to_string(got.size()) +
                                               " bytes that differ from the message");
           });
@@ -303,7 +303,8 @@ void enrollment_nodes(Registry& r) {
         info.cbData = static_cast<DWORD>(data.size());
         info.dwPaddingType = CARD_PADDING_PKCS1;
         check.rc(0, cd->pfnCardRSADecrypt(cd, &info), "CardRSADecrypt");
-        check.require(Bytes(info.pbData, info.pbData + info.cbData) == secret, "wrong plaintext");
+        check.require(verify::reversed(Bytes(info.pbData, info.pbData + info.cbData)) == secret,
+                      "wrong plaintext");
         if (cd->pfnCardDeleteFile) cd->pfnCardDeleteFile(cd, dir.data(), file.data(), 0);
       });
 }

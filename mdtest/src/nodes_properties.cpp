@@ -38,12 +38,13 @@ T as(const Bytes& b) {
 }
 
 void sized(Registry& r, const std::string& name, const char16_t* prop, std::size_t size,
-           std::function<void(Env&, Checker&, CARD_DATA*, const Bytes&)> more = {}) {
+           std::function<void(Env&, Checker&, CARD_DATA*, const Bytes&)> more = {},
+           DWORD flags = 0) {
   r.add("prop." + name, "CardGetProperty returns " + std::to_string(size) + " bytes",
         [=](Env& env, Checker& check) {
           auto cs = env.open(0);
           Bytes v;
-          check.rc(0, get_property(cs->cd(), prop, v), "CardGetProperty");
+          check.rc(0, get_property(cs->cd(), prop, v, flags), "CardGetProperty");
           check.require(v.size() == size,
                         "size " + std::to_string(v.size()) + ", expected " + std::to_string(size));
           if (more) more(env, check, cs->cd(), v);
@@ -181,10 +182,12 @@ void register_property_nodes(Registry& r) {
           check.rc(0, get_property_dword(cd, CP_CARD_AUTHENTICATED_STATE, s), "after logout");
           check.require(!IS_PIN_SET(s, ROLE_USER), "ROLE_USER still set after deauthentication");
         });
-  sized(r, "pin_strength_verify", CP_CARD_PIN_STRENGTH_VERIFY, sizeof(DWORD),
-        [](Env&, Checker& check, CARD_DATA*, const Bytes& v) {
-          check.require(as<DWORD>(v) & CARD_PIN_STRENGTH_PLAINTEXT, "plaintext PINs not listed");
-        });
+  sized(
+      r, "pin_strength_verify", CP_CARD_PIN_STRENGTH_VERIFY, sizeof(DWORD),
+      [](Env&, Checker& check, CARD_DATA*, const Bytes& v) {
+        check.require(as<DWORD>(v) & CARD_PIN_STRENGTH_PLAINTEXT, "plaintext PINs not listed");
+      },
+      ROLE_USER);  // dwFlags carries the PIN id
   r.add("prop.key_import_support", "CP_KEY_IMPORT_SUPPORT has the configured SKI methods",
         [](Env& env, Checker& check) {
           auto cs = env.open(0);

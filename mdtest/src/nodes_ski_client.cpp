@@ -290,6 +290,104 @@ void register_ski_client_nodes(Registry& r) {
           check.rc(0, client_process(keys, CSF_AUTHENTICATE, blob, nullptr),
                    "CardProcessEncryptedData with the derived key");
         });
+
+  // docs/ski.md §7.2 (protocol "softcard"): server request -> server hello -> card hello.
+  auto shared = [&r](const std::string& name, const std::string& what,
+                     std::function<void(Env&, Checker&, CARD_DATA * client, CARD_DATA * server,
+                                        const Bytes& request)>
+                         body) {
+    r.add("ski.shared." + name, what, [body](Env& env, Checker& check) {
+      const auto& c = env.config();
+      if (!c.ski || !Config::has(c.ski_import, std::string("shared")))
+        check.skip("config: no shared-key SKI");
+      if (c.ski_protocol != "softcard") check.skip("config: ski.protocol is not \"softcard\"");
+      if (c.ski_shared_number < 0) check.skip("config: no ski.shared_key");
+      auto cs = env.open(0);
+      auto server = env.open_no_card();
+      Bytes request = {0x53, 0x52, 0x01, static_cast<BYTE>(c.ski_shared_number), 0x03, 0x20};
+      request.insert(request.end(), c.ski_shared_key.begin(), c.ski_shared_key.end());
+      body(env, check, cs->cd(), server->cd(), request);
+    });
+  };
+  auto handshake = [](CARD_DATA* cd, Bytes in, Bytes& out, CARD_KEY_HANDLE& h) {
+    PBYTE o = nullptr;
+    DWORD cb = 0;
+    const DWORD rc =
+        cd->pfnCardGetSharedKeyHandle(cd, in.data(), static_cast<DWORD>(in.size()), &o, &cb, &h);
+    out.assign(o, o + (o ? cb : 0));
+    if (o) cd->pfnCspFree(o);
+    return rc;
+  };
+  shared(
+      "handshake",
+      "CardGetSharedKeyHandle: server request -> server hello -> card hello -> the server's "
+      "pending handle becomes usable; CSF_AUTHENTICATE works with the shared session key",
+      [handshake](Env& env, Checker& check, CARD_DATA* client, CARD_DATA* server,
+                  const Bytes& request) {
+        SessionKeys keys;
+        keys.client = client;
+        keys.server = server;
+        Bytes server_hello, card_hello, last;
+        check.rc(0, handshake(server, request, server_hello, keys.on_server),
+                 "CardGetSharedKeyHandle(server request)");
+        check.require(server_hello.size() == 21, "server hello is not 21 bytes");
+        check.rc(0, handshake(client, server_hello, card_hello, keys.on_client),
+                 "CardGetSharedKeyHandle(server hello) on the card");
+        check.require(card_hello.size() == 45, "card hello is not 45 bytes");
+        CARD_KEY_HANDLE confirmed = 0;
+        check.rc(0, handshake(server, card_hello, last, confirmed),
+                 "CardGetSharedKeyHandle(card hello) on the server");
+        check.require(confirmed == keys.on_server, "the confirmed handle is not the pending one");
+        client->pfnCardDeauthenticateEx(client, CREATE_PIN_SET(ROLE_USER), 0);
+        const Bytes blob = server_encrypt(check, keys, CSF_AUTHENTICATE,
+                                          authenticate_struct(0, pin_bytes(env.config().user_pin)));
+        check.rc(0, client_process(keys, CSF_AUTHENTICATE, blob, nullptr),
+                 "CardProcessEncryptedData with the shared session key");
+      });
+  shared("pending_handle",
+         "a server handle whose card hello has not come back cannot encrypt -> "
+         "SCARD_E_INVALID_HANDLE",
+         [handshake](Env&, Checker& check, CARD_DATA*, CARD_DATA* server, const Bytes& request) {
+           SessionKeys keys;
+           keys.server = server;
+           Bytes hello;
+           check.rc(0, handshake(server, request, hello, keys.on_server), "CardGetSharedKeyHandle");
+           Bytes p = authenticate_struct(0, Bytes{'1'});
+           PCARD_ENCRYPTED_DATA e = nullptr;
+           DWORD n = 0;
+           const DWORD rc =
+               server->pfnMDEncryptData(server, keys.on_server, CSF_AUTHENTICATE, p.data(),
+                                        static_cast<DWORD>(p.size()), 0, &e, &n);
+           if (e) server->pfnCspFree(e);
+           check.rc(SCARD_E_INVALID_HANDLE, rc, "MDEncryptData with a pending handle");
+         });
+  shared("unknown_card_hello",
+         "a card hello that answers no pending server hello -> SCARD_E_INVALID_PARAMETER",
+         [handshake](Env&, Checker& check, CARD_DATA*, CARD_DATA* server, const Bytes& request) {
+           SessionKeys keys;
+           keys.server = server;
+           Bytes hello, out;
+           check.rc(0, handshake(server, request, hello, keys.on_server), "CardGetSharedKeyHandle");
+           Bytes fake = {0x43, 0x48, 0x01, request[3], 0x03};
+           const Bytes rnd = verify::random_bytes(40);
+           fake.insert(fake.end(), rnd.begin(), rnd.end());
+           CARD_KEY_HANDLE h = 0;
+           check.rc(SCARD_E_INVALID_PARAMETER, handshake(server, fake, out, h),
+                    "CardGetSharedKeyHandle(unknown card hello)");
+         });
+  r.add("ski.shared.null_handle",
+        "CardGetSharedKeyHandle with phKey NULL -> SCARD_E_INVALID_PARAMETER",
+        [](Env& env, Checker& check) {
+          if (!env.config().ski) check.skip("config: no SKI");
+          auto server = env.open_no_card();
+          CARD_DATA* cd = server->cd();
+          Bytes in(38, 0);
+          PBYTE o = nullptr;
+          DWORD cb = 0;
+          const DWORD rc = cd->pfnCardGetSharedKeyHandle(cd, in.data(), 38, &o, &cb, nullptr);
+          if (o) cd->pfnCspFree(o);
+          check.rc(SCARD_E_INVALID_PARAMETER, rc, "CardGetSharedKeyHandle(phKey NULL)");
+        });
 }
 
 }  // namespace softcard::mdtest

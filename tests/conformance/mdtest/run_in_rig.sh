@@ -10,8 +10,10 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$SOFTCARD" init --profile gids "$tmp/a.img" >/dev/null
-"$SOFTCARD" init --profile gids "$tmp/b.img" >/dev/null
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# gids + shared SKI key 1 (the config names the same key)
+"$SOFTCARD" init --profile "$here/gids-mdtest.json" "$tmp/a.img" >/dev/null
+"$SOFTCARD" init --profile "$here/gids-mdtest.json" "$tmp/b.img" >/dev/null
 "$SOFTCARD" run --vpcd "${SOFTCARD_RIG_VPCD_0}" "$tmp/a.img" "$tmp/b.img" 2>"$tmp/run.log" &
 pid=$!
 export MDTEST_RUN_PID=$pid
