@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "nodes.h"
+#include "ski_support.h"
 #include "verify.h"
 
 extern char** environ;
@@ -243,6 +244,65 @@ void memory_nodes(Registry& r) {
                 DWORD cb = 0;
                 return cd->pfnCardGetChallengeEx(cd, ROLE_ADMIN, &c, &cb, 0);
               });
+  r.add(
+      "memory.md_encrypt",
+      "MDEncryptData (no-card mode) with a failing allocator -> SCARD_E_NO_MEMORY, nothing leaked",
+      [](Env& env, Checker& check) {
+        if (!env.config().ski) check.skip("config: no SKI");
+        auto s = env.open_no_card();
+        CARD_DATA* cd = s->cd();
+        const CARD_KEY_HANDLE h = server_import(check, cd, CARD_AES_ALGORITHM, Bytes(32, 3));
+        Bytes p = authenticate_struct(0, Bytes{'1', '2'});
+        const long before = env.tracker().live();
+        env.tracker().fail_after(0);
+        PCARD_ENCRYPTED_DATA e = nullptr;
+        DWORD n = 0;
+        const DWORD rc = cd->pfnMDEncryptData(cd, h, CSF_AUTHENTICATE, p.data(),
+                                              static_cast<DWORD>(p.size()), 0, &e, &n);
+        env.tracker().fail_after(-1);
+        if (rc == 0 && e) cd->pfnCspFree(e);
+        cd->pfnCardDestroyKey(cd, h);
+        check.require(env.tracker().live() == before, "MDEncryptData leaked");
+        check.rc(SCARD_E_NO_MEMORY, rc, "MDEncryptData");
+      });
+  r.add("memory.each_allocation",
+        "CardEnumFiles, CardReadFile and CardGetContainerInfo with the Nth allocation failing, for "
+        "every N the call makes: SCARD_E_NO_MEMORY, then success, nothing leaked",
+        [](Env& env, Checker& check) {
+          auto cs = env.open(0);
+          CARD_DATA* cd = cs->cd();
+          TempContainer k(check, env, cd, AT_ECDSA_P256, 0);
+          const long before = env.tracker().live();
+          auto one = [&](long n) {
+            env.tracker().fail_after(n);
+            DWORD rc = 0;
+            std::string dir = "mscp", name = "cmapfile";
+            LPSTR names = nullptr;
+            DWORD cb = 0;
+            PBYTE data = nullptr;
+            CONTAINER_INFO info{CONTAINER_INFO_CURRENT_VERSION, 0, 0, nullptr, 0, nullptr};
+            rc = cd->pfnCardEnumFiles(cd, dir.data(), &names, &cb, 0);
+            if (rc == 0) rc = cd->pfnCardReadFile(cd, dir.data(), name.data(), 0, &data, &cb);
+            if (rc == 0) rc = cd->pfnCardGetContainerInfo(cd, k.index, 0, &info);
+            env.tracker().fail_after(-1);
+            for (void* b : {static_cast<void*>(names), static_cast<void*>(data),
+                            static_cast<void*>(info.pbSigPublicKey),
+                            static_cast<void*>(info.pbKeyExPublicKey)})
+              if (b) cd->pfnCspFree(b);
+            return rc;
+          };
+          long n = 0;
+          for (; n < 16; ++n) {
+            const DWORD rc = one(n);
+            if (rc == 0) break;
+            check.rc(SCARD_E_NO_MEMORY, rc, "allocation " + std::to_string(n + 1) + " failing");
+            check.require(env.tracker().live() == before,
+                          "leak after allocation " + std::to_string(n + 1) + " failed");
+          }
+          check.require(n > 0 && n < 16, "the sequence made no allocation, or more than 15");
+          check.require(env.tracker().live() == before, "leak after the successful sequence");
+          check.rc(0, 0, std::to_string(n) + " allocation(s), each failure handled");
+        });
   r.add("memory.no_leak_sequence",
         "reads, enumeration, container info, signing and properties leave no CSP block behind",
         [](Env& env, Checker& check) {
