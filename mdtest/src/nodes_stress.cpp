@@ -22,13 +22,22 @@ void register_speed_nodes(Registry& r);
 namespace {
 
 // Authenticates and signs `n` times with the ECDSA container `index`, verifying each signature.
-std::string sign_loop(Env& env, CARD_DATA* cd, BYTE index, unsigned n) {
+// Each round runs inside a PC/SC transaction on `conn`, as the base CSP does: the card's login
+// state is shared, and another process's CardAcquireContext (which selects the applet) may
+// reset it between a login and a signature.
+std::string sign_loop(Env& env, CARD_DATA* cd, pcsc::Connection& conn, BYTE index, unsigned n) {
   Bytes pub;
   if (DWORD rc = container_public(cd, index, false, pub); rc != 0 || pub.empty()) {
     if (container_public(cd, index, true, pub) != 0 || pub.empty()) return "no public key";
   }
   auto key = verify::from_bcrypt_ecc_public(pub);
   for (unsigned i = 0; i < n; ++i) {
+    if (DWORD rc = pcsc::begin_transaction(conn); rc != 0)
+      return "SCardBeginTransaction failed: " + std::to_string(rc);
+    struct End {
+      pcsc::Connection& c;
+      ~End() { pcsc::end_transaction(c); }
+    } end{conn};
     if (DWORD rc = authenticate_user(cd, env.config()); rc != 0)
       return "CardAuthenticateEx failed: " + std::to_string(rc);
     Bytes digest = verify::digest("sha256", Bytes{static_cast<BYTE>(i), 's'});
@@ -92,11 +101,11 @@ void stress_nodes(Registry& r) {
           const unsigned n = env.config().stress_iterations;
           std::thread ta([&] {
             AllocTracker::Use use(env.tracker());
-            ea = sign_loop(env, a->cd(), ka.index, n);
+            ea = sign_loop(env, a->cd(), a->conn, ka.index, n);
           });
           std::thread tb([&] {
             AllocTracker::Use use(env.tracker());
-            eb = sign_loop(env, b->cd(), kb.index, n);
+            eb = sign_loop(env, b->cd(), b->conn, kb.index, n);
           });
           ta.join();
           tb.join();
@@ -115,8 +124,8 @@ void stress_nodes(Registry& r) {
           for (unsigned i = 0; i < threads; ++i)
             pool.emplace_back([&, i] {
               AllocTracker::Use use(env.tracker());
-              errors[i] =
-                  sign_loop(env, sessions[i]->cd(), k.index, env.config().stress_iterations);
+              errors[i] = sign_loop(env, sessions[i]->cd(), sessions[i]->conn, k.index,
+                                    env.config().stress_iterations);
             });
           for (auto& t : pool) t.join();
           for (unsigned i = 0; i < threads; ++i)
@@ -311,7 +320,7 @@ void memory_nodes(Registry& r) {
             auto cs = env.open(0);
             CARD_DATA* cd = cs->cd();
             TempContainer k(check, env, cd, AT_ECDSA_P256, 0);
-            check.require(sign_loop(env, cd, k.index, 2).empty(), "sign loop failed");
+            check.require(sign_loop(env, cd, cs->conn, k.index, 2).empty(), "sign loop failed");
             Bytes v;
             read_file(cd, "mscp", "cmapfile", v);
             get_property(cd, CP_CARD_GUID, v);
@@ -412,7 +421,7 @@ int run_worker(const std::string& spec, Env& env) {
   try {
     AllocTracker::Use use(env.tracker());
     auto cs = env.open(0);
-    const std::string err = sign_loop(env, cs->cd(), static_cast<BYTE>(index), n);
+    const std::string err = sign_loop(env, cs->cd(), cs->conn, static_cast<BYTE>(index), n);
     if (!err.empty()) {
       std::fprintf(stderr, "softcard-mdtest worker: %s\n", err.c_str());
       return 1;
