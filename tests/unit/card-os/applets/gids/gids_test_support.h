@@ -38,7 +38,8 @@ inline const Bytes& default_admin_key() {
 
 struct GidsCardTest : ::testing::Test {
   OpenSslRng rng;
-  CryptoProvider host;  // the "host" side's own crypto
+  Rng* card_rng = nullptr;  // the card's Rng when set, else `rng`
+  CryptoProvider host;      // the "host" side's own crypto
   MemoryStore* backend = nullptr;
   std::unique_ptr<Card> card;
 
@@ -66,7 +67,7 @@ struct GidsCardTest : ::testing::Test {
     auto store = std::make_unique<MemoryStore>();
     backend = store.get();
     CardOptions o;
-    o.rng = &rng;
+    o.rng = card_rng ? card_rng : &rng;
     card = softcard::make_card(profile, std::move(store), std::move(o), {}, applets);
     card->power_on();
   }
