@@ -185,7 +185,11 @@ EfRecord GidsApplet::get_ef(const ObjectStore& store, std::uint16_t fid) const {
 }
 
 void GidsApplet::put_ef(ObjectStore& store, const EfRecord& ef) const {
-  store.put(ef_key(ef.fid), encode_ef(ef));
+  // A key file's record holds its key: secret (encrypted at rest when the image has a key).
+  if (ef.key_kind != KeyKind::none)
+    store.put_secret(ef_key(ef.fid), encode_ef(ef));
+  else
+    store.put(ef_key(ef.fid), encode_ef(ef));
 }
 
 const KeyPair& GidsApplet::private_key(const EfRecord& ef) {

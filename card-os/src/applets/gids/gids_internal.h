@@ -118,6 +118,7 @@ class GidsApplet final : public Applet, public GidsApi {
   void deselect(CardContext& ctx) override;
   void clear_volatile() override;
   std::string describe(const ObjectStore& store) const override;
+  void validate(const ObjectStore& store) const override;  // validate.cpp
 
   // GidsApi
   CryptoProvider& crypto() override { return crypto_; }
