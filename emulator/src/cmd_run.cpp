@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "key_options.h"
 #include "rig/served_cards.h"
 #include "softcard/vpcd/endpoint.h"
 
@@ -24,6 +25,7 @@ void register_run(CLI::App& app) {
     std::string listen;
     bool trace = false;
     std::vector<std::string> images;
+    KeyOptions key;
   };
   auto opts = std::make_shared<Options>();
   auto* vpcd_opt = cmd->add_option(
@@ -37,6 +39,8 @@ void register_run(CLI::App& app) {
   vpcd_opt->excludes(listen_opt);
   cmd->add_flag("--trace", opts->trace,
                 "Print every APDU and response with names and status meanings");
+  add_key_options(cmd, opts->key,
+                  "the key of the images (every image given must be encrypted under it)");
   cmd->add_option("IMAGE", opts->images, "Card image(s) to serve")
       ->required()
       ->check(CLI::ExistingFile);
@@ -45,13 +49,16 @@ void register_run(CLI::App& app) {
     const bool listen = !opts->listen.empty();
     const auto base = listen ? vpcd::parse_endpoint(opts->listen, "127.0.0.1")
                              : vpcd::parse_endpoint(opts->vpcd, "127.0.0.1");
+    const auto key = opts->key.load();
     ServedCards cards(opts->trace);
     for (std::size_t i = 0; i < opts->images.size(); ++i) {
       vpcd::LinkOptions link;
       link.mode = listen ? vpcd::Mode::listen : vpcd::Mode::connect;
       link.endpoint = base.offset(static_cast<unsigned>(i));
       try {
-        cards.add(opts->images[i], link);
+        OpenOptions open;
+        open.key = key;
+        cards.add(opts->images[i], link, std::move(open));
       } catch (const boost::system::system_error& e) {
         throw std::runtime_error("cannot listen on " + link.endpoint.to_string() + ": " +
                                  e.code().message());

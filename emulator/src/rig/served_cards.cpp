@@ -30,7 +30,8 @@ ServedCards::~ServedCards() {
   }
 }
 
-void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link) {
+void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link,
+                      OpenOptions open) {
   auto served = std::make_unique<Served>();
   served->image = image;
   CardOptions options;
@@ -46,7 +47,7 @@ void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link
       spdlog::info("{}\n{}", label, format_trace(ev));
     };
   }
-  served->card = open_card(image, std::move(options));
+  served->card = open_card(image, std::move(options), std::move(open));
   served->adapter = std::make_unique<vpcd::CardAdapter>(*served->card);
   if (link.name.empty()) link.name = label;
   bridge_.add(*served->adapter, std::move(link));

@@ -8,6 +8,7 @@
 
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/store.h"
 #include "softcard/vpcd/bridge.h"
 #include "softcard/vpcd/card_adapter.h"
 
@@ -20,7 +21,7 @@ class ServedCards {
   ~ServedCards();  // stops the bridge, then closes the images
 
   // Opens the image (throws ImageError with the file name and reason) and links it to vpcd.
-  void add(const std::filesystem::path& image, vpcd::LinkOptions link);
+  void add(const std::filesystem::path& image, vpcd::LinkOptions link, OpenOptions open = {});
 
   void stop_on_signals() { bridge_.stop_on_signals(); }
   void on_signal(int signal, std::function<void()> action) {
