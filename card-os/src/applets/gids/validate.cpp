@@ -14,7 +14,7 @@ std::string hex_suffix(std::string_view key, std::string_view prefix) {
   return std::string(key.substr(prefix.size()));
 }
 
-void check_ef(const std::string& key, const EfRecord& ef, CryptoProvider& crypto) {
+void validate_ef(const std::string& key, const EfRecord& ef, CryptoProvider& crypto) {
   char expected[8];
   std::snprintf(expected, sizeof expected, "%04x", ef.fid);
   if (hex_suffix(key, ef_prefix()) != expected) throw ImageError("file id does not match the key");
@@ -59,7 +59,7 @@ void GidsApplet::validate(const ObjectStore& store) const {
       const auto pin = security::decode_pin_record(value);
       if (pins_.key(pin.reference) != key) throw ImageError("PIN reference does not match the key");
     } else if (key.starts_with(ef_prefix())) {
-      check_ef(key, decode_ef(value), crypto);
+      validate_ef(key, decode_ef(value), crypto);
     } else if (key.starts_with("gids/do/")) {
       if (value.empty() || value[0] != 1) throw ImageError("malformed data object record");
     }

@@ -170,7 +170,7 @@ TEST_F(IsoAppletTest, PinTryIsCommittedBeforeTheComparison) {
   EXPECT_EQ(tries(0x81), 2);
   // A medium that cannot take the decrement: the right PIN is never compared, nothing changes.
   c->memory->set_failing(true);
-  EXPECT_EQ(sw("002000810431323334"), "6f00");
+  EXPECT_EQ(sw("002000810431323334"), "6581");
   c->memory->set_failing(false);
   EXPECT_EQ(sw("00200081"), "63c2");
   // Success: decrement committed, then the restore with the APDU: two writes.

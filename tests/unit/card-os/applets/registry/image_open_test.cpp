@@ -100,7 +100,7 @@ std::string sw_of(Card& card, std::string_view apdu) {
   return to_hex(ByteView(r).last(2));
 }
 
-constexpr std::string_view select_gids = "00A4040009A0000003974349445F01";
+constexpr std::string_view select_gids = "00A404000BA000000397425446590201";
 constexpr std::string_view verify_123456 = "0020008006313233343536";
 
 TEST_F(ImageOpenTest, EncryptedImageServesWithItsKeyAndKeepsSecretsOffTheDisk) {
@@ -144,7 +144,7 @@ TEST_F(ImageOpenTest, ADamagedRecordIsAnErrorAtOpenNamingIt) {
       {"UPDATE objects SET value = x'01' WHERE key = 'gids/ef/b080'", "gids/ef/b080", "malformed"},
       {"UPDATE objects SET value = x'02' WHERE key = 'gids/pin/80'", "gids/pin/80", "PIN record"},
       {"UPDATE objects SET value = x'0203' WHERE key = 'gids/app'", "gids/app", "record"},
-      {"UPDATE objects SET value = x'3C00' WHERE key = 'card/atr'", "card/atr", "not an ATR"},
+      {"INSERT OR REPLACE INTO objects VALUES('card/atr', x'3C00', 0)", "card/atr", "not an ATR"},
       {"INSERT OR REPLACE INTO objects VALUES('card/life_cycle', x'77', 0)", "card/life_cycle",
        "life cycle"},
       {"UPDATE objects SET value = x'00' WHERE key = 'gids/do/a010/df23'", "gids/do/a010/df23",
