@@ -133,21 +133,15 @@ def test_full_medium_answers_6581_and_spends_no_try(tmp_path):
         from softcard.gids import Gids
         c = Card.create("{mnt}/c.img", "gids")
         assert Gids(c).select().ok
-        # Fill the medium.
-        with open("{mnt}/filler", "wb") as f:
+        # Fill the medium (unbuffered: nothing left to flush at close).
+        fd = os.open("{mnt}/filler", os.O_WRONLY | os.O_CREAT)
+        for chunk in (65536, 4096, 512, 1):
             try:
                 while True:
-                    f.write(b"\\0" * 65536)
-                    f.flush()
+                    os.write(fd, bytes(chunk))
             except OSError:
                 pass
-        with open("{mnt}/filler2", "wb") as f:
-            try:
-                while True:
-                    f.write(b"\\0" * 512)
-                    f.flush()
-            except OSError:
-                pass
+        os.close(fd)
         out = []
         for _ in range(3):
             out.append(c.verify("123456").sw)
