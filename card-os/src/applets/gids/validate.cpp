@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "applets/gids/gids_internal.h"
+#include "security/pin.h"
 #include "softcard/errors.h"
 
 namespace softcard::gids {
@@ -22,7 +23,7 @@ void validate_ef(const std::string& key, const EfRecord& ef, CryptoProvider& cry
   if (ef.lcs != lcs_creation && ef.lcs != lcs_operational)
     throw ImageError("unknown life cycle state");
   try {
-    parse_compact_acl(ef.fcp);
+    compact_acl_of(ef.fcp);
   } catch (const CardError&) {
     throw ImageError("malformed FCP");
   }
@@ -49,15 +50,16 @@ void validate_ef(const std::string& key, const EfRecord& ef, CryptoProvider& cry
 
 }  // namespace
 
-void GidsApplet::validate(const ObjectStore& store) const {
+void validate_records(const ObjectStore& store) {
   CryptoProvider crypto;
+  const security::PinManager pins(pin_prefix);
   auto check = [&](const std::string& key) {
     const Bytes& value = *store.get(key);
     if (key == app_key) {
       decode_app_state(value);
     } else if (key.starts_with(pin_prefix)) {
       const auto pin = security::decode_pin_record(value);
-      if (pins_.key(pin.reference) != key) throw ImageError("PIN reference does not match the key");
+      if (pins.key(pin.reference) != key) throw ImageError("PIN reference does not match the key");
     } else if (key.starts_with(ef_prefix())) {
       validate_ef(key, decode_ef(value), crypto);
     } else if (key.starts_with("gids/do/")) {
