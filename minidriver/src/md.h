@@ -14,6 +14,9 @@
 #include "softcard/apdu.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"
+#include "softcard/wire/gids.h"
+#include "softcard/wire/ski.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::md {
 
@@ -60,10 +63,8 @@ struct HostKey {
   SecretBytes shared_key;
 };
 
-struct CardFile {
-  std::string dir, name;
-  std::uint16_t ef = 0, dobj = 0;
-};
+// A master file entry: directory, name, DO tag and EF of a minidriver file.
+using CardFile = wire::gids::MasterFileEntry;
 
 struct Context {
   bool no_card = false;
@@ -112,19 +113,15 @@ Bytes dword_bytes(DWORD v);
 PBYTE csp_alloc(PCARD_DATA pCardData, std::size_t n);
 PBYTE csp_copy(PCARD_DATA pCardData, ByteView data);
 
-// TLV helpers (BER, one-byte tags).
-void put_tlv(Bytes& out, std::uint8_t tag, ByteView value);
-std::optional<ByteView> find_tlv(ByteView data, std::uint8_t tag);
-ByteView find_tlv2(ByteView data, std::uint16_t tag);  // two-byte tag (e.g. 7F49); empty if absent
+// BER-TLV for the APDU templates.
+using wire::find_tlv;
+using wire::put_tlv;
 
 // SKI client commands (ski_client.cpp).
-struct SkiCapabilities {
-  std::uint8_t import_support = 0, algs = 0, paddings = 0, modes = 0, slots = 0, free = 0,
-               curves = 0;
-};
+using SkiCapabilities = wire::ski::Capabilities;
 SkiCapabilities read_capabilities(Context& ctx);
 
-// GIDS client (gids_client.cpp) pieces needed elsewhere.
+// Containers (containers.cpp) pieces needed elsewhere.
 std::optional<std::uint8_t> container_count_free(Context& ctx, DWORD* max);
 
 }  // namespace softcard::md

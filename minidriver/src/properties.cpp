@@ -165,7 +165,7 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
       copy_out(pbData, cbData, pdwDataLen, cardid(ctx, pCardData));
     } else if (wide_equal(p, CP_CARD_PIN_INFO)) {
       if (dwFlags != ROLE_USER && dwFlags != ROLE_ADMIN) fail(SCARD_E_INVALID_PARAMETER);
-      if (pbData && cbData >= 4 && ski::get_u32le({pbData, 4}, 0) > PIN_INFO_CURRENT_VERSION)
+      if (pbData && cbData >= 4 && wire::get_u32le({pbData, 4}, 0) > PIN_INFO_CURRENT_VERSION)
         fail(ERROR_REVISION_MISMATCH);
       copy_out(pbData, cbData, pdwDataLen, pin_info(dwFlags));
     } else if (wide_equal(p, CP_CARD_LIST_PINS)) {
@@ -270,7 +270,7 @@ DWORD WINAPI MdCardSetContainerProperty(PCARD_DATA pCardData, BYTE, LPCWSTR p, P
     if (!p || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (wide_equal(p, CCP_PIN_IDENTIFIER)) {
       if (!pbData || cbDataLen != 4) fail(SCARD_E_INVALID_PARAMETER);
-      if (ski::get_u32le({pbData, 4}, 0) == ROLE_USER)
+      if (wire::get_u32le({pbData, 4}, 0) == ROLE_USER)
         return;  // GIDS keys are bound to the user PIN
     }
     fail(SCARD_E_UNSUPPORTED_FEATURE);

@@ -70,20 +70,18 @@ struct WithCard : ::testing::Test {
     DWORD cb = ci.pbKeyExPublicKey ? ci.cbKeyExPublicKey : ci.cbSigPublicKey;
     ByteView b{blob, cb};
     std::optional<PublicKey> pk;
-    if (ski::get_u32le(b, 0) == BCRYPT_ECDH_PUBLIC_P256_MAGIC) {
+    if (auto ec = wire::decode_bcrypt_ecckey_blob(b)) {
+      EXPECT_EQ(ec->curve_bits, 256u);
       EcPublic e;
       e.curve = Curve::p256;
       e.point = {0x04};
-      append(e.point, b.subspan(8));
+      append(e.point, ec->x);
+      append(e.point, ec->y);
       pk = crypto.import_ec_public(e);
     } else {
-      EXPECT_EQ(b[0], PUBLICKEYBLOB);
-      const DWORD bits = ski::get_u32le(b, 12), exp = ski::get_u32le(b, 16);
-      RsaPublic r;
-      r.n.assign(b.rbegin(), b.rbegin() + bits / 8);
-      for (int i = 3; i >= 0; --i)
-        if (!r.e.empty() || ((exp >> (8 * i)) & 0xFF)) r.e.push_back(std::uint8_t(exp >> (8 * i)));
-      pk = crypto.import_rsa_public(r);
+      auto rsa = wire::decode_publickeyblob(b);
+      EXPECT_TRUE(rsa);
+      pk = crypto.import_rsa_public({rsa->n, rsa->e});
     }
     client.pfnCspFree(blob);
     return *pk;
@@ -142,11 +140,11 @@ TEST_F(WithCard, CaKeyArchivalScenario) {
   BYTE buf[256];
   DWORD len = 0;
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_KEY_IMPORT_SUPPORT, buf, 4, &len, 0), 0u);
-  EXPECT_EQ(ski::get_u32le({buf, 4}, 0), 0x0Fu);
+  EXPECT_EQ(wire::get_u32le({buf, 4}, 0), 0x0Fu);
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_PADDING_SCHEMES, buf, 4, &len,
                                       CARD_ASYMMETRIC_OPERATION),
             0u);
-  EXPECT_EQ(ski::get_u32le({buf, 4}, 0), DWORD(CARD_PADDING_PKCS1 | CARD_PADDING_OAEP));
+  EXPECT_EQ(wire::get_u32le({buf, 4}, 0), DWORD(CARD_PADDING_PKCS1 | CARD_PADDING_OAEP));
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_ENUM_ALGORITHMS, buf, sizeof buf, &len,
                                       CARD_CIPHER_OPERATION),
             0u);
@@ -230,7 +228,7 @@ TEST_F(WithCard, CbcBlobsAndWrongIv) {
   Bytes out;
   ASSERT_EQ(process(hc, CSF_AUTHENTICATE, blob, &out), 0u);
   ASSERT_EQ(out.size(), 12u);
-  EXPECT_EQ(ski::get_u32le(out, 8), 3u);
+  EXPECT_EQ(wire::get_u32le(out, 8), 3u);
 }
 
 TEST_F(WithCard, SharedKeySessionPinAndChangeAuthenticator) {
@@ -262,7 +260,7 @@ TEST_F(WithCard, SharedKeySessionPinAndChangeAuthenticator) {
                     &resp),
             SCARD_W_WRONG_CHV);
   ASSERT_EQ(resp.size(), 12u);
-  EXPECT_EQ(ski::get_u32le(resp, 8), 2u);
+  EXPECT_EQ(wire::get_u32le(resp, 8), 2u);
 
   // generate a session PIN; only the server can read it
   ASSERT_EQ(process(hc, CSF_AUTHENTICATE,
@@ -271,9 +269,9 @@ TEST_F(WithCard, SharedKeySessionPinAndChangeAuthenticator) {
                                                 view(std::string_view("123456")))),
                     &resp),
             0u);
-  const DWORD cb = ski::get_u32le(resp, 4);
+  const DWORD cb = wire::get_u32le(resp, 4);
   ASSERT_GT(cb, 16u);
-  EXPECT_EQ(ski::get_u32le(resp, 8), 3u);
+  EXPECT_EQ(wire::get_u32le(resp, 8), 3u);
   Bytes pin_blob(resp.begin() + 12, resp.begin() + 12 + cb);
   CARD_ENCRYPTED_DATA ed{pin_blob.data(), cb};
   BYTE token[64];
@@ -354,10 +352,12 @@ TEST_F(WithCard, EcdhDerivedSessionKey) {
   ASSERT_EQ(server.pfnMDImportSessionKey(&server, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &hs,
                                          kblob.data(), DWORD(kblob.size())),
             0u);
-  Bytes pub;
-  ski::put_u32le(pub, BCRYPT_ECDH_PUBLIC_P256_MAGIC), ski::put_u32le(pub, 32);
-  Bytes point = crypto.ec_public(eph).point;
-  append(pub, ByteView(point).subspan(1));
+  const Bytes point = crypto.ec_public(eph).point;
+  wire::EccParts eph_pub;
+  eph_pub.ecdh = true;
+  eph_pub.x.assign(point.begin() + 1, point.begin() + 33);
+  eph_pub.y.assign(point.begin() + 33, point.end());
+  Bytes pub = wire::encode_bcrypt_ecckey_blob(eph_pub);
   CARD_DH_AGREEMENT_INFO ai{};
   ai.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION, ai.bContainerIndex = 2,
   ai.dwPublicKey = DWORD(pub.size()), ai.pbPublicKey = pub.data();
@@ -443,13 +443,15 @@ Bytes ecc_private_blob(CryptoProvider& c, const KeyPair& k, DWORD magic) {
   auto outer = der_sequence(p8.view());
   auto ec = der_sequence(outer[2]);
   const std::size_t f = curve_field_size(k.curve());
-  Bytes d = ec[1];
-  while (d.size() < f) d.insert(d.begin(), 0);
-  Bytes out;
-  ski::put_u32le(out, magic), ski::put_u32le(out, DWORD(f));
-  append(out, ByteView(pub.point).subspan(1));
-  append(out, d);
-  return out;
+  wire::EccParts blob;
+  blob.curve_bits = curve_bits(k.curve());
+  blob.ecdh = magic == wire::ecc_magic(blob.curve_bits, true, true);
+  EXPECT_EQ(magic, wire::ecc_magic(blob.curve_bits, blob.ecdh, true));
+  blob.has_private = true;
+  blob.x.assign(pub.point.begin() + 1, pub.point.begin() + 1 + std::ptrdiff_t(f));
+  blob.y.assign(pub.point.begin() + 1 + std::ptrdiff_t(f), pub.point.end());
+  blob.d = ec[1];
+  return wire::encode_bcrypt_ecckey_blob(blob);
 }
 
 TEST_F(WithCard, ImportEcKeysThroughSki) {
@@ -627,10 +629,10 @@ TEST_F(WithCard, StandardFunctions) {
   EXPECT_EQ(client.pfnCardAuthenticateEx(&client, ROLE_USER, 0, newp, 6, nullptr, nullptr, &left),
             0u);
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CARD_AUTHENTICATED_STATE, guid, 4, &len, 0), 0u);
-  EXPECT_EQ(ski::get_u32le({guid, 4}, 0), DWORD(CREATE_PIN_SET(ROLE_USER)));
+  EXPECT_EQ(wire::get_u32le({guid, 4}, 0), DWORD(CREATE_PIN_SET(ROLE_USER)));
   ASSERT_EQ(client.pfnCardDeauthenticateEx(&client, CREATE_PIN_SET(ROLE_USER), 0), 0u);
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CARD_AUTHENTICATED_STATE, guid, 4, &len, 0), 0u);
-  EXPECT_EQ(ski::get_u32le({guid, 4}, 0), 0u);
+  EXPECT_EQ(wire::get_u32le({guid, 4}, 0), 0u);
   PIN_INFO pi{};
   pi.dwVersion = 6;
   ASSERT_EQ(

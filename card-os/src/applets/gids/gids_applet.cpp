@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "applets/gids/gids_internal.h"
-#include "fs/tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard {
 
@@ -221,14 +221,14 @@ Bytes GidsApplet::public_key_template(const KeyPair& key) {
   Bytes inner;
   if (key.key_type() == KeyType::rsa) {
     const RsaPublic pub = crypto_.rsa_public(key);
-    fs::put_tlv(inner, 0x81, pub.n);
-    fs::put_tlv(inner, 0x82, pub.e);
+    wire::put_tlv(inner, 0x81, pub.n);
+    wire::put_tlv(inner, 0x82, pub.e);
   } else {
     const EcPublic pub = crypto_.ec_public(key);
-    fs::put_tlv(inner, 0x86, pub.point);
+    wire::put_tlv(inner, 0x86, pub.point);
   }
   Bytes out;
-  fs::put_tlv(out, 0x7F49, inner);
+  wire::put_tlv(out, 0x7F49, inner);
   return out;
 }
 

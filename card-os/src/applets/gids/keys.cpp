@@ -1,18 +1,12 @@
 // Container keys: MANAGE SECURITY ENVIRONMENT (22), GENERATE ASYMMETRIC KEY PAIR (47),
 // PERFORM SECURITY OPERATION (2A) sign / decipher / ECDH, and the GidsApi container calls.
 #include "applets/gids/gids_internal.h"
-#include "fs/tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
 namespace {
-const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
-  for (const auto& t : tlvs)
-    if (t.tag == tag) return &t;
-  return nullptr;
-}
-
 std::uint16_t key_fid(std::uint8_t kid) {
   return static_cast<std::uint16_t>(0xB000 | kid);
 }
@@ -20,46 +14,21 @@ std::uint16_t key_fid(std::uint8_t kid) {
 // Mechanisms the key file's FCP lists in CRTs of type `crt_tag` (B6 sign, B8 decipher).
 // nullopt: the FCP carries no CRT of that type (then anything matching the key goes).
 std::optional<std::vector<std::uint8_t>> listed_mechanisms(const Bytes& fcp, unsigned crt_tag) {
-  const auto top = fs::parse_tlvs(fcp);
-  if (!top || top->empty()) return std::nullopt;
-  const auto items = fs::parse_tlvs((*top)[0].value);
-  if (!items) return std::nullopt;
-  const fs::Tlv* a5 = find(*items, 0xA5);
-  if (!a5) return std::nullopt;
-  const auto crts = fs::parse_tlvs(a5->value);
+  const auto crts = wire::gids::fcp_crts(fcp);
   if (!crts) return std::nullopt;
   std::vector<std::uint8_t> out;
   bool any = false;
   for (const auto& crt : *crts) {
     if (crt.tag != crt_tag) continue;
     any = true;
-    if (auto f = fs::parse_tlvs(crt.value))
-      if (const fs::Tlv* alg = find(*f, 0x80); alg && alg->value.size() == 1)
-        out.push_back(alg->value[0]);
+    if (crt.mechanism) out.push_back(*crt.mechanism);
   }
   if (!any) return std::nullopt;
   return out;
 }
 
 Bytes key_file_fcp(std::uint8_t kid, std::uint8_t algid, KeySpec spec, bool pin) {
-  const std::uint8_t c = pin ? 0x10 : 0x00;
-  Bytes crts;
-  auto crt = [&](unsigned tag, std::uint8_t mech) {
-    const Bytes v = {0x80, 0x01, mech, 0x83, 0x01, kid, 0x95, 0x01, 0x40};
-    fs::put_tlv(crts, tag, v);
-  };
-  if (spec == KeySpec::key_exchange) {
-    crt(0xB8, algid);
-    crt(0xB8, static_cast<std::uint8_t>(0x80 | algid));
-    crt(0xB8, static_cast<std::uint8_t>(0x40 | algid));
-  }
-  crt(0xB6, static_cast<std::uint8_t>(0x10 | algid));
-  crt(0xB6, static_cast<std::uint8_t>(0x50 | algid));
-  Bytes inner = {0x82, 0x01, ef_type_key, 0x83, 0x02, 0xB0, kid, 0x8C, 0x05, 0x8F, c, c, c, 0x00};
-  fs::put_tlv(inner, 0xA5, crts);
-  Bytes out;
-  fs::put_tlv(out, 0x62, inner);
-  return out;
+  return wire::gids::encode_key_file_fcp({kid, algid, spec == KeySpec::key_exchange, pin});
 }
 }  // namespace
 
@@ -72,11 +41,11 @@ Response GidsApplet::manage_security_environment(const Command& cmd, CardContext
     return mse_authentication(cmd, ctx);
   if (cmd.p1 != 0x41 || (cmd.p2 != 0xB6 && cmd.p2 != 0xB8)) return Sw::incorrect_p1p2;
   // 80 01 mechanism, 84 01 key reference
-  const auto tlvs = fs::parse_tlvs(cmd.data);
+  const auto tlvs = wire::parse_tlvs(cmd.data);
   if (!tlvs) throw CardError(Sw::wrong_data);
-  const fs::Tlv* mech = find(*tlvs, 0x80);
-  const fs::Tlv* ref = find(*tlvs, 0x84);
-  if (!ref) ref = find(*tlvs, 0x83);
+  const wire::Tlv* mech = wire::find_tlv(*tlvs, 0x80);
+  const wire::Tlv* ref = wire::find_tlv(*tlvs, 0x84);
+  if (!ref) ref = wire::find_tlv(*tlvs, 0x83);
   if (!mech || mech->value.size() != 1 || !ref || ref->value.size() != 1)
     throw CardError(Sw::wrong_data);
   const std::uint8_t kid = ref->value[0];
@@ -115,12 +84,12 @@ Response GidsApplet::generate_key_pair(const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   if (cmd.p1p2() != 0x0000) return Sw::incorrect_p1p2;
   // AC { 80 01 algid, 83 01 kid }
-  const auto top = fs::parse_tlvs(cmd.data);
+  const auto top = wire::parse_tlvs(cmd.data);
   if (!top || top->size() != 1 || (*top)[0].tag != 0xAC) throw CardError(Sw::wrong_data);
-  const auto items = fs::parse_tlvs((*top)[0].value);
+  const auto items = wire::parse_tlvs((*top)[0].value);
   if (!items) throw CardError(Sw::wrong_data);
-  const fs::Tlv* alg = find(*items, 0x80);
-  const fs::Tlv* kid = find(*items, 0x83);
+  const wire::Tlv* alg = wire::find_tlv(*items, 0x80);
+  const wire::Tlv* kid = wire::find_tlv(*items, 0x83);
   if (!alg || alg->value.size() != 1 || !kid || kid->value.size() != 1)
     throw CardError(Sw::wrong_data);
   const auto info = alg_info(alg->value[0]);
@@ -160,9 +129,9 @@ Response GidsApplet::perform_security_operation(const Command& cmd, CardContext&
       if (sign) return crypto_.ecdsa_sign(key, data);
       // ECDH: the peer's uncompressed point, optionally inside 7C { 85 point }.
       Bytes point(data.begin(), data.end());
-      if (auto t = fs::parse_tlvs(data); t && t->size() == 1 && (*t)[0].tag == 0x7C) {
-        auto inner = fs::parse_tlvs((*t)[0].value);
-        const fs::Tlv* p = inner ? find(*inner, 0x85) : nullptr;
+      if (auto t = wire::parse_tlvs(data); t && t->size() == 1 && (*t)[0].tag == 0x7C) {
+        auto inner = wire::parse_tlvs((*t)[0].value);
+        const wire::Tlv* p = inner ? wire::find_tlv(*inner, 0x85) : nullptr;
         if (!p) throw CardError(Sw::wrong_data);
         point.assign(p->value.begin(), p->value.end());
       }
@@ -251,18 +220,11 @@ void GidsApplet::create_container_key(CardContext& ctx, std::size_t index, const
     rec.sig_key_bits = bits;
   put_do(store, loc->first, loc->second, encode_cmapfile(records));
 
-  // Key map (A000/DF20): 01 then 12-byte records, one per cmapfile record.
-  Bytes keymap = get_do(store, keymap_ef, keymap_do).value_or(Bytes{0x01});
-  if (keymap.empty()) keymap = {0x01};
-  const std::size_t want = 1 + 12 * records.size();
-  if (keymap.size() < want) keymap.resize(want, 0);
-  std::uint8_t* k = keymap.data() + 1 + 12 * index;
-  const Bytes rec_bytes = {
-      0x01, 0x00,   0x00,
-      0x00, *algid, static_cast<std::uint8_t>(options.spec == KeySpec::key_exchange ? 0x9A : 0x9C),
-      kid,  0xB0,   0xFF,
-      0xFF, 0x00,   0x00};
-  std::copy(rec_bytes.begin(), rec_bytes.end(), k);
+  // Key map (A000/DF20): one record per cmapfile record.
+  Bytes keymap = get_do(store, keymap_ef, keymap_do).value_or(Bytes{});
+  wire::gids::ensure_keymap(keymap, records.size());
+  wire::gids::put_keymap_record(keymap, index,
+                                {*algid, options.spec == KeySpec::key_exchange, kid});
   put_do(store, keymap_ef, keymap_do, keymap);
 
   bump_cardcf(store, true, true);

@@ -6,6 +6,9 @@
 
 #include "applets/ski/ski_codec.h"
 #include "softcard/errors.h"
+#include "softcard/wire/gids.h"
+#include "softcard/wire/key_blobs.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::ski {
 namespace {
@@ -29,25 +32,11 @@ std::string shared_key_name(std::uint8_t number) {
   return buf;
 }
 
-// Minimal BER-TLV reader for the SKI templates (one-byte tags).
+// The value of `tag` in an SKI template; a template that does not parse is wrong data.
 std::optional<ByteView> tlv(ByteView data, std::uint8_t tag) {
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    const std::uint8_t t = data[pos++];
-    if (pos >= data.size()) reject(Sw::wrong_data);
-    std::size_t len = data[pos++];
-    if (len == 0x81 || len == 0x82) {
-      const std::size_t k = len - 0x80;
-      if (pos + k > data.size()) reject(Sw::wrong_data);
-      len = 0;
-      for (std::size_t i = 0; i < k; ++i) len = (len << 8) | data[pos++];
-    } else if (len > 0x80) {
-      reject(Sw::wrong_data);
-    }
-    if (pos + len > data.size()) reject(Sw::wrong_data);
-    if (t == tag) return data.subspan(pos, len);
-    pos += len;
-  }
+  const auto tlvs = wire::parse_tlvs(data);
+  if (!tlvs) reject(Sw::wrong_data);
+  if (const wire::Tlv* t = wire::find_tlv(*tlvs, tag)) return t->value;
   return std::nullopt;
 }
 
@@ -57,35 +46,12 @@ ByteView need(ByteView data, std::uint8_t tag) {
   return *v;
 }
 
-void put_tlv(Bytes& out, std::uint8_t tag, ByteView v) {
-  out.push_back(tag);
-  if (v.size() >= 0x100) {
-    out.push_back(0x82), out.push_back(std::uint8_t(v.size() >> 8)),
-        out.push_back(std::uint8_t(v.size()));
-  } else if (v.size() >= 0x80) {
-    out.push_back(0x81), out.push_back(std::uint8_t(v.size()));
-  } else {
-    out.push_back(std::uint8_t(v.size()));
-  }
-  append(out, v);
-}
-
-Bytes be_from_le(ByteView le) {
-  return Bytes(le.rbegin(), le.rend());
-}
+using wire::put_tlv;
 
 std::u16string random_guid(Rng& rng) {
   std::array<std::uint8_t, 16> r{};
   rng.fill(r);
-  static const char* hex = "0123456789ABCDEF";
-  std::u16string s = u"{";
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back(u'-');
-    s.push_back(static_cast<char16_t>(hex[r[i] >> 4]));
-    s.push_back(static_cast<char16_t>(hex[r[i] & 15]));
-  }
-  s.push_back(u'}');
-  return s;
+  return wire::gids::container_guid(r);
 }
 
 // The GIDS applet implements both GidsApi and Applet; its own VERIFY 00 20 FF 80 resets the user
@@ -193,14 +159,10 @@ class SkiExtension final : public gids::GidsExtension {
 
   Response capabilities(const Command& cmd) {
     if (cmd.p1p2() != 0) reject(Sw::incorrect_p1p2);
-    Bytes out = {0x80, 0x01, 0x0F,
-                 0x81, 0x01, 0x1F,
-                 0x82, 0x01, 0x0F,
-                 0x83, 0x01, 0x03,
-                 0x84, 0x01, std::uint8_t(session_slots),
-                 0x85, 0x01, std::uint8_t(free_slots()),
-                 0x86, 0x01, 0x07,
-                 0x87, 0x01, 0x01};
+    wire::ski::Capabilities caps{
+        0x0F, 0x1F, 0x0F, 0x03, std::uint8_t(session_slots), std::uint8_t(free_slots()),
+        0x07, 0x01};
+    const Bytes out = wire::ski::encode_capabilities(caps);
     return Response(out);
   }
 
@@ -254,23 +216,17 @@ class SkiExtension final : public gids::GidsExtension {
 
   Response shared_key(const Command& cmd, CardContext& ctx, gids::GidsApi& gids) {
     if (cmd.p1p2() != 0) reject(Sw::incorrect_p1p2);
-    auto hello = need(cmd.data, 0x87);
-    if (hello.size() != 21 || hello[0] != 'S' || hello[1] != 'H' || hello[2] != 0x01)
-      reject(Sw::wrong_data);
-    auto alg = alg_from_id(hello[4]);
-    if (!alg) reject(Sw::wrong_data);
-    const Bytes* ks = ctx.store().get(shared_key_name(hello[3]));
+    const auto hello = wire::ski::decode_server_hello(need(cmd.data, 0x87));
+    if (!hello) reject(Sw::wrong_data);
+    const Bytes* ks = ctx.store().get(shared_key_name(hello->number));
     if (!ks || ks->size() != 32) reject(Sw::reference_not_found);
     if (free_slots() == 0) reject(Sw::not_enough_memory);
     std::array<std::uint8_t, shared_nonce_length> nc{};
     ctx.rng().fill(nc);
-    ByteView ns = hello.subspan(5, 16);
-    SecretBytes sk = derive_shared(gids.crypto(), *ks, hello[3], *alg, ns, nc);
-    SessionKey key = make_session_key(gids.crypto(), *alg, sk.view());
-    Bytes card_hello = {'C', 'H', 0x01, hello[3], hello[4]};
-    append(card_hello, ns);
-    append(card_hello, nc);
-    append(card_hello, key.id);
+    SecretBytes sk = derive_shared(gids.crypto(), *ks, hello->number, hello->alg, hello->ns, nc);
+    SessionKey key = make_session_key(gids.crypto(), hello->alg, sk.view());
+    const Bytes card_hello =
+        wire::ski::encode_card_hello({hello->number, hello->alg, hello->ns, nc, key.id});
     const std::uint8_t ref = store_key(std::move(key));
     Bytes out;
     put_tlv(out, 0x84, Bytes{ref});
@@ -384,11 +340,11 @@ class SkiExtension final : public gids::GidsExtension {
   }
 
   Response import_keypair(ByteView p, CardContext& ctx, gids::GidsApi& gids) {
-    if (p.size() < 24 || get_u32le(p, 0) != 7 || get_u32le(p, 20) != p.size() - 24)
-      reject(Sw::wrong_data);
-    const std::size_t index = p[4];
-    const std::uint32_t pin_id = get_u32le(p, 8), spec = get_u32le(p, 12), bits = get_u32le(p, 16);
-    ByteView blob = p.subspan(24);
+    const auto s = wire::ski::decode_import_keypair(p);
+    if (!s) reject(Sw::wrong_data);
+    const std::size_t index = s->container_index;
+    const std::uint32_t pin_id = s->pin_id, spec = s->key_spec, bits = s->key_bits;
+    ByteView blob = s->key_blob;
     if (pin_id != role_user) reject(Sw::wrong_data);
     if (index >= gids::max_containers) reject(Sw::wrong_data);
     if (!gids.pin_verified()) reject(Sw::security_not_satisfied);
@@ -422,31 +378,14 @@ class SkiExtension final : public gids::GidsExtension {
 
   static KeyPair rsa_from_privatekeyblob(CryptoProvider& crypto, ByteView b, std::uint32_t bits) {
     if (bits < 1024 || bits > 4096 || bits % 1024) reject(Sw::function_not_supported);
-    const std::size_t n = bits / 8, h = n / 2;
-    if (b.size() != 20 + n + 5 * h + n) reject(Sw::wrong_data);
-    if (b[0] != 0x07 || b[1] != 0x02 || get_u32le(b, 8) != 0x32415352 || get_u32le(b, 12) != bits)
-      reject(Sw::wrong_data);
-    const std::uint32_t alg = get_u32le(b, 4);
-    if (alg != 0xA400 && alg != 0x2400) reject(Sw::wrong_data);
+    const auto parsed = wire::decode_privatekeyblob(b);
+    if (!parsed || parsed->key.bits != bits) reject(Sw::wrong_data);
+    const wire::RsaParts& w = parsed->key;
     RsaPrivateComponents c;
-    const std::uint32_t e = get_u32le(b, 16);
-    for (int i = 3; i >= 0; --i)
-      if (!c.e.empty() || (e >> (8 * i)) & 0xFF) c.e.push_back(std::uint8_t(e >> (8 * i)));
-    std::size_t off = 20;
-    auto take = [&](std::size_t len) {
-      Bytes v = be_from_le(b.subspan(off, len));
-      off += len;
-      return v;
-    };
-    c.n = take(n);
-    auto secret = [&](std::size_t len) {
-      Bytes v = take(len);
-      SecretBytes s(v);
-      std::fill(v.begin(), v.end(), 0);
-      return s;
-    };
-    c.p = secret(h), c.q = secret(h), c.dp = secret(h), c.dq = secret(h), c.qinv = secret(h),
-    c.d = secret(n);
+    c.n = w.n;
+    c.e = w.e;
+    c.p = SecretBytes(w.p), c.q = SecretBytes(w.q), c.dp = SecretBytes(w.dp),
+    c.dq = SecretBytes(w.dq), c.qinv = SecretBytes(w.qinv), c.d = SecretBytes(w.d);
     KeyPair k = crypto.import_rsa_components(c);
     if (k.bits() != bits) reject(Sw::wrong_data);
     return k;
@@ -457,38 +396,34 @@ class SkiExtension final : public gids::GidsExtension {
     static const Curve curves[] = {Curve::p256, Curve::p384, Curve::p521};
     const Curve curve = curves[(spec - 3) % 3];
     const bool ecdh = spec >= 6;
-    static const std::uint32_t dsa_magic[] = {0x32534345, 0x34534345, 0x36534345};
-    static const std::uint32_t dh_magic[] = {0x324B4345, 0x344B4345, 0x364B4345};
-    const std::uint32_t magic = ecdh ? dh_magic[(spec - 3) % 3] : dsa_magic[(spec - 3) % 3];
-    const std::size_t f = curve_field_size(curve);
     if (bits != curve_bits(curve)) reject(Sw::wrong_data);
-    if (b.size() != 8 + 3 * f || get_u32le(b, 0) != magic || get_u32le(b, 4) != f)
+    const auto blob = wire::decode_bcrypt_ecckey_blob(b);
+    if (!blob || !blob->has_private || blob->ecdh != ecdh || blob->curve_bits != bits)
       reject(Sw::wrong_data);
-    KeyPair k = crypto.import_ec_private(curve, b.subspan(8 + 2 * f, f));
-    EcPublic pub = crypto.ec_public(k);
-    if (pub.point.size() != 1 + 2 * f ||
-        !std::equal(pub.point.begin() + 1, pub.point.end(), b.begin() + 8))
-      reject(Sw::wrong_data);
+    KeyPair k = crypto.import_ec_private(curve, blob->d);
+    const Bytes point = crypto.ec_public(k).point;
+    Bytes expected = {0x04};
+    append(expected, blob->x);
+    append(expected, blob->y);
+    if (point != expected) reject(Sw::wrong_data);
     return k;
   }
 
   Response authenticate(ByteView p, CardContext& ctx, gids::GidsApi& gids, SessionKey& key) {
-    if (p.size() < 16 || get_u32le(p, 0) != 7 || get_u32le(p, 12) != p.size() - 16)
-      reject(Sw::wrong_data);
-    const std::uint32_t flags = get_u32le(p, 4) & ~flag_silent;
-    if (get_u32le(p, 8) != role_user) reject(Sw::wrong_data);
+    const auto s = wire::ski::decode_authenticate(p);
+    if (!s) reject(Sw::wrong_data);
+    const std::uint32_t flags = s->flags & ~flag_silent;
+    if (s->pin_id != role_user) reject(Sw::wrong_data);
     if (flags != 0 && flags != flag_generate_session_pin && flags != flag_session_pin)
       reject(Sw::wrong_data);
-    ByteView pin = p.subspan(16);
-    Bytes answer;
+    ByteView pin = s->pin;
     if (flags == flag_session_pin) {
       if (!session_pin_ || !constant_time_equal(pin, session_pin_->view()))
         reject(Sw::security_not_satisfied);
       const Sw sw = gids.verify_pin(ctx, real_pin_->view());
       if (sw != Sw::ok) reject(sw);
-      put_u32le(answer, 7), put_u32le(answer, 0),
-          put_u32le(answer, gids.pin_tries_left(ctx.store()));
-      return Response(answer);
+      return Response(
+          wire::ski::encode_authenticate_response({gids.pin_tries_left(ctx.store()), {}}));
     }
     const Sw sw = gids.verify_pin(ctx, pin);
     if (sw != Sw::ok) reject(sw);
@@ -504,21 +439,15 @@ class SkiExtension final : public gids::GidsExtension {
       real_pin_ = SecretBytes(pin);
       forget_user_pin(gids, ctx);  // a generated session PIN does not leave the PIN verified
     }
-    put_u32le(answer, 7);
-    put_u32le(answer, static_cast<std::uint32_t>(session_blob.size()));
-    put_u32le(answer, gids.pin_tries_left(ctx.store()));
-    append(answer, session_blob);
-    return Response(answer);
+    return Response(
+        wire::ski::encode_authenticate_response({gids.pin_tries_left(ctx.store()), session_blob}));
   }
 
   Response change_authenticator(ByteView p, CardContext& ctx, gids::GidsApi& gids) {
-    if (p.size() < 28 || get_u32le(p, 0) != 7) reject(Sw::wrong_data);
-    const std::uint32_t flags = get_u32le(p, 4), auth_id = get_u32le(p, 8),
-                        cb_auth = get_u32le(p, 12), target = get_u32le(p, 16),
-                        cb_target = get_u32le(p, 20), retry = get_u32le(p, 24);
-    if (std::uint64_t(cb_auth) + cb_target != p.size() - 28 || retry != 0 || target != role_user)
-      reject(Sw::wrong_data);
-    ByteView auth = p.subspan(28, cb_auth), fresh = p.subspan(28 + cb_auth, cb_target);
+    const auto s = wire::ski::decode_change_authenticator(p);
+    if (!s || s->retry_count != 0 || s->target_pin_id != role_user) reject(Sw::wrong_data);
+    const std::uint32_t flags = s->flags, auth_id = s->auth_pin_id;
+    ByteView auth = s->auth, fresh = s->target;
     if (flags == pin_change_changepin) {
       if (auth_id != role_user) reject(Sw::wrong_data);
       const Sw sw = gids.change_pin(ctx, auth, fresh);
@@ -526,16 +455,14 @@ class SkiExtension final : public gids::GidsExtension {
     } else if (flags == pin_change_unblock) {
       // The administrator authenticates with GIDS mutual authentication beforehand (docs/ski.md
       // D20).
-      if (auth_id != role_admin || cb_auth != 0) reject(Sw::wrong_data);
+      if (auth_id != role_admin || !auth.empty()) reject(Sw::wrong_data);
       if (!gids.admin_authenticated()) reject(Sw::security_not_satisfied);
       gids.unblock_pin(ctx, fresh);
     } else {
       reject(Sw::wrong_data);
     }
-    Bytes answer;
-    put_u32le(answer, 7);
-    put_u32le(answer, gids.pin_tries_left(ctx.store()));
-    return Response(answer);
+    return Response(
+        wire::ski::encode_change_authenticator_response({gids.pin_tries_left(ctx.store())}));
   }
 };
 

@@ -8,6 +8,7 @@
 #include "softcard/card.h"
 #include "softcard/crypto.h"
 #include "softcard/errors.h"
+#include "softcard/wire/ski.h"
 
 using namespace softcard;
 
@@ -76,11 +77,7 @@ struct SkiCard : ::testing::Test {
   }
 
   static Bytes auth_struct(std::string_view pin) {
-    Bytes s;
-    ski::put_u32le(s, 7), ski::put_u32le(s, 0), ski::put_u32le(s, 1),
-        ski::put_u32le(s, std::uint32_t(pin.size()));
-    append(s, view(pin));
-    return s;
+    return wire::ski::encode_authenticate({0, 1, view(pin)});
   }
 };
 
@@ -235,11 +232,10 @@ TEST_F(SkiCard, UnblockUnderEncryptionNeedsAdmin) {
   EXPECT_EQ(sw(tx("0020008006313233343536")), 0x6983);  // blocked
   auto [ref, key] = shared_session(ski::Alg::aes256);
   auto change = [&](ski::SessionKey& k) {
-    Bytes s;
-    ski::put_u32le(s, 7), ski::put_u32le(s, 1 /*UNBLOCK*/), ski::put_u32le(s, 2 /*ROLE_ADMIN*/),
-        ski::put_u32le(s, 0);
-    ski::put_u32le(s, 1 /*ROLE_USER*/), ski::put_u32le(s, 8), ski::put_u32le(s, 0);
-    append(s, view(std::string_view("87654321")));
+    wire::ski::ChangeAuthenticator c;
+    c.flags = 1 /*UNBLOCK*/, c.auth_pin_id = 2 /*ROLE_ADMIN*/, c.target_pin_id = 1 /*ROLE_USER*/;
+    c.target = view(std::string_view("87654321"));
+    const Bytes s = wire::ski::encode_change_authenticator(c);
     return ski::seal(crypto, k, ski::csf::change_authenticator, ski::Direction::to_card,
                      Bytes(8, 9), s);
   };
@@ -259,25 +255,21 @@ namespace {
 TEST_F(SkiCard, GeneratedSessionPinDoesNotLeaveThePinVerified) {
   auto [ref, key] = shared_session(ski::Alg::aes128);
   ski::SessionKey sender = key, receiver = key;
-  Bytes s;
-  ski::put_u32le(s, 7), ski::put_u32le(s, 0x10000000), ski::put_u32le(s, 1), ski::put_u32le(s, 6);
-  append(s, view(std::string_view("123456")));
+  const Bytes s = wire::ski::encode_authenticate({0x10000000, 1, view(std::string_view("123456"))});
   Bytes r = tx(process_apdu(
       ski::csf::authenticate, ref,
       ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 1), s)));
   ASSERT_EQ(sw(r), 0x9000);
   EXPECT_EQ(sw(tx("0020008000")), 0x63C3);  // status: not verified, 3 tries
   Bytes d = data(r);
-  const std::uint32_t cb = ski::get_u32le(d, 4);
+  const auto answer = wire::ski::decode_authenticate_response(d);
+  ASSERT_TRUE(answer);
   auto opened = ski::open(crypto, receiver, ski::csf::session_pin, ski::Direction::to_server,
-                          ByteView(d).subspan(12, cb));
+                          answer->session_pin_blob);
   ASSERT_TRUE(std::holds_alternative<ski::Opened>(opened));
   ByteView token = std::get<ski::Opened>(opened).plaintext.view();
   ASSERT_EQ(token.size(), 16u);
-  Bytes s2;
-  ski::put_u32le(s2, 7), ski::put_u32le(s2, 0x20000000), ski::put_u32le(s2, 1),
-      ski::put_u32le(s2, 16);
-  append(s2, token);
+  const Bytes s2 = wire::ski::encode_authenticate({0x20000000, 1, token});
   Bytes bad = s2;
   bad.back() ^= 1;
   EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref,
