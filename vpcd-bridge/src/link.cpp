@@ -25,6 +25,12 @@ class LinkCategory final : public std::error_category {
         return "card removed";
       case LinkError::card_failure:
         return "card failure";
+      case LinkError::silent_peer:
+        return "vpcd sent nothing after connecting";
+      case LinkError::fault_drop:
+        return "link dropped by an injected fault";
+      case LinkError::fault_tear:
+        return "power torn by an injected fault";
     }
     return "unknown link error";
   }
@@ -118,6 +124,16 @@ void Link::begin() {
     accept();
   } else {
     set_state(LinkState::connecting);
+    if (closed_at_) {
+      const auto ready = *closed_at_ + options_.reconnect_delay;
+      if (std::chrono::steady_clock::now() < ready) {
+        retry_timer_.expires_at(ready);
+        retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+          if (!ec) self->begin();
+        });
+        return;
+      }
+    }
     try_connect();
   }
 }
@@ -238,9 +254,16 @@ void Link::serve(tcp::socket socket) {
 void Link::on_connection_closed(std::uint64_t generation, std::error_code why) {
   if (generation != generation_) return;  // an older, replaced connection
   connection_.reset();
+  closed_at_ = std::chrono::steady_clock::now();
   if (stopping_) {
     set_state(LinkState::stopped);
     return;
+  }
+  if (why == make_error_code(LinkError::fault_tear)) {
+    // A torn card is out of the reader, as if pulled: it comes back only with insert().
+    removed_ = true;
+    log(LogLevel::info, "power torn by a fault: the card stays out of the reader until inserted");
+    close_everything(false);  // listen mode: vpcd must not find us either
   }
   if (removed_) {
     set_state(LinkState::removed);
@@ -250,9 +273,8 @@ void Link::on_connection_closed(std::uint64_t generation, std::error_code why) {
   if (options_.mode == Mode::listen) {
     set_state(LinkState::listening);
   } else {
-    set_state(LinkState::connecting);
     backoff_ = options_.initial_backoff;
-    schedule_retry();
+    begin();  // waits out reconnect_delay first
   }
 }
 

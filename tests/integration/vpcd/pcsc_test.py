@@ -293,6 +293,70 @@ def case_linkdrop():
         check(served.stop() == 0, "softcard run did not exit 0")
 
 
+def reader_state(pcsc, reader, known=sc.SCARD_STATE_UNAWARE, timeout_ms=0):
+    """(event state, event counter) of `reader`; counter = pcscd's insert/remove count."""
+    rv, states = sc.SCardGetStatusChange(pcsc.ctx, timeout_ms, [(reader, known)])
+    if rv == sc.SCARD_E_TIMEOUT:
+        return None
+    check(rv == sc.SCARD_S_SUCCESS, "SCardGetStatusChange: " + sc.SCardGetErrorMessage(rv))
+    event = states[0][1]
+    return event, (event >> 16) & 0xFFFF
+
+
+def wait_back(pcsc, reader, counter):
+    """Waits until pcscd saw the card go and come back (counter advanced by 2, PRESENT)."""
+    known = sc.SCARD_STATE_UNAWARE
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        left = int((deadline - time.monotonic()) * 1000)
+        check(left > 0, "pcscd did not see the card leave %r and come back (state %#x, %d events)"
+              % (reader, known, (known >> 16) - counter))
+        got = reader_state(pcsc, reader, known, left)
+        if got is None:
+            continue
+        event, now = got
+        back = (now - counter) & 0xFFFF
+        if back >= 2 and event & sc.SCARD_STATE_PRESENT and not event & sc.SCARD_STATE_MUTE:
+            return
+        known = event & ~sc.SCARD_STATE_CHANGED
+
+
+def case_reconnect():
+    """Issue 10 item 1: the link drops while a client holds the card (and at once sends a command
+    into the dead link, the case that wedged with vpcd 3.3). Every time, pcscd must see the card
+    leave and come back, and the client's handle must reconnect to a card whose volatile state
+    is visibly fresh. Prints the time each round took for the card to come back."""
+    rounds = int(os.environ.get("SOFTCARD_RECONNECT_ROUNDS", "10"))
+    with tempfile.TemporaryDirectory() as tmp:
+        reader = os.environ["SOFTCARD_RIG_READER_1"]
+        served = Served(make_image(tmp))
+        served.start()
+        pcsc = Pcsc()
+        card = pcsc.connect_when_present(reader)
+        figures = []
+        for i in range(rounds):
+            select_app(card)
+            card.expect("0020008104" + b"1234".hex(), "9000")
+            _, counter = reader_state(pcsc, reader)
+            start = time.monotonic()
+            served.send(signal.SIGUSR1)
+            served.wait_log("dropping the link")
+            card.transmit_raw("00A4000C023F00")  # into the dead link: fails, or sees the removal
+            wait_back(pcsc, reader, counter)
+            figures.append(time.monotonic() - start)
+            rv, card.proto = sc.SCardReconnect(card.handle, sc.SCARD_SHARE_SHARED,
+                                               sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1,
+                                               sc.SCARD_LEAVE_CARD)
+            check(rv == sc.SCARD_S_SUCCESS,
+                  "round %d: SCardReconnect after the drop: %s" % (i, sc.SCardGetErrorMessage(rv)))
+            select_app(card)
+            card.expect("00200081", "63C3")  # a new session: the PIN is no longer verified
+        card.close()
+        check(served.stop() == 0, "softcard run did not exit 0")
+        print("reconnect: %d drops with a client connected; card back after %s s (max %.3f s)" % (
+            rounds, " ".join("%.3f" % f for f in figures), max(figures)))
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 if __name__ == "__main__":

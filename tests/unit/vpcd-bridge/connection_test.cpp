@@ -190,3 +190,49 @@ TEST(VpcdConnection, FinishWhileIdleClosesAndPowersOff) {
   EXPECT_TRUE(sees_eof(h.peer.get()));
   EXPECT_FALSE(h.card.powered);
 }
+
+// Replies from a fault harness (harness/): the connection acts them out on the wire.
+TEST(VpcdConnection, DropReplyCutsTheLinkWithoutAnswering) {
+  Harness h;
+  h.send("000101");
+  h.card.script({Reply::Kind::drop_link, {}, {}});
+  h.send("0004 00B00000");
+  EXPECT_TRUE(sees_eof(h.peer.get()));
+  auto why = h.wait_closed();
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why, make_error_code(LinkError::fault_drop));
+  EXPECT_FALSE(h.card.powered);  // a cut link is a card without power
+}
+
+TEST(VpcdConnection, TearReplyCutsTheLinkAsATear) {
+  Harness h;
+  h.send("000101");
+  h.card.script({Reply::Kind::tear_power, {}, {}});
+  h.send("0004 00B00000");
+  EXPECT_TRUE(sees_eof(h.peer.get()));
+  auto why = h.wait_closed();
+  ASSERT_TRUE(why);
+  EXPECT_EQ(*why, make_error_code(LinkError::fault_tear));
+}
+
+TEST(VpcdConnection, RepliesBeforeADropInTheSameReadAreLostWithTheLink) {
+  Harness h;
+  h.card.script({Reply::Kind::drop_link, {}, {}});
+  h.send("0006 00CA000001AA");  // dropped
+  EXPECT_TRUE(sees_eof(h.peer.get()));
+  EXPECT_EQ(h.card.apdus, 1);
+}
+
+TEST(VpcdConnection, DelayedReplyArrivesIntactAndAGracefulFinishWaitsForIt) {
+  Harness h;
+  h.card.script({Reply::Kind::bytes, from_hex("AB9000"), std::chrono::milliseconds(50)});
+  h.send("0004 00B00000");
+  // Once the card has the APDU, the strand is in (or past) the handler that arms the delay.
+  for (int i = 0; i < generous_ms && h.card.apdus == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  asio::post(h.strand, [c = h.connection] { c->finish(); });  // while the reply waits
+  auto r = h.reply();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, from_hex("AB9000"));
+  EXPECT_TRUE(sees_eof(h.peer.get()));
+}

@@ -4,6 +4,7 @@
 // don't.
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -22,6 +23,24 @@ class FakeCard : public VirtualCard {
   std::atomic<bool> powered{false};
   std::mutex mutex;
   std::vector<Bytes> received;
+  std::optional<Reply> next_reply;  // under `mutex`: the next exchange() answers this instead
+
+  void script(Reply reply) {
+    std::lock_guard lock(mutex);
+    next_reply = std::move(reply);
+  }
+  Reply exchange(ByteView command) override {
+    {
+      std::lock_guard lock(mutex);
+      if (next_reply) {
+        Reply r = std::move(*next_reply);
+        next_reply.reset();
+        ++apdus;
+        return r;
+      }
+    }
+    return VirtualCard::exchange(command);
+  }
 
   void power_on() override {
     ++power_ons;

@@ -25,6 +25,7 @@ LinkOptions connect_to(std::uint16_t port) {
   o.endpoint = {"127.0.0.1", port};
   o.initial_backoff = std::chrono::milliseconds(5);
   o.max_backoff = std::chrono::milliseconds(50);
+  o.reconnect_delay = std::chrono::milliseconds(5);
   return o;
 }
 
@@ -104,6 +105,93 @@ TEST(VpcdLink, DropIsSeenByVpcdAndTheLinkComesBack) {
   auto again = accept_one(vpcd.get());
   ASSERT_TRUE(again);
   power_up(again.get(), card.atr_value);
+}
+
+// The vpcd 3.3 wedge (docs/vpcd.md): after a drop the card must stay away for reconnect_delay,
+// also across remove/insert, so that vpcd's presence poll sees it gone.
+TEST(VpcdLink, StaysAwayForTheReconnectDelayAfterADrop) {
+  FakeCard card;
+  auto vpcd = listen_loopback(0);
+  Events<LinkState> states;
+  Bridge bridge;
+  auto options = connect_to(local_port(vpcd.get()));
+  options.reconnect_delay = std::chrono::hours(1);
+  auto& link = bridge.add(card, options, [&](LinkState s) { states.push(s); });
+  bridge.start();
+  auto conn = accept_one(vpcd.get());  // the first connection is not delayed
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(states.wait_for(LinkState::connected));
+  power_up(conn.get(), card.atr_value);
+  link.drop();
+  EXPECT_TRUE(sees_eof(conn.get()));
+  ASSERT_TRUE(states.wait_for(LinkState::connecting));
+  // A pending connection would make the listener readable at once.
+  EXPECT_FALSE(wait_readable(vpcd.get(), 300));
+  link.remove();
+  ASSERT_TRUE(states.wait_for(LinkState::removed));
+  link.insert();
+  ASSERT_TRUE(states.wait_for(LinkState::connecting));
+  EXPECT_FALSE(wait_readable(vpcd.get(), 300));
+  EXPECT_EQ(link.connections(), 1u);
+}
+
+TEST(VpcdLink, AConnectionVpcdNeverTalksOnIsDroppedAndTriedAgain) {
+  FakeCard card;
+  auto vpcd = listen_loopback(0);
+  Events<LinkState> states;
+  Bridge bridge;
+  auto options = connect_to(local_port(vpcd.get()));
+  options.connection.first_frame_timeout = std::chrono::milliseconds(500);
+  auto& link = bridge.add(card, options, [&](LinkState s) { states.push(s); });
+  bridge.start();
+  auto silent = accept_one(vpcd.get());
+  ASSERT_TRUE(silent);
+  EXPECT_TRUE(sees_eof(silent.get()));  // nothing sent: the card gives up on this connection
+  auto again = accept_one(vpcd.get());
+  ASSERT_TRUE(again);
+  power_up(again.get(), card.atr_value);  // a vpcd that talks keeps the link
+  EXPECT_EQ(transmit(again.get(), "00A4000C023F00"), from_hex("3F009000"));
+  EXPECT_GE(link.connections(), 2u);
+}
+
+TEST(VpcdLink, ATornCardStaysOutUntilInserted) {
+  FakeCard card;
+  auto vpcd = listen_loopback(0);
+  Events<LinkState> states;
+  Bridge bridge;
+  auto& link =
+      bridge.add(card, connect_to(local_port(vpcd.get())), [&](LinkState s) { states.push(s); });
+  bridge.start();
+  auto conn = accept_one(vpcd.get());
+  ASSERT_TRUE(conn);
+  power_up(conn.get(), card.atr_value);
+  card.script({Reply::Kind::tear_power, {}, {}});
+  send_all(conn.get(), encode_frame(from_hex("00B00000")));
+  EXPECT_TRUE(sees_eof(conn.get()));
+  ASSERT_TRUE(states.wait_for(LinkState::removed));
+  EXPECT_FALSE(wait_readable(vpcd.get(), 300));  // no reconnect while torn
+  link.insert();
+  auto again = accept_one(vpcd.get());
+  ASSERT_TRUE(again);
+  power_up(again.get(), card.atr_value);
+}
+
+TEST(VpcdLink, ADropReplyReconnects) {
+  FakeCard card;
+  auto vpcd = listen_loopback(0);
+  Bridge bridge;
+  bridge.add(card, connect_to(local_port(vpcd.get())));
+  bridge.start();
+  auto conn = accept_one(vpcd.get());
+  ASSERT_TRUE(conn);
+  power_up(conn.get(), card.atr_value);
+  card.script({Reply::Kind::drop_link, {}, {}});
+  send_all(conn.get(), encode_frame(from_hex("00B00000")));
+  EXPECT_TRUE(sees_eof(conn.get()));
+  auto again = accept_one(vpcd.get());
+  ASSERT_TRUE(again);
+  power_up(again.get(), card.atr_value);
+  EXPECT_EQ(transmit(again.get(), "00A4000C023F00"), from_hex("3F009000"));
 }
 
 TEST(VpcdLink, RemoveAndInsertInConnectMode) {

@@ -29,12 +29,25 @@ struct ConnectionOptions {
   std::chrono::milliseconds write_timeout{10000};
   // Zero = never. vpcd polls GET ATR every 400 ms, so silence this long means a dead peer.
   std::chrono::milliseconds idle_timeout{0};
+  // Zero = never. No frame at all this long after the connection opened: vpcd never accepted it
+  // (it sits in vpcd's listen backlog) or vpcd is wedged; the link is dropped and tried again.
+  std::chrono::milliseconds first_frame_timeout{0};
   // Power the card off when the link closes (a card pulled from the reader loses power).
   bool power_off_on_close = true;
 };
 
 // Error codes for why a connection closed, besides the stream's own.
-enum class LinkError { protocol = 1, write_timeout, idle_timeout, replaced, removed, card_failure };
+enum class LinkError {
+  protocol = 1,
+  write_timeout,
+  idle_timeout,
+  replaced,
+  removed,
+  card_failure,
+  silent_peer,
+  fault_drop,  // the card's reply was "drop the link" (fault injection)
+  fault_tear,  // the card's reply was "power torn": the link stays down until insert()
+};
 const std::error_category& link_category();
 inline std::error_code make_error_code(LinkError e) {
   return {static_cast<int>(e), link_category()};
@@ -55,6 +68,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         strand_(std::move(strand)),
         timer_(strand_),
         idle_timer_(strand_),
+        first_frame_timer_(strand_),
         card_(card),
         options_(options),
         log_(std::move(log)),
@@ -75,6 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     stream_.non_blocking(true, ec);
     if (ec) log(LogLevel::warning, "cannot make the socket non-blocking: " + ec.message());
     arm_idle_timer();
+    arm_first_frame_timer();
     read();
   }
 
@@ -85,6 +100,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     boost::system::error_code ignored;
     timer_.cancel();
     idle_timer_.cancel();
+    first_frame_timer_.cancel();
     if constexpr (is_tcp) stream_.shutdown(Stream::shutdown_both, ignored);
     stream_.close(ignored);
     if (options_.power_off_on_close) {
@@ -140,6 +156,18 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     });
   }
 
+  void arm_first_frame_timer() {
+    if (options_.first_frame_timeout.count() <= 0) return;
+    first_frame_timer_.expires_after(options_.first_frame_timeout);
+    first_frame_timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->closed_flag_ || self->heard_) return;
+      self->log(LogLevel::warning,
+                "vpcd sent nothing since the connection opened (not accepted by vpcd?), "
+                "dropping the link to try again");
+      self->close(make_error_code(LinkError::silent_peer));
+    });
+  }
+
   void read() {
     if (closed_flag_) return;
     rearm_quickack();
@@ -172,6 +200,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
     rearm_quickack();
     arm_idle_timer();
+    if (!heard_) {
+      heard_ = true;
+      first_frame_timer_.cancel();
+    }
     decoder_.feed(ByteView(read_buffer_.data(), n));
     out_.clear();
     try {
@@ -193,7 +225,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         read();
       return;
     }
-    write();
+    write_after_delay();
   }
 
   void handle(const Frame& frame) {
@@ -202,13 +234,24 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       return;
     }
     const auto& apdu = std::get<ApduFrame>(frame).apdu;
-    Bytes response;
+    Reply reply;
     try {
-      response = card_.transmit(view(apdu));
+      reply = card_.exchange(view(apdu));
     } catch (const std::exception& e) {
       log(LogLevel::error, std::string("card failed on an APDU, answering 6F00: ") + e.what());
-      response = {0x6F, 0x00};
+      reply = {Reply::Kind::bytes, {0x6F, 0x00}, {}};
     }
+    if (reply.kind != Reply::Kind::bytes) {
+      // Replies already gathered from this read are lost with the link, as on a real cut.
+      const bool torn = reply.kind == Reply::Kind::tear_power;
+      log(LogLevel::info, torn ? "fault: power torn, no answer; the card leaves the reader"
+                               : "fault: link dropped instead of answering");
+      ++apdus_;
+      close(make_error_code(torn ? LinkError::fault_tear : LinkError::fault_drop));
+      return;
+    }
+    pending_delay_ += reply.delay;
+    Bytes& response = reply.data;
     if (response.size() < 2) {
       log(LogLevel::error, "card returned an R-APDU without status word, answering 6F00");
       response = {0x6F, 0x00};
@@ -257,6 +300,23 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
           std::string("card failed on ") + what + ", dropping the link: " + e.what());
       close(make_error_code(LinkError::card_failure));
     }
+  }
+
+  // A reply the card wants delivered later (fault harness: delay rules, slow-card latency):
+  // waited on the strand's timer, so other cards and the reactor are never blocked.
+  void write_after_delay() {
+    const auto delay = std::exchange(pending_delay_, std::chrono::microseconds{0});
+    if (delay.count() <= 0) {
+      write();
+      return;
+    }
+    writing_ = true;  // a graceful finish() waits for this reply too
+    timer_.expires_after(delay);
+    timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->closed_flag_) return;
+      self->writing_ = false;
+      self->write();
+    });
   }
 
   void write() {
@@ -308,6 +368,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   Strand strand_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer idle_timer_;
+  boost::asio::steady_timer first_frame_timer_;
   VirtualCard& card_;
   ConnectionOptions options_;
   LogFn log_;
@@ -319,6 +380,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   bool finishing_ = false;
   bool closed_flag_ = false;
   bool quickack_failed_ = false;
+  bool heard_ = false;  // any byte from the peer yet
+  std::chrono::microseconds pending_delay_{0};
   std::uint64_t apdus_ = 0;
 };
 

@@ -30,7 +30,14 @@ struct LinkOptions {
   std::chrono::milliseconds initial_backoff{20};
   std::chrono::milliseconds max_backoff{1000};
   std::chrono::milliseconds connect_timeout{5000};
-  ConnectionOptions connection;
+  // Connect mode: the card stays away at least this long after a link closed (drop, vpcd closing,
+  // removal) before it connects again. vpcd 3.3 accepts a new connection on its next presence
+  // poll (every 400 ms) without noticing that the old one died, so pcscd reports no removal and
+  // its clients keep talking to a card that lost its volatile state; away for more than two polls,
+  // the card is seen leaving and coming back. See docs/vpcd.md.
+  std::chrono::milliseconds reconnect_delay{1000};
+  // vpcd polls every 400 ms: a connection that hears nothing for 2 s was never taken up by vpcd.
+  ConnectionOptions connection{.first_frame_timeout = std::chrono::milliseconds(2000)};
 };
 
 enum class LinkState {
@@ -106,6 +113,7 @@ class Link : public std::enable_shared_from_this<Link> {
   std::shared_ptr<TcpConnection> connection_;
   std::uint64_t generation_ = 0;
   std::chrono::milliseconds backoff_{0};
+  std::optional<std::chrono::steady_clock::time_point> closed_at_;  // last link close, if any
   bool stopping_ = false;
   bool removed_ = false;
   bool reported_waiting_ = false;

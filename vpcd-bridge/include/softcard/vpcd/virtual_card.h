@@ -1,9 +1,24 @@
 #pragma once
 // What the bridge drives: the card as a reader sees it. Kept separate from softcard::Card so the
 // bridge can be tested (and benchmarked) without the card OS; CardAdapter plugs a real card in.
+#include <chrono>
+
 #include "softcard/bytes.h"
 
 namespace softcard::vpcd {
+
+// What the card does with one C-APDU. A real card answers; a fault harness (harness/) can also
+// make the link drop or the power fail instead, which only the connection can act out.
+struct Reply {
+  enum class Kind {
+    bytes,       // send `data` (an R-APDU) after `delay`
+    drop_link,   // no answer: the link is cut as a network failure would (then reconnects)
+    tear_power,  // no answer: the card lost power in the reader; it stays out until insert()
+  };
+  Kind kind = Kind::bytes;
+  Bytes data;
+  std::chrono::microseconds delay{0};  // waited on a timer, never by blocking the thread
+};
 
 class VirtualCard {
  public:
@@ -19,6 +34,8 @@ class VirtualCard {
   virtual Bytes atr() = 0;
   // One C-APDU in, one R-APDU (data + SW1 SW2) out.
   virtual Bytes transmit(ByteView command) = 0;
+  // What the connection calls: by default just transmit().
+  virtual Reply exchange(ByteView command) { return {Reply::Kind::bytes, transmit(command), {}}; }
 };
 
 }  // namespace softcard::vpcd

@@ -1,0 +1,34 @@
+#include "negative.h"
+
+namespace softcard::mdtest {
+
+void neg(Registry& r, const std::string& function, const std::string& name, DWORD expected,
+         const std::string& what, NegCall call, NegSetup setup) {
+  r.add("neg." + function + "." + name, function + ": " + what + " -> " + error_name(expected),
+        [=](Env& env, Checker& check) {
+          auto cs = env.open(0);
+          CARD_DATA* cd = cs->cd();
+          if (setup.function && !env.config().implements(setup.function))
+            check.skip(std::string("config: ") + setup.function + " not implemented");
+          NegFixture fx{env, cd, nullptr};
+          if (setup.container)
+            fx.container = std::make_unique<TempContainer>(
+                check, env, cd, setup.container,
+                is_ecc_spec(setup.container) ? 0 : small_rsa(env.config()));
+          if (setup.user)
+            check.rc(0, authenticate_user(cd, env.config()), "CardAuthenticateEx(user) first");
+          check.rc(expected, call(fx), function + ": " + what);
+        });
+}
+
+std::vector<DWORD> bad_versions(std::initializer_list<DWORD> accepted) {
+  std::vector<DWORD> out;
+  for (DWORD v : {0u, 2u, 5u, 257u, 65538u}) {
+    bool ok = false;
+    for (DWORD a : accepted) ok = ok || a == v;
+    if (!ok) out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace softcard::mdtest
