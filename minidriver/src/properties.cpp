@@ -165,7 +165,8 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
       copy_out(pbData, cbData, pdwDataLen, cardid(ctx, pCardData));
     } else if (wide_equal(p, CP_CARD_PIN_INFO)) {
       if (dwFlags != ROLE_USER && dwFlags != ROLE_ADMIN) fail(SCARD_E_INVALID_PARAMETER);
-      if (pbData && cbData >= 4 && wire::get_u32le({pbData, 4}, 0) > PIN_INFO_CURRENT_VERSION)
+      // The caller names the PIN_INFO layout it expects; only version 6 exists (M8).
+      if (pbData && cbData >= 4 && wire::get_u32le({pbData, 4}, 0) != PIN_INFO_CURRENT_VERSION)
         fail(ERROR_REVISION_MISMATCH);
       copy_out(pbData, cbData, pdwDataLen, pin_info(dwFlags));
     } else if (wide_equal(p, CP_CARD_LIST_PINS)) {
@@ -175,7 +176,8 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
     } else if (wide_equal(p, CP_CARD_AUTHENTICATED_STATE)) {
       no_flags();
       copy_out(pbData, cbData, pdwDataLen,
-               dword_bytes(user_verified(ctx) ? CREATE_PIN_SET(ROLE_USER) : 0));
+               dword_bytes((user_verified(ctx) ? CREATE_PIN_SET(ROLE_USER) : 0) |
+                           (ctx.admin ? CREATE_PIN_SET(ROLE_ADMIN) : 0)));
     } else if (wide_equal(p, CP_CARD_PIN_STRENGTH_VERIFY) ||
                wide_equal(p, CP_CARD_PIN_STRENGTH_CHANGE) ||
                wide_equal(p, CP_CARD_PIN_STRENGTH_UNBLOCK)) {
