@@ -5,6 +5,8 @@
 
 namespace softcard::wire::test {
 
+using softcard::test::hex;
+
 inline Bytes filled(std::size_t n, std::uint8_t v) {
   return Bytes(n, v);
 }
