@@ -78,15 +78,19 @@ std::uint8_t algid_for_bits(unsigned bits) {
 void verify_user_pin(Context& ctx, ByteView pin, PDWORD attempts) {
   Response r =
       ctx.card().transmit(gids_command(0x00, 0x20, 0x00, 0x80, Bytes(pin.begin(), pin.end())));
-  if ((value(r.sw) & 0xFFF0) == 0x63C0) {
-    if (attempts) *attempts = value(r.sw) & 0x0F;
+  check_pin_answer(r.sw, attempts);
+}
+
+void check_pin_answer(Sw sw, PDWORD attempts) {
+  if ((value(sw) & 0xFFF0) == 0x63C0) {
+    if (attempts) *attempts = value(sw) & 0x0F;
     fail(SCARD_W_WRONG_CHV);
   }
-  if (r.sw == Sw::auth_method_blocked) {
+  if (sw == Sw::auth_method_blocked) {
     if (attempts) *attempts = 0;
     fail(SCARD_W_CHV_BLOCKED);
   }
-  if (r.sw != Sw::ok) fail(map_sw(r.sw));
+  if (sw != Sw::ok) fail(map_sw(sw));
 }
 
 void mse(Context& ctx, std::uint8_t tmpl, std::uint8_t mech, std::uint8_t kid) {

@@ -43,6 +43,9 @@ wire::gids::ContainerRecord container_at(ByteView cmap, std::size_t idx);
 // The GIDS algorithm id of an RSA modulus or EC curve size; SCARD_E_INVALID_PARAMETER otherwise.
 std::uint8_t algid_for_bits(unsigned bits);
 
+// The answer of a PIN command: 63Cx and 6983 become SCARD_W_WRONG_CHV / SCARD_W_CHV_BLOCKED with
+// the tries left in *attempts, any other error map_sw(); 9000 returns.
+void check_pin_answer(Sw sw, PDWORD attempts);
 // VERIFY the user PIN; wrong PIN and blocked PIN become SCARD_W_WRONG_CHV / SCARD_W_CHV_BLOCKED
 // with the tries left in *attempts.
 void verify_user_pin(Context& ctx, ByteView pin, PDWORD attempts);

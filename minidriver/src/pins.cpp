@@ -80,15 +80,7 @@ DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA pCardData, DWORD dwFlags, PI
     data.insert(data.end(), pbTarget, pbTarget + cbTarget);
     Response r = ctx.card().transmit(gids_command(0x00, 0x24, 0x00, 0x80, data));
     std::fill(data.begin(), data.end(), 0);
-    if ((value(r.sw) & 0xFFF0) == 0x63C0) {
-      if (pcAttempts) *pcAttempts = value(r.sw) & 0x0F;
-      fail(SCARD_W_WRONG_CHV);
-    }
-    if (r.sw == Sw::auth_method_blocked) {
-      if (pcAttempts) *pcAttempts = 0;
-      fail(SCARD_W_CHV_BLOCKED);
-    }
-    if (r.sw != Sw::ok) fail(map_sw(r.sw));
+    check_pin_answer(r.sw, pcAttempts);
   });
 }
 
