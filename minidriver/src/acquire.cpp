@@ -14,20 +14,6 @@ namespace {
 constexpr DWORD min_version = CARD_DATA_VERSION_SIX;
 constexpr DWORD max_atr_len = 33;
 
-// Entry points the card module does not implement (the spec asks for SCARD_E_UNSUPPORTED_FEATURE).
-DWORD WINAPI unsupported_create_dir(PCARD_DATA, LPSTR, CARD_DIRECTORY_ACCESS_CONDITION) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_delete_dir(PCARD_DATA, LPSTR) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_create_file(PCARD_DATA, LPSTR, LPSTR, DWORD, CARD_FILE_ACCESS_CONDITION) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_delete_file(PCARD_DATA, LPSTR, LPSTR, DWORD) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-
 const Bytes gids_select = {0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00,
                            0x03, 0x97, 0x42, 0x54, 0x46, 0x59, 0x00};
 
@@ -43,14 +29,14 @@ void fill_table(PCARD_DATA cd) {
   cd->pfnCardUnblockPin = MdCardUnblockPin;
   cd->pfnCardChangeAuthenticator = MdCardChangeAuthenticator;
   cd->pfnCardDeauthenticate = MdCardDeauthenticate;
-  cd->pfnCardCreateDirectory = unsupported_create_dir;
-  cd->pfnCardDeleteDirectory = unsupported_delete_dir;
+  cd->pfnCardCreateDirectory = MdCardCreateDirectory;
+  cd->pfnCardDeleteDirectory = MdCardDeleteDirectory;
   cd->pvUnused3 = nullptr;
   cd->pvUnused4 = nullptr;
-  cd->pfnCardCreateFile = unsupported_create_file;
+  cd->pfnCardCreateFile = MdCardCreateFile;
   cd->pfnCardReadFile = MdCardReadFile;
   cd->pfnCardWriteFile = MdCardWriteFile;
-  cd->pfnCardDeleteFile = unsupported_delete_file;
+  cd->pfnCardDeleteFile = MdCardDeleteFile;
   cd->pfnCardEnumFiles = MdCardEnumFiles;
   cd->pfnCardGetFileInfo = MdCardGetFileInfo;
   cd->pfnCardQueryFreeSpace = MdCardQueryFreeSpace;

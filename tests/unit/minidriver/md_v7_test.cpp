@@ -276,4 +276,58 @@ TEST_F(V7, NamesAreExactAndVersionsChecked) {
   }
 }
 
+TEST_F(V7, FilesAndDirectoriesComeAndGo) {
+  char mscp[] = "mscp", t1[] = "t1", T1[] = "T1", nodir[] = "nodir", dir[] = "d1", in[] = "in";
+  EXPECT_EQ(client.pfnCardCreateFile(&client, mscp, t1, 0, EveryoneReadUserWriteAc),
+            SCARD_W_SECURITY_VIOLATION);  // anonymous
+  login();
+  ASSERT_EQ(client.pfnCardCreateFile(&client, mscp, t1, 0, EveryoneReadUserWriteAc), 0u);
+  EXPECT_EQ(client.pfnCardCreateFile(&client, mscp, t1, 0, EveryoneReadUserWriteAc),
+            ERROR_FILE_EXISTS);
+  EXPECT_EQ(client.pfnCardCreateFile(&client, mscp, T1, 0, InvalidAc), SCARD_E_INVALID_PARAMETER);
+  EXPECT_EQ(client.pfnCardCreateFile(&client, nodir, T1, 0, UserReadWriteAc),
+            SCARD_E_DIR_NOT_FOUND);
+  BYTE data[300];
+  for (int i = 0; i < 300; ++i) data[i] = BYTE(i * 7);
+  ASSERT_EQ(client.pfnCardWriteFile(&client, mscp, t1, 0, data, 300), 0u);
+  PBYTE back = nullptr;
+  DWORD len = 0;
+  ASSERT_EQ(client.pfnCardReadFile(&client, mscp, t1, 0, &back, &len), 0u);
+  EXPECT_EQ(Bytes(back, back + len), Bytes(data, data + 300));
+  client.pfnCspFree(back);
+  EXPECT_EQ(client.pfnCardReadFile(&client, mscp, T1, 0, &back, &len), SCARD_E_FILE_NOT_FOUND);
+  CARD_FILE_INFO fi{CARD_FILE_INFO_CURRENT_VERSION, 0, InvalidAc};
+  ASSERT_EQ(client.pfnCardGetFileInfo(&client, mscp, t1, &fi), 0u);
+  EXPECT_EQ(fi.cbFileSize, 300u);
+  EXPECT_EQ(fi.AccessCondition, EveryoneReadUserWriteAc);
+  EXPECT_EQ(client.pfnCardDeleteFile(&client, mscp, t1, 1), SCARD_E_INVALID_PARAMETER);
+  ASSERT_EQ(client.pfnCardDeleteFile(&client, mscp, t1, 0), 0u);
+  EXPECT_EQ(client.pfnCardReadFile(&client, mscp, t1, 0, &back, &len), SCARD_E_FILE_NOT_FOUND);
+  EXPECT_EQ(client.pfnCardDeleteFile(&client, mscp, t1, 0), SCARD_E_FILE_NOT_FOUND);
+  // The file's data object is gone with it: a new file of the same name starts empty.
+  ASSERT_EQ(client.pfnCardCreateFile(&client, mscp, t1, 0, UserReadWriteAc), 0u);
+  ASSERT_EQ(client.pfnCardReadFile(&client, mscp, t1, 0, &back, &len), 0u);
+  EXPECT_EQ(len, 0u);
+  client.pfnCspFree(back);
+  ASSERT_EQ(client.pfnCardDeauthenticateEx(&client, CREATE_PIN_SET(ROLE_USER), 0), 0u);
+  EXPECT_EQ(client.pfnCardReadFile(&client, mscp, t1, 0, &back, &len), SCARD_W_SECURITY_VIOLATION);
+  login();
+  ASSERT_EQ(client.pfnCardDeleteFile(&client, mscp, t1, 0), 0u);
+  // Directories.
+  EXPECT_EQ(client.pfnCardCreateDirectory(&client, mscp, UserCreateDeleteDirAc), ERROR_FILE_EXISTS);
+  EXPECT_EQ(client.pfnCardCreateDirectory(&client, dir, InvalidDirAc), SCARD_E_INVALID_PARAMETER);
+  ASSERT_EQ(client.pfnCardCreateDirectory(&client, dir, UserCreateDeleteDirAc), 0u);
+  ASSERT_EQ(client.pfnCardCreateFile(&client, dir, in, 0, EveryoneReadUserWriteAc), 0u);
+  LPSTR names = nullptr;
+  ASSERT_EQ(client.pfnCardEnumFiles(&client, dir, &names, &len, 0), 0u);
+  EXPECT_EQ(std::string(names), "in");
+  client.pfnCspFree(names);
+  EXPECT_EQ(client.pfnCardDeleteDirectory(&client, dir), ERROR_DIR_NOT_EMPTY);
+  EXPECT_EQ(client.pfnCardDeleteDirectory(&client, mscp), ERROR_DIR_NOT_EMPTY);
+  ASSERT_EQ(client.pfnCardDeleteFile(&client, dir, in, 0), 0u);
+  ASSERT_EQ(client.pfnCardDeleteDirectory(&client, dir), 0u);
+  EXPECT_EQ(client.pfnCardDeleteDirectory(&client, dir), SCARD_E_DIR_NOT_FOUND);
+  EXPECT_EQ(client.pfnCardReadFile(&client, dir, in, 0, &back, &len), SCARD_E_DIR_NOT_FOUND);
+}
+
 }  // namespace
