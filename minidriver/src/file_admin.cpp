@@ -29,10 +29,12 @@ std::uint16_t ef_for(CARD_FILE_ACCESS_CONDITION ac) {
   }
 }
 
-// The first data object tag no record uses (file DOs start above the fixed GIDS ones).
-std::uint16_t free_tag(const std::vector<CardFile>& mf) {
+// The first data object tag that neither a record nor a DO of `ef` uses (file DOs start above
+// the fixed GIDS ones; a DO left behind by an interrupted deletion is skipped, not adopted).
+std::uint16_t free_tag(Context& ctx, const std::vector<CardFile>& mf, std::uint16_t ef) {
   for (std::uint16_t tag = 0xDF24; tag < 0xDFFF; ++tag)
-    if (std::none_of(mf.begin(), mf.end(), [tag](const CardFile& f) { return f.tag == tag; }))
+    if (std::none_of(mf.begin(), mf.end(), [tag](const CardFile& f) { return f.tag == tag; }) &&
+        !get_do(ctx, ef, tag))
       return tag;
   fail(SCARD_E_WRITE_TOO_MANY);
 }
@@ -47,9 +49,12 @@ void write_masterfile(Context& ctx, const std::vector<CardFile>& mf) {
   put_do(ctx, ef_mf, do_mf, wire::gids::encode_masterfile(mf));
 }
 
-// An empty PUT DATA empties a DO, a second one removes it (docs/gids.md).
+// An empty PUT DATA empties a DO with data and removes an empty one (docs/gids.md): one PUT for
+// an empty DO, two for one with data (a second PUT on a removed DO would create it again).
 void remove_do(Context& ctx, std::uint16_t ef, std::uint16_t tag) {
-  put_do(ctx, ef, tag, {});
+  const auto value = get_do(ctx, ef, tag);
+  if (!value) return;
+  if (!value->empty()) put_do(ctx, ef, tag, {});
   put_do(ctx, ef, tag, {});
 }
 
@@ -72,7 +77,7 @@ DWORD WINAPI MdCardCreateFile(PCARD_DATA pCardData, LPSTR dir, LPSTR name,
         (d.empty() && dir_exists(mf, n)))
       fail(ERROR_FILE_EXISTS);
     CardFile f;
-    f.dir = d, f.name = n, f.ef = ef, f.tag = free_tag(mf);
+    f.dir = d, f.name = n, f.ef = ef, f.tag = free_tag(ctx, mf, ef);
     // The data object first: a refused write (the role may not) leaves the master file alone.
     put_do(ctx, f.ef, f.tag, {});
     mf.push_back(f);
@@ -80,7 +85,7 @@ DWORD WINAPI MdCardCreateFile(PCARD_DATA pCardData, LPSTR dir, LPSTR name,
       write_masterfile(ctx, mf);
     } catch (...) {
       try {
-        put_do(ctx, f.ef, f.tag, {});
+        remove_do(ctx, f.ef, f.tag);
       } catch (...) {
       }
       throw;

@@ -313,6 +313,14 @@ TEST_F(V7, FilesAndDirectoriesComeAndGo) {
   EXPECT_EQ(client.pfnCardReadFile(&client, mscp, t1, 0, &back, &len), SCARD_W_SECURITY_VIOLATION);
   login();
   ASSERT_EQ(client.pfnCardDeleteFile(&client, mscp, t1, 0), 0u);
+  // Empty files created and deleted leave nothing behind that a later file could trip over.
+  ASSERT_EQ(client.pfnCardCreateFile(&client, mscp, t1, 0, EveryoneReadUserWriteAc), 0u);
+  ASSERT_EQ(client.pfnCardDeleteFile(&client, mscp, t1, 0), 0u);
+  ASSERT_EQ(client.pfnCardCreateFile(&client, mscp, t1, 0, EveryoneReadUserWriteAc), 0u);
+  ASSERT_EQ(client.pfnCardReadFile(&client, mscp, t1, 0, &back, &len), 0u);
+  EXPECT_EQ(len, 0u);
+  client.pfnCspFree(back);
+  ASSERT_EQ(client.pfnCardDeleteFile(&client, mscp, t1, 0), 0u);
   // Directories.
   EXPECT_EQ(client.pfnCardCreateDirectory(&client, mscp, UserCreateDeleteDirAc), ERROR_FILE_EXISTS);
   EXPECT_EQ(client.pfnCardCreateDirectory(&client, dir, InvalidDirAc), SCARD_E_INVALID_PARAMETER);
