@@ -338,4 +338,39 @@ TEST_F(V7, FilesAndDirectoriesComeAndGo) {
   EXPECT_EQ(client.pfnCardReadFile(&client, dir, in, 0, &back, &len), SCARD_E_DIR_NOT_FOUND);
 }
 
+TEST_F(V7, AssociatedEcdhKeyIsKeptOnTheCard) {
+  login();
+  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 1, CARD_CREATE_CONTAINER_KEY_GEN,
+                                            AT_ECDSA_P256, 256, nullptr, ROLE_USER),
+            0u);
+  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 2, CARD_CREATE_CONTAINER_KEY_GEN,
+                                            AT_ECDHE_P256, 256, nullptr, ROLE_USER),
+            0u);
+  BYTE v = 0;
+  DWORD len = 0;
+  EXPECT_EQ(client.pfnCardGetContainerProperty(&client, 1, CCP_ASSOCIATED_ECDH_KEY, &v, 1, &len, 0),
+            SCARD_E_NO_KEY_CONTAINER);  // not paired yet
+  BYTE two = 2, one = 1, empty = 9;
+  EXPECT_EQ(client.pfnCardSetContainerProperty(&client, 2, CCP_ASSOCIATED_ECDH_KEY, &one, 1, 0),
+            SCARD_E_INVALID_PARAMETER);  // the ECDH container is not the ECDSA one
+  EXPECT_EQ(client.pfnCardSetContainerProperty(&client, 1, CCP_ASSOCIATED_ECDH_KEY, &empty, 1, 0),
+            SCARD_E_INVALID_PARAMETER);
+  EXPECT_EQ(client.pfnCardSetContainerProperty(&client, 1, CCP_ASSOCIATED_ECDH_KEY, &two, 2, 0),
+            SCARD_E_INVALID_PARAMETER);
+  ASSERT_EQ(client.pfnCardSetContainerProperty(&client, 1, CCP_ASSOCIATED_ECDH_KEY, &two, 1, 0),
+            0u);
+  // Another context after a power cycle reads the same pair from the card.
+  card->power_off();
+  card->power_on();
+  CARD_DATA other{};
+  prepare(other);
+  other.pbAtr = atr.data(), other.cbAtr = DWORD(atr.size()), other.pwszCardName = name;
+  ASSERT_EQ(SoftcardAcquireContextWithTransport(&other, 0, card_transmit, card.get()), 0u);
+  ASSERT_EQ(other.pfnCardGetContainerProperty(&other, 1, CCP_ASSOCIATED_ECDH_KEY, &v, 1, &len, 0),
+            0u);
+  EXPECT_EQ(len, 1u);
+  EXPECT_EQ(v, 2u);
+  other.pfnCardDeleteContext(&other);
+}
+
 }  // namespace
