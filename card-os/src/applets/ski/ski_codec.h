@@ -36,6 +36,8 @@ using wire::ski::key_data_blob;
 using wire::ski::key_length;
 using wire::ski::mode_allowed;
 using wire::ski::mode_from_id;
+using wire::get_u32le;
+using wire::put_u32le;
 
 BlockAlg block_alg(Alg alg);
 
