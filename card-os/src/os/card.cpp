@@ -14,7 +14,17 @@ class Card::Context final : public CardContext {
   ObjectStore& store() override { return card_.store_; }
   Rng& rng() override { return *card_.options_.rng; }
   // Used for PIN retry counters: flushed to disk so a power cut never restores a try.
-  void commit_now() override { card_.store_.commit(/*flush_to_disk=*/true); }
+  void commit_now() override {
+    try {
+      card_.store_.commit(/*flush_to_disk=*/true);
+    } catch (const ImageError& e) {
+      // A full or failing medium answers 6581 like any other write; the caller stops before
+      // acting on the state it could not commit (e.g. a PIN is never compared).
+      card_.store_.rollback();
+      card_.log(LogLevel::error, std::string("cannot persist: ") + e.what());
+      throw CardError(Sw::memory_failure);
+    }
+  }
   void log(LogLevel level, std::string_view message) override { card_.log(level, message); }
 
  private:
