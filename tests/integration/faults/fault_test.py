@@ -142,6 +142,8 @@ def case_verify(tmp):
         card = connect(pcsc, READERS[0])
         p.select_app(card)
         card.expect("002000810431323334", "9000")  # right PIN: counter back to max
+        card.reset()  # forget the verified state, so VERIFY without data reports the counter
+        p.select_app(card)
         before = tries(card)
         answered = []
 
