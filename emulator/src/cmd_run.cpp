@@ -4,12 +4,15 @@
 #include <csignal>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli_checks.h"
 #include "commands.h"
 #include "rig/served_cards.h"
+#include "run_faults.h"
+#include "softcard/harness/rule_file.h"
 #include "softcard/vpcd/endpoint.h"
 
 namespace softcard::cli {
@@ -24,6 +27,7 @@ void register_run(CLI::App& app) {
     std::string vpcd;
     std::string listen;
     bool trace = false;
+    std::string faults;
     std::vector<std::string> images;
   };
   auto opts = std::make_shared<Options>();
@@ -39,6 +43,11 @@ void register_run(CLI::App& app) {
   vpcd_opt->excludes(listen_opt);
   cmd->add_flag("--trace", opts->trace,
                 "Print every APDU and response with names and status meanings");
+  cmd->add_option("--faults", opts->faults,
+                  "JSON fault-rule file (docs/faults.md): status words, delays, corrupted bytes, "
+                  "dropped links, torn power and a latency profile, injected in front of the "
+                  "cards; each fault that fires is logged")
+      ->check(CLI::ExistingFile);
   cmd->add_option("IMAGE", opts->images, "Card image(s) to serve")
       ->required()
       ->check(CLI::ExistingFile);
@@ -47,13 +56,25 @@ void register_run(CLI::App& app) {
     const bool listen = !opts->listen.empty();
     const auto base = listen ? vpcd::parse_endpoint(opts->listen, "127.0.0.1")
                              : vpcd::parse_endpoint(opts->vpcd, "127.0.0.1");
+    // The rule file is read and checked before any image is opened or anything connects.
+    std::optional<harness::FaultFile> faults;
+    if (!opts->faults.empty()) {
+      faults = harness::load_fault_file(opts->faults);
+      faults->check_cards(opts->images.size());
+    }
+    ServedCards::Front front;
+    if (faults) {
+      front = [&faults, n = std::size_t{0}](Card& card, const std::string& label) mutable {
+        return make_fault_front(card, *faults, n++, label);
+      };
+    }
     ServedCards cards(opts->trace);
     for (std::size_t i = 0; i < opts->images.size(); ++i) {
       vpcd::LinkOptions link;
       link.mode = listen ? vpcd::Mode::listen : vpcd::Mode::connect;
       link.endpoint = base.offset(static_cast<unsigned>(i));
       try {
-        cards.add(opts->images[i], link);
+        cards.add(opts->images[i], link, front);
       } catch (const boost::system::system_error& e) {
         throw std::runtime_error("cannot listen on " + link.endpoint.to_string() + ": " +
                                  e.code().message());
@@ -61,6 +82,9 @@ void register_run(CLI::App& app) {
       spdlog::info("card {} ({}): {} {}", i, opts->images[i], listen ? "listening on" : "vpcd at",
                    cards.link(i).endpoint().to_string());
     }
+    if (faults)
+      spdlog::info("fault rules from {}: {} rule(s){}", opts->faults, faults->rules.size(),
+                   faults->latency ? ", latency profile" : "");
     cards.stop_on_signals();
     // Fault drills and run-time card removal without a control channel.
     cards.on_signal(SIGUSR1, [&cards] {

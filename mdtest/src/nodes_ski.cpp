@@ -10,6 +10,7 @@
 namespace softcard::mdtest {
 
 void register_ski_client_nodes(Registry& r);
+void register_ski_session_nodes(Registry& r);
 
 namespace {
 
@@ -317,6 +318,7 @@ void server_nodes(Registry& r) {
 void register_ski_nodes(Registry& r) {
   server_nodes(r);
   register_ski_client_nodes(r);
+  register_ski_session_nodes(r);
 }
 
 }  // namespace softcard::mdtest

@@ -1,6 +1,8 @@
 // ski.client.*: the card side of SKI, each flow paired with the no-card server half.
 #include <openssl/kdf.h>
 
+#include <algorithm>
+
 #include "errors.h"
 #include "nodes.h"
 #include "ski_support.h"
@@ -177,6 +179,62 @@ void register_ski_client_nodes(Registry& r) {
                                                        2, nullptr, 0, nullptr, 0),
                        "two blobs");
             });
+  flow_case(r, "key_properties",
+            "card-side handle: CardGetKeyProperty reads back the mode and IV set on it; an unknown "
+            "mode -> SCARD_E_INVALID_PARAMETER",
+            [](Env&, Checker& check, Flow& f) {
+              CARD_DATA* cd = f.card->cd();
+              const Bytes iv = verify::random_bytes(16);
+              Bytes copy = iv;
+              check.rc(0,
+                       cd->pfnCardSetKeyProperty(cd, f.keys.on_client, CKP_INITIALIZATION_VECTOR,
+                                                 copy.data(), 16, 0),
+                       "CardSetKeyProperty(IV)");
+              Bytes out(64);
+              DWORD len = 0;
+              check.rc(0,
+                       cd->pfnCardGetKeyProperty(cd, f.keys.on_client, CKP_INITIALIZATION_VECTOR,
+                                                 out.data(), 64, &len, 0),
+                       "CardGetKeyProperty(IV)");
+              check.require(Bytes(out.begin(), out.begin() + len) == iv, "IV read back differs");
+              check.rc(0,
+                       cd->pfnCardGetKeyProperty(cd, f.keys.on_client, CKP_CHAINING_MODE,
+                                                 out.data(), 64, &len, 0),
+                       "CardGetKeyProperty(ChainingMode)");
+              const std::u16string cbc = CARD_CHAIN_MODE_CBC;
+              check.require(len == (cbc.size() + 1) * 2 &&
+                                std::equal(cbc.begin(), cbc.end(),
+                                           reinterpret_cast<const char16_t*>(out.data())),
+                            "mode is not ChainingModeCBC");
+              std::u16string bad = u"ChainingModeXYZ";
+              check.rc(SCARD_E_INVALID_PARAMETER,
+                       cd->pfnCardSetKeyProperty(cd, f.keys.on_client, CKP_CHAINING_MODE,
+                                                 reinterpret_cast<PBYTE>(bad.data()),
+                                                 static_cast<DWORD>((bad.size() + 1) * 2), 0),
+                       "CardSetKeyProperty(unknown mode)");
+            });
+  flow_case(
+      r, "malformed_structure",
+      "a CARD_AUTHENTICATE with dwVersion 6 -> SCARD_E_INVALID_PARAMETER, from MDEncryptData "
+      "(the server may check) or else from CardProcessEncryptedData (the card must)",
+      [](Env& env, Checker& check, Flow& f) {
+        Bytes p = authenticate_struct(0, pin_bytes(env.config().user_pin));
+        p[0] = 6;
+        CARD_DATA* s = f.keys.server;
+        PCARD_ENCRYPTED_DATA enc = nullptr;
+        DWORD count = 0;
+        const DWORD rc = s->pfnMDEncryptData(s, f.keys.on_server, CSF_AUTHENTICATE, p.data(),
+                                             static_cast<DWORD>(p.size()), 0, &enc, &count);
+        if (rc != 0) {
+          check.rc(SCARD_E_INVALID_PARAMETER, rc, "MDEncryptData(CARD_AUTHENTICATE v6)");
+          return;
+        }
+        check.require(enc != nullptr && count == 1, "MDEncryptData did not return one blob");
+        const Bytes blob(enc[0].pbEncryptedData, enc[0].pbEncryptedData + enc[0].cbEncryptedData);
+        s->pfnCspFree(enc);
+        check.rc(SCARD_E_INVALID_PARAMETER, client_process(f.keys, CSF_AUTHENTICATE, blob, nullptr),
+                 "CardProcessEncryptedData(CARD_AUTHENTICATE v6)");
+      });
   flow_case(r, "destroyed_handle", "a blob for a destroyed client handle -> SCARD_E_INVALID_HANDLE",
             [](Env& env, Checker& check, Flow& f) {
               const Bytes blob =

@@ -10,6 +10,7 @@
 
 #include "helpers.h"
 #include "nodes.h"
+#include "ski_support.h"
 #include "verify.h"
 
 extern char** environ;
@@ -21,13 +22,22 @@ void register_speed_nodes(Registry& r);
 namespace {
 
 // Authenticates and signs `n` times with the ECDSA container `index`, verifying each signature.
-std::string sign_loop(Env& env, CARD_DATA* cd, BYTE index, unsigned n) {
+// Each round runs inside a PC/SC transaction on `conn`, as the base CSP does: the card's login
+// state is shared, and another process's CardAcquireContext (which selects the applet) may
+// reset it between a login and a signature.
+std::string sign_loop(Env& env, CARD_DATA* cd, pcsc::Connection& conn, BYTE index, unsigned n) {
   Bytes pub;
   if (DWORD rc = container_public(cd, index, false, pub); rc != 0 || pub.empty()) {
     if (container_public(cd, index, true, pub) != 0 || pub.empty()) return "no public key";
   }
   auto key = verify::from_bcrypt_ecc_public(pub);
   for (unsigned i = 0; i < n; ++i) {
+    if (DWORD rc = pcsc::begin_transaction(conn); rc != 0)
+      return "SCardBeginTransaction failed: " + std::to_string(rc);
+    struct End {
+      pcsc::Connection& c;
+      ~End() { pcsc::end_transaction(c); }
+    } end{conn};
     if (DWORD rc = authenticate_user(cd, env.config()); rc != 0)
       return "CardAuthenticateEx failed: " + std::to_string(rc);
     Bytes digest = verify::digest("sha256", Bytes{static_cast<BYTE>(i), 's'});
@@ -91,11 +101,11 @@ void stress_nodes(Registry& r) {
           const unsigned n = env.config().stress_iterations;
           std::thread ta([&] {
             AllocTracker::Use use(env.tracker());
-            ea = sign_loop(env, a->cd(), ka.index, n);
+            ea = sign_loop(env, a->cd(), a->conn, ka.index, n);
           });
           std::thread tb([&] {
             AllocTracker::Use use(env.tracker());
-            eb = sign_loop(env, b->cd(), kb.index, n);
+            eb = sign_loop(env, b->cd(), b->conn, kb.index, n);
           });
           ta.join();
           tb.join();
@@ -114,8 +124,8 @@ void stress_nodes(Registry& r) {
           for (unsigned i = 0; i < threads; ++i)
             pool.emplace_back([&, i] {
               AllocTracker::Use use(env.tracker());
-              errors[i] =
-                  sign_loop(env, sessions[i]->cd(), k.index, env.config().stress_iterations);
+              errors[i] = sign_loop(env, sessions[i]->cd(), sessions[i]->conn, k.index,
+                                    env.config().stress_iterations);
             });
           for (auto& t : pool) t.join();
           for (unsigned i = 0; i < threads; ++i)
@@ -243,6 +253,65 @@ void memory_nodes(Registry& r) {
                 DWORD cb = 0;
                 return cd->pfnCardGetChallengeEx(cd, ROLE_ADMIN, &c, &cb, 0);
               });
+  r.add(
+      "memory.md_encrypt",
+      "MDEncryptData (no-card mode) with a failing allocator -> SCARD_E_NO_MEMORY, nothing leaked",
+      [](Env& env, Checker& check) {
+        if (!env.config().ski) check.skip("config: no SKI");
+        auto s = env.open_no_card();
+        CARD_DATA* cd = s->cd();
+        const CARD_KEY_HANDLE h = server_import(check, cd, CARD_AES_ALGORITHM, Bytes(32, 3));
+        Bytes p = authenticate_struct(0, Bytes{'1', '2'});
+        const long before = env.tracker().live();
+        env.tracker().fail_after(0);
+        PCARD_ENCRYPTED_DATA e = nullptr;
+        DWORD n = 0;
+        const DWORD rc = cd->pfnMDEncryptData(cd, h, CSF_AUTHENTICATE, p.data(),
+                                              static_cast<DWORD>(p.size()), 0, &e, &n);
+        env.tracker().fail_after(-1);
+        if (rc == 0 && e) cd->pfnCspFree(e);
+        cd->pfnCardDestroyKey(cd, h);
+        check.require(env.tracker().live() == before, "MDEncryptData leaked");
+        check.rc(SCARD_E_NO_MEMORY, rc, "MDEncryptData");
+      });
+  r.add("memory.each_allocation",
+        "CardEnumFiles, CardReadFile and CardGetContainerInfo with the Nth allocation failing, for "
+        "every N the call makes: SCARD_E_NO_MEMORY, then success, nothing leaked",
+        [](Env& env, Checker& check) {
+          auto cs = env.open(0);
+          CARD_DATA* cd = cs->cd();
+          TempContainer k(check, env, cd, AT_ECDSA_P256, 0);
+          const long before = env.tracker().live();
+          auto one = [&](long n) {
+            env.tracker().fail_after(n);
+            DWORD rc = 0;
+            std::string dir = "mscp", name = "cmapfile";
+            LPSTR names = nullptr;
+            DWORD cb = 0;
+            PBYTE data = nullptr;
+            CONTAINER_INFO info{CONTAINER_INFO_CURRENT_VERSION, 0, 0, nullptr, 0, nullptr};
+            rc = cd->pfnCardEnumFiles(cd, dir.data(), &names, &cb, 0);
+            if (rc == 0) rc = cd->pfnCardReadFile(cd, dir.data(), name.data(), 0, &data, &cb);
+            if (rc == 0) rc = cd->pfnCardGetContainerInfo(cd, k.index, 0, &info);
+            env.tracker().fail_after(-1);
+            for (void* b : {static_cast<void*>(names), static_cast<void*>(data),
+                            static_cast<void*>(info.pbSigPublicKey),
+                            static_cast<void*>(info.pbKeyExPublicKey)})
+              if (b) cd->pfnCspFree(b);
+            return rc;
+          };
+          long n = 0;
+          for (; n < 16; ++n) {
+            const DWORD rc = one(n);
+            if (rc == 0) break;
+            check.rc(SCARD_E_NO_MEMORY, rc, "allocation " + std::to_string(n + 1) + " failing");
+            check.require(env.tracker().live() == before,
+                          "leak after allocation " + std::to_string(n + 1) + " failed");
+          }
+          check.require(n > 0 && n < 16, "the sequence made no allocation, or more than 15");
+          check.require(env.tracker().live() == before, "leak after the successful sequence");
+          check.rc(0, 0, std::to_string(n) + " allocation(s), each failure handled");
+        });
   r.add("memory.no_leak_sequence",
         "reads, enumeration, container info, signing and properties leave no CSP block behind",
         [](Env& env, Checker& check) {
@@ -251,7 +320,7 @@ void memory_nodes(Registry& r) {
             auto cs = env.open(0);
             CARD_DATA* cd = cs->cd();
             TempContainer k(check, env, cd, AT_ECDSA_P256, 0);
-            check.require(sign_loop(env, cd, k.index, 2).empty(), "sign loop failed");
+            check.require(sign_loop(env, cd, cs->conn, k.index, 2).empty(), "sign loop failed");
             Bytes v;
             read_file(cd, "mscp", "cmapfile", v);
             get_property(cd, CP_CARD_GUID, v);
@@ -352,7 +421,7 @@ int run_worker(const std::string& spec, Env& env) {
   try {
     AllocTracker::Use use(env.tracker());
     auto cs = env.open(0);
-    const std::string err = sign_loop(env, cs->cd(), static_cast<BYTE>(index), n);
+    const std::string err = sign_loop(env, cs->cd(), cs->conn, static_cast<BYTE>(index), n);
     if (!err.empty()) {
       std::fprintf(stderr, "softcard-mdtest worker: %s\n", err.c_str());
       return 1;

@@ -123,6 +123,14 @@ std::uint32_t reconnect(Connection& c) {
                                    &proto));
 }
 
+std::uint32_t begin_transaction(Connection& c) {
+  return to_windows(SCardBeginTransaction(static_cast<SCARDHANDLE>(c.handle)));
+}
+
+std::uint32_t end_transaction(Connection& c) {
+  return to_windows(SCardEndTransaction(static_cast<SCARDHANDLE>(c.handle), SCARD_LEAVE_CARD));
+}
+
 bool wait_card(const std::string& reader, bool present, double seconds) {
   SCARDCONTEXT ctx = 0;
   if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &ctx) != SCARD_S_SUCCESS)

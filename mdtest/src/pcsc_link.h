@@ -27,6 +27,10 @@ std::uint32_t reset(Connection& c);
 // Reconnects this handle after a reset, leaving the card as it is (what the base CSP does when a
 // call answers SCARD_W_RESET_CARD).
 std::uint32_t reconnect(Connection& c);
+// SCardBeginTransaction / SCardEndTransaction(LEAVE): what the base CSP wraps around every
+// sequence of minidriver calls, so another process cannot interleave (e.g. between login and sign).
+std::uint32_t begin_transaction(Connection& c);
+std::uint32_t end_transaction(Connection& c);
 // Waits until `reader` holds a card (present=true) or is empty; false on timeout.
 bool wait_card(const std::string& reader, bool present, double seconds);
 

@@ -276,9 +276,12 @@ class Card:
         _core.note(self._handle, str(text))
 
     # -- serving ---------------------------------------------------------------------------
-    def serve(self, vpcd: str = "127.0.0.1:35963", *, reconnect_after_drop: float = 0.05) -> "Card":
+    def serve(self, vpcd: str = "127.0.0.1:35963", *, reconnect_after_drop: float = 1.0) -> "Card":
         """Serves this card to a vpcd reader slot (pcscd's virtual reader listens there; we
-        connect, and keep reconnecting while it is absent). Returns self; ``unserve()`` stops."""
+        connect, and keep reconnecting while it is absent). After the link closed (a drop_link
+        fault, vpcd closing it) the card stays away ``reconnect_after_drop`` seconds: below about
+        two vpcd polls (0.8 s) pcscd may never report the removal (docs/vpcd.md). Returns self;
+        ``unserve()`` stops."""
         host, port = _parse_endpoint(vpcd)
         _core.serve(self._handle, host, port, reconnect_after_drop)
         _served_cards.add(self)

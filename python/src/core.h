@@ -8,14 +8,15 @@
 #include <stdexcept>
 #include <string>
 
-#include "fault_card.h"
-#include "served_card.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/harness/faulty_card.h"
+#include "softcard/harness/served_card.h"
 
 namespace softcard::py {
 
 namespace pyb = pybind11;
+namespace faults = harness;  // the fault layer is the harness library (harness/)
 
 // Zero-copy view of a Python bytes object (valid while the object lives).
 inline ByteView as_view(const pyb::bytes& b) {

@@ -7,11 +7,11 @@ namespace softcard::py {
 
 namespace {
 
-faults::Action parse_action(const std::string& s) {
-  using faults::Action;
+harness::Action parse_action(const std::string& s) {
+  using harness::Action;
   for (auto a : {Action::answer_sw, Action::delay, Action::corrupt, Action::drop_link,
                  Action::tear_before, Action::tear_after})
-    if (s == faults::to_string(a)) return a;
+    if (s == harness::to_string(a)) return a;
   throw pyb::value_error("unknown fault action '" + s +
                          "' (answer_sw, delay, corrupt, drop_link, tear_before, tear_after)");
 }
@@ -34,11 +34,11 @@ std::function<bool(ByteView)> wrap_predicate(pyb::object fn) {
   };
 }
 
-pyb::dict rule_info(const faults::Rule& r) {
+pyb::dict rule_info(const harness::Rule& r) {
   pyb::dict d;
   d["id"] = r.id;
   d["label"] = r.label;
-  d["action"] = std::string(faults::to_string(r.action));
+  d["action"] = std::string(harness::to_string(r.action));
   d["matched"] = r.matched;
   d["fired"] = r.fired;
   d["skip"] = r.skip;
@@ -56,7 +56,7 @@ void register_faults(pyb::module_& m) {
          pyb::object predicate, std::uint16_t sw, std::int64_t delay_us, std::int32_t corrupt_index,
          std::uint8_t corrupt_xor, std::uint32_t skip, std::uint32_t times,
          const std::string& label) {
-        faults::Rule r;
+        harness::Rule r;
         r.action = parse_action(action);
         auto mv = as_view(mask);
         auto vv = as_view(value);
@@ -94,7 +94,7 @@ void register_faults(pyb::module_& m) {
     f.clear_rules();
   });
   m.def("rules", [](CardHandle& h) {
-    std::vector<faults::Rule> rules;
+    std::vector<harness::Rule> rules;
     auto& f = h.faulty();
     {
       pyb::gil_scoped_release release;

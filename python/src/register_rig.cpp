@@ -8,17 +8,17 @@ namespace softcard::py {
 
 namespace {
 
-faults::ServedCard& served(CardHandle& h) {
+harness::ServedCard& served(CardHandle& h) {
   auto* s = h.served();
   if (!s) throw pyb::value_error("the card is not served (call serve() first)");
   return *s;
 }
 
-faults::ServeState parse_state(const std::string& s) {
-  using faults::ServeState;
+harness::ServeState parse_state(const std::string& s) {
+  using harness::ServeState;
   for (auto st :
        {ServeState::connecting, ServeState::connected, ServeState::removed, ServeState::stopped})
-    if (s == faults::to_string(st)) return st;
+    if (s == harness::to_string(st)) return st;
   throw pyb::value_error("unknown serve state '" + s + "'");
 }
 
@@ -33,19 +33,19 @@ void register_rig(pyb::module_& m) {
   m.def(
       "serve",
       [](CardHandle& h, const std::string& host, std::uint16_t port, double reconnect_after_drop) {
-        faults::ServeOptions o;
+        harness::ServeOptions o;
         o.host = host;
         o.port = port;
-        o.reconnect_after_drop = ms(reconnect_after_drop);
+        o.reconnect_delay = ms(reconnect_after_drop);
         h.serve(std::move(o));
       },
-      pyb::arg("card"), pyb::arg("host"), pyb::arg("port"), pyb::arg("reconnect_after_drop") = 0.05,
+      pyb::arg("card"), pyb::arg("host"), pyb::arg("port"), pyb::arg("reconnect_after_drop") = 1.0,
       pyb::call_guard<pyb::gil_scoped_release>());
   m.def(
       "unserve", [](CardHandle& h) { h.unserve(); }, pyb::call_guard<pyb::gil_scoped_release>());
   m.def("is_served", [](CardHandle& h) { return h.served() != nullptr; });
   m.def("serve_state",
-        [](CardHandle& h) { return std::string(faults::to_string(served(h).state())); });
+        [](CardHandle& h) { return std::string(harness::to_string(served(h).state())); });
   m.def("serve_connections", [](CardHandle& h) { return served(h).connections(); });
   m.def("serve_apdus", [](CardHandle& h) { return served(h).apdus(); });
   m.def(

@@ -30,7 +30,8 @@ ServedCards::~ServedCards() {
   }
 }
 
-void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link) {
+void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link,
+                      const Front& front) {
   auto served = std::make_unique<Served>();
   served->image = image;
   CardOptions options;
@@ -47,7 +48,10 @@ void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link
     };
   }
   served->card = open_card(image, std::move(options));
-  served->adapter = std::make_unique<vpcd::CardAdapter>(*served->card);
+  if (front)
+    served->adapter = front(*served->card, label);
+  else
+    served->adapter = std::make_unique<vpcd::CardAdapter>(*served->card);
   if (link.name.empty()) link.name = label;
   bridge_.add(*served->adapter, std::move(link));
   cards_.push_back(std::move(served));

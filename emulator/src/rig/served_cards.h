@@ -2,6 +2,7 @@
 // Card images served to vpcd from this process: used by `softcard run` and `softcard rig`.
 // Each image is opened exclusively, wrapped for the bridge and given its own link (port).
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,8 +20,11 @@ class ServedCards {
   explicit ServedCards(bool trace);
   ~ServedCards();  // stops the bridge, then closes the images
 
+  // What the bridge serves in front of the card (e.g. the fault harness); default: the card.
+  using Front = std::function<std::unique_ptr<vpcd::VirtualCard>(Card&, const std::string& label)>;
+
   // Opens the image (throws ImageError with the file name and reason) and links it to vpcd.
-  void add(const std::filesystem::path& image, vpcd::LinkOptions link);
+  void add(const std::filesystem::path& image, vpcd::LinkOptions link, const Front& front = {});
 
   void stop_on_signals() { bridge_.stop_on_signals(); }
   void on_signal(int signal, std::function<void()> action) {
@@ -41,7 +45,7 @@ class ServedCards {
     std::filesystem::path image;
     OpenSslRng rng;
     std::unique_ptr<Card> card;
-    std::unique_ptr<vpcd::CardAdapter> adapter;
+    std::unique_ptr<vpcd::VirtualCard> adapter;
   };
   bool trace_;
   // Declared before the bridge: the bridge (and its threads) must go first.

@@ -114,15 +114,16 @@ def die_with_parent():
 class Served:
     """A card served by a separate `softcard run` process into the rig's free slot 1."""
 
-    def __init__(self, image):
+    def __init__(self, image, extra=()):
         self.image = image
+        self.extra = list(extra)
         self.proc = None
         self.lines = queue.Queue()
 
     def start(self):
         self.lines = queue.Queue()  # a fresh log per process
         self.proc = subprocess.Popen(
-            [SOFTCARD, "run", "--vpcd", os.environ["SOFTCARD_RIG_VPCD_1"], self.image],
+            [SOFTCARD, "run", "--vpcd", os.environ["SOFTCARD_RIG_VPCD_1"]] + self.extra + [self.image],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=die_with_parent)
         threading.Thread(target=self._pump, args=(self.proc, self.lines), daemon=True).start()
         self.wait_log("connected to vpcd")
@@ -355,6 +356,81 @@ def case_reconnect():
         check(served.stop() == 0, "softcard run did not exit 0")
         print("reconnect: %d drops with a client connected; card back after %s s (max %.3f s)" % (
             rounds, " ".join("%.3f" % f for f in figures), max(figures)))
+
+
+FAULT_RULES = """{
+  "softcard_faults": 1,
+  "rules": [
+    {"action": "answer_sw", "sw": "6A82", "match": {"prefix": "00A4020C022F00"}, "nth": 2,
+     "label": "2nd SELECT 2F00"},
+    {"action": "drop_link", "match": {"cla": "00", "ins": "B0"}, "label": "READ BINARY drops"},
+    {"action": "tear_after", "match": {"ins": "D6"}, "label": "UPDATE BINARY tears"}
+  ]
+}"""
+
+
+def case_faults():
+    """`softcard run --faults FILE`: injected status word, dropped link and torn power, seen
+    through pcscd by pyscard; a malformed rule file is refused with the file and field named."""
+    with tempfile.TemporaryDirectory() as tmp:
+        image = make_image(tmp)
+        bad = os.path.join(tmp, "bad.json")
+        with open(bad, "w") as f:
+            f.write('{"softcard_faults": 1, "rules": [{"action": "answer_sw", "sw": "6A8"}]}')
+        r = subprocess.run([SOFTCARD, "run", "--faults", bad, "--vpcd", os.environ["SOFTCARD_RIG_VPCD_1"],
+                            image], capture_output=True, text=True, timeout=TIMEOUT)
+        check(r.returncode == 1, "a bad rule file was not refused (exit %d)" % r.returncode)
+        check(bad + ": rules[0].sw: expected 4 hex digits" in r.stderr,
+              "the error does not name the file and field: %r" % r.stderr)
+        check("connected to vpcd" not in r.stderr, "served before the rule file was checked")
+
+        rules = os.path.join(tmp, "faults.json")
+        with open(rules, "w") as f:
+            f.write(FAULT_RULES)
+        reader = os.environ["SOFTCARD_RIG_READER_1"]
+        served = Served(image, ["--faults", rules])
+        served.start()
+        pcsc = Pcsc()
+        card = pcsc.connect_when_present(reader)
+        # 1. The injected status word, on the 2nd matching command only.
+        card.expect("00A4000C023F00", "9000")
+        card.expect("00A4020C022F00", "9000")
+        card.expect("00A4020C022F00", "6A82")
+        served.wait_log("fault on 00a4020c: 2nd SELECT 2F00 -> answered SW 6a82")
+        card.expect("00A4020C022F00", "9000")
+        # 2. The link drops instead of answering READ BINARY; the card comes back.
+        _, counter = reader_state(pcsc, reader)
+        rv, resp = card.transmit_raw("00B0000004")
+        # vpcd 3.3 turns the lost answer into an empty R-APDU with success, or pcscd an error.
+        check(rv != sc.SCARD_S_SUCCESS or len(resp) < 2,
+              "READ BINARY was answered although its link was dropped: %r" % resp)
+        served.wait_log("fault on 00b00000: READ BINARY drops -> dropped")
+        wait_back(pcsc, reader, counter)
+        rv, card.proto = sc.SCardReconnect(card.handle, sc.SCARD_SHARE_SHARED,
+                                           sc.SCARD_PROTOCOL_T0 | sc.SCARD_PROTOCOL_T1, sc.SCARD_LEAVE_CARD)
+        check(rv == sc.SCARD_S_SUCCESS, "SCardReconnect after the drop: " + sc.SCardGetErrorMessage(rv))
+        card.expect("00A4000C023F00", "9000")
+        card.expect("00A4020C022F00", "9000")
+        data = card.expect("00B0000011", "9000")  # the drop fired once
+        check(data == b"softcard ISO card", "EF 2F00 holds %r" % data)
+        # 3. Power torn after the card committed UPDATE BINARY: the reader empties until SIGUSR2.
+        select_app(card)
+        card.expect("0020008104" + b"1234".hex(), "9000")
+        card.expect("00A4020C025001", "9000")
+        rv, resp = card.transmit_raw("00D6000004CAFEF00D")
+        check(rv != sc.SCARD_S_SUCCESS or len(resp) < 2,
+              "UPDATE BINARY was answered although the power was torn: %r" % resp)
+        served.wait_log("UPDATE BINARY tears -> torn")
+        pcsc.wait(reader, False)
+        card.close()
+        served.send(signal.SIGUSR2)  # insert it again
+        card = pcsc.connect_when_present(reader)
+        select_app(card)
+        card.expect("0020008104" + b"1234".hex(), "9000")
+        card.expect("00A4020C025001", "9000")
+        card.expect("00B0000004", "9000", bytes.fromhex("CAFEF00D"))  # committed before the tear
+        card.close()
+        check(served.stop() == 0, "softcard run --faults did not exit 0")
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}

@@ -1,4 +1,4 @@
-#include "fault_card.h"
+#include "softcard/harness/faulty_card.h"
 
 #include <algorithm>
 #include <thread>
@@ -6,154 +6,9 @@
 
 #include "softcard/apdu.h"
 
-namespace softcard::faults {
-
-const char* to_string(Action action) {
-  switch (action) {
-    case Action::answer_sw:
-      return "answer_sw";
-    case Action::delay:
-      return "delay";
-    case Action::corrupt:
-      return "corrupt";
-    case Action::drop_link:
-      return "drop_link";
-    case Action::tear_before:
-      return "tear_before";
-    case Action::tear_after:
-      return "tear_after";
-  }
-  return "?";
-}
-
-const char* to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::answered:
-      return "answered";
-    case Outcome::dropped:
-      return "dropped";
-    case Outcome::torn:
-      return "torn";
-  }
-  return "?";
-}
-
-const char* to_string(RecordKind kind) {
-  switch (kind) {
-    case RecordKind::apdu:
-      return "apdu";
-    case RecordKind::power_on:
-      return "power_on";
-    case RecordKind::power_off:
-      return "power_off";
-    case RecordKind::reset:
-      return "reset";
-    case RecordKind::rule_added:
-      return "rule_added";
-    case RecordKind::rule_removed:
-      return "rule_removed";
-    case RecordKind::note:
-      return "note";
-  }
-  return "?";
-}
-
-bool Match::matches(ByteView command) const {
-  if (command.size() < mask.size()) return false;
-  for (std::size_t i = 0; i < mask.size(); ++i) {
-    const std::uint8_t want = i < value.size() ? value[i] : 0;
-    if ((command[i] & mask[i]) != (want & mask[i])) return false;
-  }
-  return !predicate || predicate(command);
-}
-
-// ---------------------------------------------------------------------------------------------
-
-void Trace::add(Record record) {
-  std::lock_guard lock(mutex_);
-  if (!enabled_ || capacity_ == 0) return;
-  record.seq = next_seq_++;
-  if (records_.size() >= capacity_) {
-    records_.pop_front();
-    ++overflowed_;
-  }
-  records_.push_back(std::move(record));
-}
-
-std::vector<Record> Trace::snapshot() const {
-  std::lock_guard lock(mutex_);
-  return {records_.begin(), records_.end()};
-}
-
-void Trace::clear() {
-  std::lock_guard lock(mutex_);
-  records_.clear();
-  overflowed_ = 0;
-}
-
-void Trace::set_enabled(bool on) {
-  std::lock_guard lock(mutex_);
-  enabled_ = on;
-}
-
-bool Trace::enabled() const {
-  std::lock_guard lock(mutex_);
-  return enabled_;
-}
-
-void Trace::set_capacity(std::size_t capacity) {
-  std::lock_guard lock(mutex_);
-  capacity_ = capacity;
-  while (records_.size() > capacity_) {
-    records_.pop_front();
-    ++overflowed_;
-  }
-}
-
-std::size_t Trace::capacity() const {
-  std::lock_guard lock(mutex_);
-  return capacity_;
-}
-
-std::size_t Trace::size() const {
-  std::lock_guard lock(mutex_);
-  return records_.size();
-}
-
-std::uint64_t Trace::overflowed() const {
-  std::lock_guard lock(mutex_);
-  return overflowed_;
-}
-
-// ---------------------------------------------------------------------------------------------
+namespace softcard::harness {
 
 FaultyCard::FaultyCard(Card& card, SleepFn sleep) : card_(card), sleep_(std::move(sleep)) {}
-
-std::string FaultyCard::describe(const Rule& rule) {
-  std::string out = to_string(rule.action);
-  switch (rule.action) {
-    case Action::answer_sw: {
-      out += " " + to_hex(Bytes{static_cast<std::uint8_t>(rule.sw >> 8),
-                                static_cast<std::uint8_t>(rule.sw)});
-      break;
-    }
-    case Action::delay:
-      out += " " + std::to_string(rule.delay.count()) + " us";
-      break;
-    case Action::corrupt:
-      out +=
-          " byte " + std::to_string(rule.corrupt_index) + " ^ " + to_hex(Bytes{rule.corrupt_xor});
-      break;
-    default:
-      break;
-  }
-  if (!rule.match.mask.empty())
-    out += " when " + to_hex(rule.match.value) + "/" + to_hex(rule.match.mask);
-  if (rule.match.predicate) out += rule.match.mask.empty() ? " when predicate" : " and predicate";
-  if (rule.skip) out += " after " + std::to_string(rule.skip) + " matches";
-  if (rule.times != 1) out += rule.times == 0 ? " always" : " x" + std::to_string(rule.times);
-  return out;
-}
 
 std::uint64_t FaultyCard::add_rule(Rule rule) {
   std::string note;
@@ -243,6 +98,12 @@ void FaultyCard::sleep(std::chrono::microseconds d) {
 }
 
 Exchange FaultyCard::transmit(ByteView command) {
+  Exchange ex = exchange(command);
+  sleep(ex.delay);
+  return ex;
+}
+
+Exchange FaultyCard::exchange(ByteView command) {
   std::lock_guard card_lock(card_mutex_);
   const auto start = Clock::now();
 
@@ -282,7 +143,7 @@ Exchange FaultyCard::transmit(ByteView command) {
     }
   }
 
-  const bool tracing = trace_.enabled();
+  const bool tracing = trace_.enabled() || static_cast<bool>(observer_);
   Record rec;
   rec.kind = RecordKind::apdu;
   rec.start = start;
@@ -363,16 +224,16 @@ Exchange FaultyCard::transmit(ByteView command) {
     if (*cut == Outcome::torn) card_.power_off();
   }
 
-  auto wait = extra_delay;
+  ex.delay = extra_delay;
   if (latency.active())
-    wait += latency.per_command +
-            latency.per_byte * static_cast<long>(command.size() + ex.response.size());
-  sleep(wait);
+    ex.delay += latency.per_command +
+                latency.per_byte * static_cast<long>(command.size() + ex.response.size());
 
   if (tracing) {
     rec.response = ex.response;
     rec.outcome = ex.outcome;
-    rec.duration = Clock::now() - start;
+    rec.duration = (Clock::now() - start) + ex.delay;  // as the reader sees it
+    if (observer_ && !rec.faults.empty()) observer_(rec);
     trace_.add(std::move(rec));
   }
   return ex;
@@ -412,4 +273,4 @@ bool FaultyCard::powered() const {
   return card_.powered();
 }
 
-}  // namespace softcard::faults
+}  // namespace softcard::harness
