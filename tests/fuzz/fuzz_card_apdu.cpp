@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "fuzz_support.h"
+#include "fuzz_card.h"
 #include "softcard/status_word.h"
 
 using namespace softcard;

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "fuzz_support.h"
+#include "fuzz_card.h"
 #include "softcard/errors.h"
 
 using namespace softcard;

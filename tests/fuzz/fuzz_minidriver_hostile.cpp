@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "fuzz_support.h"
+#include "fuzz_card.h"
 #include "softcard_minidriver.h"
 
 using namespace softcard;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "fuzz_support.h"
+#include "fuzz_card.h"
 #include "softcard/errors.h"
 
 using namespace softcard;

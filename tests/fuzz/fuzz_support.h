@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the libFuzzer targets: a deterministic RNG (a crash must replay from its input
-// alone), an input splitter, and a card built once from a profile and cloned per input.
+// alone), an input splitter and the oracle failure report.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -8,12 +9,8 @@
 #include <span>
 #include <string>
 
-#include "profile/profile.h"
 #include "softcard/bytes.h"
-#include "softcard/card.h"
-#include "softcard/card_factory.h"
 #include "softcard/rng.h"
-#include "softcard/store.h"
 
 namespace softcard::fuzz {
 
@@ -56,35 +53,6 @@ class Splitter {
 [[noreturn]] inline void oracle_failed(const std::string& what) {
   std::fprintf(stderr, "ORACLE: %s\n", what.c_str());
   std::abort();
-}
-
-// The committed objects of a card personalized from `profile_text` with a fixed RNG.
-inline ObjectMap personalized_objects(const std::string& name, const std::string& profile_text) {
-  DeterministicRng rng;
-  ObjectStore store(std::make_unique<MemoryStore>());
-  personalize(parse_profile(name, profile_text), store, rng);
-  store.commit();
-  return store.backend().load();
-}
-
-// A fresh in-memory card holding `objects`; `backend` points at its store for snapshots.
-inline std::unique_ptr<Card> card_from(const ObjectMap& objects, Rng& rng,
-                                       const AppletRegistry& registry,
-                                       const MemoryStore** backend) {
-  auto store = std::make_unique<MemoryStore>();
-  ChangeSet all;
-  for (const auto& [k, v] : objects) all.writes.emplace_back(k, v);
-  store->apply(all);
-  *backend = store.get();
-  CardOptions options;
-  options.rng = &rng;
-  return make_card(std::move(store), std::move(options), registry);
-}
-
-inline std::string builtin_profile(const std::string& name) {
-  for (const auto& [n, text] : builtin_profile_texts())
-    if (n == name) return text;
-  oracle_failed("no built-in profile " + name);
 }
 
 }  // namespace softcard::fuzz
