@@ -246,7 +246,13 @@ void register_rig(CLI::App& app) {
                   "Total reader slots, at most 2 (default: one per card); extra slots stay empty "
                   "for cards served "
                   "by `softcard run --vpcd $SOFTCARD_RIG_VPCD_<n>` from inside the rig")
-      ->check(CLI::Range(1u, 2u));
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return text == "1" || text == "2"
+                       ? std::string()
+                       : "'" + text + "': 1 or 2 (at most 2 slots per rig, see docs/vpcd.md)";
+          },
+          "1|2"));
   cmd->add_flag(
       "--hold", opts->hold,
       "No COMMAND: keep the world up until SIGINT/SIGTERM (or until the parent process "
