@@ -53,7 +53,12 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "list passing nodes in the summary too");
   app.add_option("--node-timeout", timeout, "seconds before an isolated node is killed (300)");
   app.add_option("--worker", worker, "internal: run one stress worker loop")->group("");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and exits 0; every usage error is exit status 2 (docs/mdtest.md).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   Registry registry;
   register_all(registry);
