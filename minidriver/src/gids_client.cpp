@@ -465,8 +465,9 @@ DWORD WINAPI MdCardCreateContainerEx(PCARD_DATA pCardData, BYTE idx, DWORD dwFla
     const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
     if (container(read_cmap(ctx), idx).valid) fail(SCARD_E_WRITE_TOO_MANY);
     bump_cardcf(ctx, true);
-    const Command create_key_file =
-        make(0x00, 0xE0, 0x00, 0x00, key_file_fcp(kid, algid, kx && !ec));
+    // Key-exchange keys (AT_KEYEXCHANGE, AT_ECDHE_*) list decipher/ECDH CRTs (B8): the card refuses
+    // ECDH and SKI key establishment with a key whose file lists only signature CRTs.
+    const Command create_key_file = make(0x00, 0xE0, 0x00, 0x00, key_file_fcp(kid, algid, kx));
     if (ctx.card().transmit(create_key_file).sw == Sw::file_exists) {
       // The container is not in use, so a key file there is an orphan of an earlier failed
       // creation (each APDU commits on its own): remove it and create afresh.

@@ -1,6 +1,6 @@
 // GET DATA (CB) / PUT DATA (DB): BER-TLV DOs inside the ACL EFs, PIN status DOs, public key
 // read and key import on the application (3FFF), EF.ATR (2F01).
-#include "applets/gids/gids_internal.h"
+#include "applets/gids/gids_session.h"
 #include "fs/tlv.h"
 #include "softcard/errors.h"
 
@@ -34,9 +34,13 @@ Bytes ef_atr() {
   append(out, view(std::string_view("softcard")));
   return out;
 }
+
+Response pin_status_do(const GidsSession& s, const ObjectStore& store, unsigned tag);
+Response read_public_key(GidsSession& s, const Command& cmd, CardContext& ctx);
+Response import_key(GidsSession& s, ByteView data, CardContext& ctx);
 }  // namespace
 
-Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
+Response get_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
   const ObjectStore& store = ctx.store();
   const std::uint16_t p1p2 = cmd.p1p2();
   if (p1p2 == 0x2F01) {
@@ -46,18 +50,18 @@ Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
   const auto tlvs = tlvs_or_throw(cmd.data);
   if (p1p2 == app_fid) {
     if (tlvs.size() == 1 && tlvs[0].tag == 0x5C)
-      return pin_status_do(store, tag_from(tlvs[0].value));
-    if (tlvs.size() == 1 && tlvs[0].tag == 0x70) return read_public_key(cmd, ctx);
+      return pin_status_do(s, store, tag_from(tlvs[0].value));
+    if (tlvs.size() == 1 && tlvs[0].tag == 0x70) return read_public_key(s, cmd, ctx);
     throw CardError(Sw::wrong_data);
   }
   std::uint16_t fid = p1p2;
   if (p1p2 == 0x0000) {
-    if (!current_ef_) throw CardError(Sw::conditions_not_satisfied);
-    fid = *current_ef_;
+    if (!s.current_ef) throw CardError(Sw::conditions_not_satisfied);
+    fid = *s.current_ef;
   }
   const EfRecord ef = get_ef(store, fid);
   if (ef.type != ef_type_bertlv) throw CardError(Sw::incompatible_file_structure);
-  check_ef(store, ef, op_ef_read);
+  check_ef(s, store, ef, op_ef_read);
   if (tlvs.size() != 1 || tlvs[0].tag != 0x5C) throw CardError(Sw::wrong_data);
   if (tlvs[0].value.empty()) {
     // 5C 00: every DO of the EF.
@@ -77,7 +81,8 @@ Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
   return out;
 }
 
-Response GidsApplet::pin_status_do(const ObjectStore& store, unsigned tag) const {
+namespace {
+Response pin_status_do(const GidsSession& s, const ObjectStore& store, unsigned tag) {
   std::uint8_t ref;
   switch (tag) {
     case 0x7F71:
@@ -90,7 +95,7 @@ Response GidsApplet::pin_status_do(const ObjectStore& store, unsigned tag) const
     default:
       throw CardError(Sw::wrong_data);
   }
-  const auto pin = pins_.find(store, ref);
+  const auto pin = s.pins.find(store, ref);
   if (!pin) throw CardError(Sw::reference_not_found);
   const Bytes inner = {0x97, 0x01, pin->tries_left, 0x93, 0x01, pin->max_tries};
   Bytes out;
@@ -98,7 +103,7 @@ Response GidsApplet::pin_status_do(const ObjectStore& store, unsigned tag) const
   return out;
 }
 
-Response GidsApplet::read_public_key(const Command& cmd, CardContext& ctx) {
+Response read_public_key(GidsSession& s, const Command& cmd, CardContext& ctx) {
   // 70 { 84 01 kid, A5 { 7F49 80 } }: only the public part can be asked for.
   const auto outer = tlvs_or_throw(cmd.data);
   const auto inner = tlvs_or_throw(outer[0].value);
@@ -111,12 +116,14 @@ Response GidsApplet::read_public_key(const Command& cmd, CardContext& ctx) {
   }
   const auto ef = find_ef(ctx.store(), static_cast<std::uint16_t>(0xB000 | kid->value[0]));
   if (!ef || ef->type != ef_type_key) throw CardError(Sw::reference_not_found);
-  check_ef(ctx.store(), *ef, op_key_read_public);
+  check_ef(s, ctx.store(), *ef, op_key_read_public);
   if (ef->key_kind != KeyKind::asymmetric) throw CardError(Sw::reference_not_found);
-  return public_key_template(private_key(*ef));
+  return public_key_template(ctx.crypto(), private_key(s, ctx, *ef));
 }
 
-Response GidsApplet::put_data(const Command& cmd, CardContext& ctx) {
+}  // namespace
+
+Response put_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   const std::uint16_t p1p2 = cmd.p1p2();
   if (cmd.data.empty()) throw CardError(Sw::wrong_data);
@@ -124,16 +131,16 @@ Response GidsApplet::put_data(const Command& cmd, CardContext& ctx) {
   if (tlvs.empty()) throw CardError(Sw::wrong_data);
   if (p1p2 == app_fid) {
     if (tlvs.size() != 1 || tlvs[0].tag != 0x70) throw CardError(Sw::wrong_data);
-    return import_key(tlvs[0].value, ctx);
+    return import_key(s, tlvs[0].value, ctx);
   }
   std::uint16_t fid = p1p2;
   if (p1p2 == 0x0000) {
-    if (!current_ef_) throw CardError(Sw::conditions_not_satisfied);
-    fid = *current_ef_;
+    if (!s.current_ef) throw CardError(Sw::conditions_not_satisfied);
+    fid = *s.current_ef;
   }
   const EfRecord ef = get_ef(store, fid);
   if (ef.type != ef_type_bertlv) throw CardError(Sw::incompatible_file_structure);
-  check_ef(store, ef, op_ef_update);
+  check_ef(s, store, ef, op_ef_update);
   for (const auto& t : tlvs) {
     if (t.value.size() > max_do_size) throw CardError(Sw::not_enough_memory);
     const auto old = get_do(store, fid, t.tag);
@@ -148,7 +155,8 @@ Response GidsApplet::put_data(const Command& cmd, CardContext& ctx) {
   return Sw::ok;
 }
 
-Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
+namespace {
+Response import_key(GidsSession& s, ByteView data, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   // 84 01 kid, A5 { 83 01 type, 84 01 encrypting-key-ref, 87 L key, [88 ...] }
   const auto tlvs = tlvs_or_throw(data);
@@ -168,7 +176,7 @@ Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
 
   EfRecord ef = get_ef(store, static_cast<std::uint16_t>(0xB000 | kid->value[0]));
   if (ef.type != ef_type_key) throw CardError(Sw::incompatible_file_structure);
-  check_ef(store, ef, op_key_put);
+  check_ef(s, store, ef, op_key_put);
 
   if (key_type == 0x01) {
     // Symmetric (admin) key. The key file's A4 CRT says which cipher: 80 01 02 = 3DES (as
@@ -197,9 +205,9 @@ Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
     ef.key = SecretBytes(value->value);
   } else if (key_type == 0x02) {
     try {
-      KeyPair key = crypto_.import_rsa_pkcs1_private(value->value);
+      KeyPair key = ctx.crypto().import_rsa_pkcs1_private(value->value);
       if (!algid_for(key)) throw CardError(Sw::wrong_data);
-      ef.key = crypto_.export_private(key);
+      ef.key = ctx.crypto().export_private(key);
     } catch (const CryptoError&) {
       throw CardError(Sw::wrong_data);
     }
@@ -208,8 +216,10 @@ Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
     throw CardError(Sw::wrong_data);
   }
   put_ef(store, ef);
-  key_cache_.erase(ef.fid);
+  s.key_cache.erase(ef.fid);
   return Sw::ok;
 }
+
+}  // namespace
 
 }  // namespace softcard::gids

@@ -302,3 +302,139 @@ TEST_F(SkiCard, GeneratedSessionPinDoesNotLeaveThePinVerified) {
 }
 
 }  // namespace
+
+namespace {
+
+// Key file FCP for key `kid`: signature CRTs (B6) always, decipher/key-agreement CRTs (B8) only
+// for a key-exchange key; `use` is the compact condition of MSE/key use (AM bit 04).
+Bytes key_file_fcp(std::uint8_t kid, std::uint8_t algid, bool key_exchange,
+                   std::uint8_t use = 0x10) {
+  Bytes crts;
+  auto crt = [&](std::uint8_t tag, std::uint8_t mech) {
+    append(crts, Bytes{tag, 0x09, 0x80, 0x01, mech, 0x83, 0x01, kid, 0x95, 0x01, 0x40});
+  };
+  if (key_exchange) {
+    crt(0xB8, algid);
+    crt(0xB8, std::uint8_t(0x80 | algid));
+    crt(0xB8, std::uint8_t(0x40 | algid));
+  }
+  crt(0xB6, std::uint8_t(0x10 | algid));
+  crt(0xB6, std::uint8_t(0x50 | algid));
+  Bytes inner = {0x82, 0x01, 0x18, 0x83, 0x02, 0xB0, kid, 0x8C, 0x05, 0x8F, 0x10, use, 0x10, 0x00};
+  inner.push_back(0xA5);
+  inner.push_back(std::uint8_t(crts.size()));
+  append(inner, crts);
+  Bytes fcp = {0x62, std::uint8_t(inner.size())};
+  append(fcp, inner);
+  return fcp;
+}
+
+// The value of `tag` inside a 7F49 public key template.
+Bytes template_field(const Bytes& t, std::uint8_t tag) {
+  std::size_t i = 2;
+  auto length = [&]() {
+    std::size_t n = t.at(i++);
+    if (n == 0x81) {
+      n = t.at(i++);
+    } else if (n == 0x82) {
+      n = std::size_t(t.at(i)) << 8 | t.at(i + 1);
+      i += 2;
+    }
+    return n;
+  };
+  length();
+  while (i < t.size()) {
+    const std::uint8_t got = t[i++];
+    const std::size_t n = length();
+    if (got == tag) return Bytes(t.begin() + std::ptrdiff_t(i), t.begin() + std::ptrdiff_t(i + n));
+    i += n;
+  }
+  return {};
+}
+
+struct SkiKeyUse : SkiCard {
+  // Creates, activates and generates key `kid` (container kid - 0x81); returns the 7F49 template.
+  Bytes make_key(std::uint8_t kid, std::uint8_t algid, bool key_exchange, std::uint8_t use = 0x10) {
+    const Bytes fcp = key_file_fcp(kid, algid, key_exchange, use);
+    Bytes create = {0x00, 0xE0, 0x00, 0x00, std::uint8_t(fcp.size())};
+    append(create, fcp);
+    EXPECT_EQ(sw(tx(create)), 0x9000);
+    EXPECT_EQ(sw(tx("00440000")), 0x9000);
+    const Bytes r = tx(
+        Bytes{0x00, 0x47, 0x00, 0x00, 0x08, 0xAC, 0x06, 0x80, 0x01, algid, 0x83, 0x01, kid, 0x00});
+    EXPECT_EQ(sw(r), 0x9000);
+    return data(r);
+  }
+  std::uint16_t mse_decipher(std::uint8_t mechanism, std::uint8_t kid) {
+    return sw(tx(Bytes{0x00, 0x22, 0x41, 0xB8, 0x06, 0x80, 0x01, mechanism, 0x84, 0x01, kid}));
+  }
+  Bytes import_apdu(std::uint8_t container, std::uint8_t padding, const Bytes& ct) {
+    Bytes body = {0x80, 0x01, 0x01, 0x81, 0x01, padding, 0x87, 0x81, std::uint8_t(ct.size())};
+    append(body, ct);
+    Bytes apdu = {0x80, 0x52, container, 0x00, std::uint8_t(body.size())};
+    append(apdu, body);
+    apdu.push_back(0);
+    return apdu;
+  }
+  Bytes dh_apdu(std::uint8_t container) {
+    const KeyPair peer = crypto.generate_ec(Curve::p256);
+    const Bytes point = crypto.ec_public(peer).point;
+    Bytes apdu = {0x80,
+                  0x56,
+                  container,
+                  0x00,
+                  std::uint8_t(2 + point.size()),
+                  0x86,
+                  std::uint8_t(point.size())};
+    append(apdu, point);
+    apdu.push_back(0);
+    return apdu;
+  }
+};
+
+TEST_F(SkiKeyUse, SignatureOnlyRsaKeyIsRefusedForImportSessionKeyLikeAGidsDecipher) {
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  make_key(0x81, 0x06, /*key_exchange=*/false);  // container 0: RSA-1024, signature only
+  const Bytes tmpl = make_key(0x82, 0x06, /*key_exchange=*/true);  // container 1: key exchange
+  const PublicKey kx =
+      crypto.import_rsa_public({template_field(tmpl, 0x81), template_field(tmpl, 0x82)});
+  const Bytes wrapped =
+      crypto.rsa_encrypt(kx, ski::key_data_blob(Bytes(16, 0x42)), RsaPadding::pkcs1_v15());
+
+  const std::uint16_t gids_decipher = mse_decipher(0x46, 0x81);
+  EXPECT_EQ(gids_decipher, 0x6984);
+  EXPECT_EQ(sw(tx(import_apdu(0, ski::padding_id::pkcs1, wrapped))), gids_decipher);
+  EXPECT_EQ(sw(tx(import_apdu(0, ski::padding_id::oaep_sha1, wrapped))), gids_decipher);
+  EXPECT_EQ(to_hex(data(tx("8050000000"))).substr(30, 6), "850108") << "no slot taken";
+
+  // The key-exchange key of container 1 unwraps the same kind of blob.
+  const Bytes ok = tx(import_apdu(1, ski::padding_id::pkcs1, wrapped));
+  EXPECT_EQ(sw(ok), 0x9000);
+  EXPECT_EQ(to_hex(data(ok)), "840161");
+  EXPECT_EQ(mse_decipher(0x46, 0x82), 0x9000);
+}
+
+TEST_F(SkiKeyUse, EcdsaOnlyKeyIsRefusedForConstructDhAgreementLikeAGidsEcdh) {
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  make_key(0x81, 0x0C, /*key_exchange=*/false);  // container 0: P-256, ECDSA only
+  make_key(0x82, 0x0C, /*key_exchange=*/true);   // container 1: P-256, ECDH
+  const std::uint16_t gids_ecdh = mse_decipher(0x0C, 0x81);
+  EXPECT_EQ(gids_ecdh, 0x6984);
+  EXPECT_EQ(sw(tx(dh_apdu(0))), gids_ecdh);
+  EXPECT_EQ(sw(tx("805A000000")), 0x6A88) << "no agreement was made";
+  const Bytes ok = tx(dh_apdu(1));
+  EXPECT_EQ(sw(ok), 0x9000);
+  EXPECT_EQ(to_hex(data(ok)), "850100");
+}
+
+TEST_F(SkiKeyUse, KeyEstablishmentHonoursTheKeyFileAcl) {
+  // Container 0's key may be used by the administrator only (use condition A0... here 20).
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  make_key(0x81, 0x0C, /*key_exchange=*/true, /*use=*/0x20);
+  EXPECT_EQ(mse_decipher(0x0C, 0x81), 0x6982);
+  EXPECT_EQ(sw(tx(dh_apdu(0))), 0x6982);
+  tx("00200082");  // logout
+  EXPECT_EQ(sw(tx(dh_apdu(0))), 0x6982);
+}
+
+}  // namespace
