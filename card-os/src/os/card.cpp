@@ -190,7 +190,9 @@ Response Card::dispatch(const Command& cmd) {
       whole.extended = whole.extended || cmd.extended;
       return dispatch(whole);
     }
-    // A different command ends the chain unfinished; it is then processed on its own.
+    // A different command in the middle of a chain aborts the chain and is not run: the host
+    // learns its chain was lost instead of seeing an unrelated command answer (docs/ski.md D3).
+    return Sw::last_command_expected;
   }
 
   if (const Bytes* lcs = store_.get(keys::life_cycle);
