@@ -168,6 +168,21 @@ TEST_F(SkiKeyUse, ImportKeypairNeverReplacesAKeyInItsKeyFile) {
       sw(tx(process_apdu(ski::csf::import_keypair, ref, blob_for(1, 6, ecdh_p256_blob(crypto))))),
       0x9000);
   EXPECT_EQ(mse_decipher(0x0C, 0x82), 0x9000);
+  // Its FCP (D35): user-PIN compact ACL, B8 CRTs 0C/8C/4C and B6 CRTs 1C/5C.
+  const std::string fcp = to_hex(data(tx("00A4000402B08200")));
+  EXPECT_NE(fcp.find("8c058f10101000"), std::string::npos) << fcp;
+  EXPECT_NE(fcp.find("b8098001"
+                     "0c830182950140"
+                     "b8098001"
+                     "8c830182950140"
+                     "b8098001"
+                     "4c830182950140"
+                     "b6098001"
+                     "1c830182950140"
+                     "b6098001"
+                     "5c830182950140"),
+            std::string::npos)
+      << fcp;
   EXPECT_EQ(
       sw(tx(process_apdu(ski::csf::import_keypair, ref, blob_for(1, 6, ecdh_p256_blob(crypto))))),
       0x6A89);
