@@ -20,7 +20,17 @@ class Card::Context final : public CardContext {
     return *crypto_;
   }
   // Used for PIN retry counters: flushed to disk so a power cut never restores a try.
-  void commit_now() override { card_.store_.commit(/*flush_to_disk=*/true); }
+  void commit_now() override {
+    try {
+      card_.store_.commit(/*flush_to_disk=*/true);
+    } catch (const ImageError& e) {
+      // A full or failing medium answers 6581 like any other write; the caller stops before
+      // acting on the state it could not commit (e.g. a PIN is never compared).
+      card_.store_.rollback();
+      card_.log(LogLevel::error, std::string("cannot persist: ") + e.what());
+      throw CardError(Sw::memory_failure);
+    }
+  }
   void log(LogLevel level, std::string_view message) override { card_.log(level, message); }
 
  private:
@@ -180,7 +190,9 @@ Response Card::dispatch(const Command& cmd) {
       whole.extended = whole.extended || cmd.extended;
       return dispatch(whole);
     }
-    // A different command ends the chain unfinished; it is then processed on its own.
+    // A different command in the middle of a chain aborts the chain and is not run: the host
+    // learns its chain was lost instead of seeing an unrelated command answer (docs/ski.md D3).
+    return Sw::last_command_expected;
   }
 
   if (const Bytes* lcs = store_.get(keys::life_cycle);
