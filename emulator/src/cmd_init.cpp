@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "cli_checks.h"
 #include "commands.h"
 #include "profile/profile.h"
 #include "softcard/crypto.h"
@@ -18,7 +19,8 @@ void register_init(CLI::App& app) {
                   "Built-in profile name (gids, gids-blank, iso) or a JSON profile file")
       ->capture_default_str();
   cmd->add_option("--serial", opts->serial,
-                  "Card serial in hex (default: from the profile, or random)");
+                  "Card serial in hex (default: from the profile, or random)")
+      ->check(hex_bytes());
   cmd->add_option("IMAGE", opts->image, "Card image file to create (must not exist)")->required();
   cmd->callback([opts] {
     OpenSslRng rng;

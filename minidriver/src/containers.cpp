@@ -176,7 +176,7 @@ DWORD WINAPI MdCardCreateContainerEx(PCARD_DATA pCardData, BYTE idx, DWORD dwFla
     if (container_at(read_cmap(ctx), idx).valid()) fail(SCARD_E_WRITE_TOO_MANY);
     bump_cardcf(ctx, true);
     const Command create_key_file = gids_command(
-        0x00, 0xE0, 0x00, 0x00, wire::gids::encode_key_file_fcp({kid, algid, kx && !ec, true}));
+        0x00, 0xE0, 0x00, 0x00, wire::gids::encode_key_file_fcp({kid, algid, kx, true}));
     if (ctx.card().transmit(create_key_file).sw == Sw::file_exists) {
       // The container is not in use, so a key file there is an orphan of an earlier failed
       // creation (each APDU commits on its own): remove it and create afresh.

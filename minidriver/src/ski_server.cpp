@@ -331,7 +331,7 @@ DWORD WINAPI MdCardProcessEncryptedData(PCARD_DATA pCardData, CARD_KEY_HANDLE hK
       auto& o = std::get<ski::Opened>(r);
       *pdwOutputLen = static_cast<DWORD>(o.plaintext.size());
       if (!pbOutput || cbOutput < o.plaintext.size()) fail(ERROR_INSUFFICIENT_BUFFER);
-      std::memcpy(pbOutput, o.plaintext.data(), o.plaintext.size());
+      if (!o.plaintext.empty()) std::memcpy(pbOutput, o.plaintext.data(), o.plaintext.size());
       k.sk.last_in_seq = o.seq;
       return;
     }
@@ -361,7 +361,8 @@ DWORD WINAPI MdCardProcessEncryptedData(PCARD_DATA pCardData, CARD_KEY_HANDLE hK
       rc = wrong_pin ? SCARD_W_WRONG_CHV : SCARD_W_CHV_BLOCKED;
     }
     if (pdwOutputLen) *pdwOutputLen = static_cast<DWORD>(answer.size());
-    if (pbOutput) std::memcpy(pbOutput, answer.data(), answer.size());
+    // An empty answer has no data pointer, and memcpy from null is undefined even for 0 bytes.
+    if (pbOutput && !answer.empty()) std::memcpy(pbOutput, answer.data(), answer.size());
     if (rc) fail(rc);
   });
 }

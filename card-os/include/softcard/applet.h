@@ -9,6 +9,7 @@
 
 #include "softcard/apdu.h"
 #include "softcard/bytes.h"
+#include "softcard/crypto.h"
 #include "softcard/rng.h"
 #include "softcard/store.h"
 
@@ -23,6 +24,9 @@ class CardContext {
   virtual ~CardContext() = default;
   virtual ObjectStore& store() = 0;
   virtual Rng& rng() = 0;
+  // The card's one crypto provider, drawing its randomness from rng(). Keys an applet caches
+  // may keep using it for as long as the card lives.
+  virtual CryptoProvider& crypto() = 0;
   // Commits what the current command has written so far, on its own and flushed to disk (used
   // for PIN retry counters, which must be durable before the comparison).
   virtual void commit_now() = 0;

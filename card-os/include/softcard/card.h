@@ -86,6 +86,8 @@ class Card {
   Response deliver(const Command& cmd, Response r);
   Response get_response(const Command& cmd);
   Response run_command(const Command& cmd);
+  // Runs `body` (one applet's handling of `cmd`) as one store transaction; see card.cpp.
+  Response transact(const Command& cmd, Applet& applet, const std::function<Response()>& body);
   void clear_volatile();
   void log(LogLevel level, std::string_view message);
 

@@ -229,6 +229,11 @@ class CryptoProvider {
   // Creates an independent OpenSSL library context with the default provider loaded (no global
   // OpenSSL configuration applies). Throws CryptoError if OpenSSL cannot be set up.
   CryptoProvider();
+  // Same, but every random byte the context uses (key generation, ECDSA nonces, RSA blinding,
+  // OAEP/PSS seeds, random()) comes from `rng`, which must outlive the provider. A card's
+  // provider is made this way from the card's Rng, so a deterministic Rng gives reproducible
+  // keys. Keys made by it and used after the provider is gone fail where they need randomness.
+  explicit CryptoProvider(Rng& rng);
   ~CryptoProvider();
   CryptoProvider(CryptoProvider&&) noexcept;
   CryptoProvider& operator=(CryptoProvider&&) noexcept;
@@ -328,12 +333,13 @@ class CryptoProvider {
     return hkdf(HashAlg::sha256, salt, ikm, info, length);
   }
 
-  // Random bytes from this provider's DRBG.
+  // Random bytes from this provider's DRBG (or from its Rng).
   void random(std::span<std::uint8_t> out);
 
   const Impl& impl() const { return *impl_; }
 
  private:
+  explicit CryptoProvider(Rng* rng);
   std::unique_ptr<Impl> impl_;
 };
 

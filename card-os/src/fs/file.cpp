@@ -2,17 +2,15 @@
 
 #include <cstdio>
 
+#include "fs/tlv.h"
+#include "security/compact_acl.h"
 #include "softcard/errors.h"
-#include "softcard/wire/tlv.h"
 
 namespace softcard::fs {
 namespace {
 
 using security::AccessCondition;
 using security::Alternative;
-using wire::parse_tlvs;
-using wire::put_tlv;
-using wire::Tlv;
 
 // Access mode byte bits (ISO 7816-4 table 17/18); an operation not listed for a file type
 // does not apply to it.
@@ -56,6 +54,15 @@ Bytes encode_alternative(const Alternative& alt) {
       const std::uint8_t uq[] = {uq_external_auth};
       put_tlv(crt, 0x95, uq);
       put_tlv(out, 0xA4, crt);
+      break;
+    }
+    case Alternative::Kind::pin_and_admin: {
+      // AND template (AF) of the two CRTs; parse_condition does not accept it back (the file
+      // system never makes such a condition itself).
+      Bytes both;
+      append(both, encode_alternative({Alternative::Kind::pin, alt.reference}));
+      append(both, encode_alternative({Alternative::Kind::admin, 0}));
+      put_tlv(out, 0xAF, both);
       break;
     }
   }
@@ -124,10 +131,11 @@ void apply_am(AccessRules& rules, std::uint8_t am, bool is_df, const AccessCondi
     if (am & (is_df ? b.df_bits : b.ef_bits)) rules[b.op] = c;
 }
 
-AccessCondition compact_condition(std::uint8_t sc) {
-  if (sc == 0x00) return AccessCondition::always();
-  if (sc == 0xFF) return AccessCondition::never();
-  bad_data();  // SE-based compact conditions: use the expanded form (AB)
+// The ISO file system has no PIN or key that a compact condition byte could name: only 00
+// (always) and FF (never) are accepted; anything else needs the expanded form (AB).
+AccessCondition iso_compact_condition(std::uint8_t sc) {
+  if (sc != 0x00 && sc != 0xFF) bad_data();
+  return security::compact_condition(sc, security::CompactScheme{});
 }
 
 LifeCycle parse_lcs(std::uint8_t b) {
@@ -332,17 +340,13 @@ FileHeader parse_fcp(ByteView data) {
   for (const auto& d : tlvs_or_throw(outer[0].value)) {
     if (d.tag == 0xAB) f.rules = parse_security_attributes(d.value, f.is_df());
     if (d.tag == 0x8C) {
-      // Compact form: AM byte, then one SC byte per set AM bit from b7 down to b1.
+      const security::CompactAcl acl = security::parse_compact_acl(d.value);
       AccessRules rules;
-      const std::uint8_t am = d.value[0];
-      std::size_t at = 1;
       for (int bit = 6; bit >= 0; --bit) {
-        if (!(am & (1u << bit))) continue;
-        if (at >= d.value.size()) bad_data();
-        apply_am(rules, static_cast<std::uint8_t>(1u << bit), f.is_df(),
-                 compact_condition(d.value[at++]));
+        const auto am_bit = static_cast<std::uint8_t>(1u << bit);
+        if (auto sc = acl.condition(am_bit))
+          apply_am(rules, am_bit, f.is_df(), iso_compact_condition(*sc));
       }
-      if (at != d.value.size()) bad_data();
       f.rules = rules;
     }
   }

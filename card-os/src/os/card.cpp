@@ -1,6 +1,7 @@
 #include "softcard/card.h"
 
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
 
 #include "os/default_atr.h"
@@ -13,12 +14,28 @@ class Card::Context final : public CardContext {
   explicit Context(Card& card) : card_(card) {}
   ObjectStore& store() override { return card_.store_; }
   Rng& rng() override { return *card_.options_.rng; }
+  // Made on first use: a card whose applets never compute anything pays nothing for it.
+  CryptoProvider& crypto() override {
+    if (!crypto_) crypto_ = std::make_unique<CryptoProvider>(*card_.options_.rng);
+    return *crypto_;
+  }
   // Used for PIN retry counters: flushed to disk so a power cut never restores a try.
-  void commit_now() override { card_.store_.commit(/*flush_to_disk=*/true); }
+  void commit_now() override {
+    try {
+      card_.store_.commit(/*flush_to_disk=*/true);
+    } catch (const ImageError& e) {
+      // A full or failing medium answers 6581 like any other write; the caller stops before
+      // acting on the state it could not commit (e.g. a PIN is never compared).
+      card_.store_.rollback();
+      card_.log(LogLevel::error, std::string("cannot persist: ") + e.what());
+      throw CardError(Sw::memory_failure);
+    }
+  }
   void log(LogLevel level, std::string_view message) override { card_.log(level, message); }
 
  private:
   Card& card_;
+  std::unique_ptr<CryptoProvider> crypto_;
 };
 
 Card::Card(std::unique_ptr<CardStore> store, CardOptions options)
@@ -173,7 +190,9 @@ Response Card::dispatch(const Command& cmd) {
       whole.extended = whole.extended || cmd.extended;
       return dispatch(whole);
     }
-    // A different command ends the chain unfinished; it is then processed on its own.
+    // A different command in the middle of a chain aborts the chain and is not run: the host
+    // learns its chain was lost instead of seeing an unrelated command answer (docs/ski.md D3).
+    return Sw::last_command_expected;
   }
 
   if (const Bytes* lcs = store_.get(keys::life_cycle);
@@ -187,33 +206,38 @@ Response Card::dispatch(const Command& cmd) {
   return run_command(cmd);
 }
 
-Response Card::run_command(const Command& cmd) {
-  return deliver(cmd, [&]() -> Response {
-    Response r;
-    try {
-      r = selected_->process(cmd, *context_);
-    } catch (const CardError& e) {
-      store_.rollback();
-      return e.sw();
-    } catch (const std::exception& e) {
-      store_.rollback();
-      log(LogLevel::error, std::string(command_name(cmd)) + " failed inside " +
-                               std::string(selected_->name()) + ": " + e.what());
-      return Sw::unknown;
-    }
-    if (!is_success(r.sw)) {
-      store_.rollback();
-      return r;
-    }
-    try {
-      store_.commit();
-    } catch (const std::exception& e) {
-      store_.rollback();
-      log(LogLevel::error, std::string("cannot persist ") + command_name(cmd) + ": " + e.what());
-      return Sw::memory_failure;
-    }
+Response Card::transact(const Command& cmd, Applet& applet, const std::function<Response()>& body) {
+  // One command, one transaction: whatever the applet wrote becomes durable only when it
+  // answers success; a failure status, a CardError or any other exception undoes all of it.
+  Response r;
+  try {
+    r = body();
+  } catch (const CardError& e) {
+    store_.rollback();
+    return e.sw();
+  } catch (const std::exception& e) {
+    store_.rollback();
+    log(LogLevel::error, std::string(command_name(cmd)) + " failed inside " +
+                             std::string(applet.name()) + ": " + e.what());
+    return Sw::unknown;
+  }
+  if (!is_success(r.sw)) {
+    store_.rollback();
     return r;
-  }());
+  }
+  try {
+    store_.commit();
+  } catch (const std::exception& e) {
+    store_.rollback();
+    log(LogLevel::error, std::string("cannot persist ") + command_name(cmd) + ": " + e.what());
+    return Sw::memory_failure;
+  }
+  return r;
+}
+
+Response Card::run_command(const Command& cmd) {
+  return deliver(cmd,
+                 transact(cmd, *selected_, [&] { return selected_->process(cmd, *context_); }));
 }
 
 Response Card::select_by_aid(const Command& cmd) {
@@ -235,28 +259,8 @@ Response Card::select_by_aid(const Command& cmd) {
     return run_command(cmd);
   }
   Applet* previous = selected_;
-  Response r;
-  try {
-    r = match->select(cmd, *context_);
-  } catch (const CardError& e) {
-    store_.rollback();
-    return e.sw();
-  } catch (const std::exception& e) {
-    store_.rollback();
-    log(LogLevel::error, "SELECT failed inside " + std::string(match->name()) + ": " + e.what());
-    return Sw::unknown;
-  }
-  if (!is_success(r.sw)) {
-    store_.rollback();
-    return r;  // selection unchanged
-  }
-  try {
-    store_.commit();
-  } catch (const std::exception& e) {
-    store_.rollback();
-    log(LogLevel::error, std::string("cannot persist SELECT: ") + e.what());
-    return Sw::memory_failure;
-  }
+  Response r = transact(cmd, *match, [&] { return match->select(cmd, *context_); });
+  if (!is_success(r.sw)) return r;  // selection unchanged
   if (previous && previous != match) previous->deselect(*context_);
   selected_ = match;
   return deliver(cmd, std::move(r));

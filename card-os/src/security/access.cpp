@@ -33,6 +33,9 @@ bool AccessCondition::satisfied(const SecurityState& state) const {
       case Alternative::Kind::admin:
         if (state.admin()) return true;
         break;
+      case Alternative::Kind::pin_and_admin:
+        if (state.verified(alt.reference) && state.admin()) return true;
+        break;
     }
   }
   return false;
@@ -50,10 +53,12 @@ std::string AccessCondition::to_string() const {
       case Alternative::Kind::admin:
         out += "admin";
         break;
-      case Alternative::Kind::pin: {
+      case Alternative::Kind::pin:
+      case Alternative::Kind::pin_and_admin: {
         char buf[16];
         std::snprintf(buf, sizeof buf, "pin(%02x)", alt.reference);
         out += buf;
+        if (alt.kind == Alternative::Kind::pin_and_admin) out += "&admin";
         break;
       }
     }

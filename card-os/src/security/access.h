@@ -1,6 +1,7 @@
 #pragma once
 // Access conditions as data. A condition is an OR of alternatives; each alternative is
-// "always", "PIN <ref> verified" or "administrator authenticated". No alternative = never.
+// "always", "PIN <ref> verified", "administrator authenticated" or both of the last two. No
+// alternative = never.
 // The one place that checks a condition is require(); it throws CardError(6982).
 #include <cstdint>
 #include <initializer_list>
@@ -13,9 +14,9 @@
 namespace softcard::security {
 
 struct Alternative {
-  enum class Kind : std::uint8_t { always = 0, pin = 1, admin = 2 };
+  enum class Kind : std::uint8_t { always = 0, pin = 1, admin = 2, pin_and_admin = 3 };
   Kind kind = Kind::always;
-  std::uint8_t reference = 0;  // for Kind::pin
+  std::uint8_t reference = 0;  // for Kind::pin and Kind::pin_and_admin
   friend bool operator==(const Alternative&, const Alternative&) = default;
 };
 
@@ -28,6 +29,9 @@ class AccessCondition {
     return AccessCondition({{Alternative::Kind::pin, reference}});
   }
   static AccessCondition admin() { return AccessCondition({{Alternative::Kind::admin, 0}}); }
+  static AccessCondition pin_and_admin(std::uint8_t reference) {
+    return AccessCondition({{Alternative::Kind::pin_and_admin, reference}});
+  }
 
   // OR of two conditions.
   AccessCondition operator|(const AccessCondition& other) const;
@@ -36,7 +40,7 @@ class AccessCondition {
   bool is_always() const;
   const std::vector<Alternative>& alternatives() const { return any_of_; }
   bool satisfied(const SecurityState& state) const;
-  // "always", "never", "pin(81)|admin".
+  // "always", "never", "pin(81)|admin", "pin(81)&admin".
   std::string to_string() const;
   friend bool operator==(const AccessCondition&, const AccessCondition&) = default;
 

@@ -1,34 +1,39 @@
 // Administrator authentication with the admin key 0x80 (key file B080): MSE SET A4 and
 // GENERAL AUTHENTICATE (87), mutual (OpenSC gids-tool, msclmd) and external (Windows 10
 // "short" challenge-response). 3DES-CBC with a zero IV as the hosts do it; AES as an option.
-#include "applets/gids/gids_internal.h"
+#include "applets/gids/gids_session.h"
+#include "fs/tlv.h"
 #include "softcard/errors.h"
-#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
 namespace {
 constexpr std::size_t mutual_random_size = 16;  // R1, R2
 
+const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
+  for (const auto& t : tlvs)
+    if (t.tag == tag) return &t;
+  return nullptr;
+}
 }  // namespace
 
-Response GidsApplet::mse_authentication(const Command& cmd, CardContext& ctx) {
+Response mse_authentication(GidsSession& s, const Command& cmd, CardContext& ctx) {
   // 00 22 C1|81|41 A4 { 83|84 01 80 [80 01 alg] }
-  const auto tlvs = wire::parse_tlvs(cmd.data);
+  const auto tlvs = fs::parse_tlvs(cmd.data);
   if (!tlvs) throw CardError(Sw::wrong_data);
-  const wire::Tlv* ref = wire::find_tlv(*tlvs, 0x83);
-  if (!ref) ref = wire::find_tlv(*tlvs, 0x84);
+  const fs::Tlv* ref = find(*tlvs, 0x83);
+  if (!ref) ref = find(*tlvs, 0x84);
   if (!ref || ref->value.size() != 1) throw CardError(Sw::wrong_data);
   const auto ef = find_ef(ctx.store(), static_cast<std::uint16_t>(0xB000 | ref->value[0]));
   if (!ef || ef->key_kind != KeyKind::symmetric) throw CardError(Sw::reference_not_found);
-  check_ef(ctx.store(), *ef, op_key_mse);
-  auth_key_ = ref->value[0];
-  challenge_.reset();
+  check_ef(s, ctx.store(), *ef, op_key_mse);
+  s.auth_key = ref->value[0];
+  s.challenge.reset();
   return Sw::ok;
 }
 
-Response GidsApplet::general_authenticate(const Command& cmd, CardContext& ctx) {
-  const std::uint8_t key_ref = cmd.p2 != 0x00 ? cmd.p2 : auth_key_.value_or(admin_key_reference);
+Response general_authenticate(GidsSession& s, const Command& cmd, CardContext& ctx) {
+  const std::uint8_t key_ref = cmd.p2 != 0x00 ? cmd.p2 : s.auth_key.value_or(admin_key_reference);
   const auto ef = find_ef(ctx.store(), static_cast<std::uint16_t>(0xB000 | key_ref));
   if (!ef || ef->key_kind != KeyKind::symmetric) throw CardError(Sw::reference_not_found);
   if (!ef->active()) throw CardError(Sw::conditions_not_satisfied);
@@ -37,59 +42,59 @@ Response GidsApplet::general_authenticate(const Command& cmd, CardContext& ctx) 
   const CipherSpec spec{alg, BlockMode::cbc, BlockPadding::none};
   const Bytes iv(block, 0);
 
-  const auto top = wire::parse_tlvs(cmd.data);
+  const auto top = fs::parse_tlvs(cmd.data);
   if (!top || top->size() != 1 || (*top)[0].tag != 0x7C) throw CardError(Sw::wrong_data);
-  const auto items = wire::parse_tlvs((*top)[0].value);
+  const auto items = fs::parse_tlvs((*top)[0].value);
   if (!items || items->size() != 1) throw CardError(Sw::wrong_data);
-  const wire::Tlv& item = (*items)[0];
+  const fs::Tlv& item = (*items)[0];
 
   if (item.tag == 0x81 && item.value.empty()) {
     // External authentication, step 1: a one-block challenge for the host to encrypt.
-    Challenge c;
+    GidsSession::Challenge c;
     c.mutual = false;
     c.card_random = SecretBytes(block);
     ctx.rng().fill(c.card_random.span());
     Bytes out, inner;
-    wire::put_tlv(inner, 0x81, c.card_random.view());
-    wire::put_tlv(out, 0x7C, inner);
-    challenge_ = std::move(c);
-    state_.set_admin(false);
+    fs::put_tlv(inner, 0x81, c.card_random.view());
+    fs::put_tlv(out, 0x7C, inner);
+    s.challenge = std::move(c);
+    s.security.set_admin(false);
     return out;
   }
   if (item.tag == 0x81) {
     // Mutual authentication, step 1: host random R1 in, card random R2 out.
     if (item.value.size() != mutual_random_size) throw CardError(Sw::wrong_data);
-    Challenge c;
+    GidsSession::Challenge c;
     c.mutual = true;
     c.host_random = SecretBytes(item.value);
     c.card_random = SecretBytes(mutual_random_size);
     ctx.rng().fill(c.card_random.span());
     Bytes out, inner;
-    wire::put_tlv(inner, 0x81, c.card_random.view());
-    wire::put_tlv(out, 0x7C, inner);
-    challenge_ = std::move(c);
-    state_.set_admin(false);
-    session_material_.reset();
+    fs::put_tlv(inner, 0x81, c.card_random.view());
+    fs::put_tlv(out, 0x7C, inner);
+    s.challenge = std::move(c);
+    s.security.set_admin(false);
+    s.session_material.reset();
     return out;
   }
   if (item.tag != 0x82) throw CardError(Sw::wrong_data);
-  if (!challenge_) throw CardError(Sw::conditions_not_satisfied);
+  if (!s.challenge) throw CardError(Sw::conditions_not_satisfied);
   // One answer per challenge, right or wrong.
-  Challenge c = std::move(*challenge_);
-  challenge_.reset();
+  GidsSession::Challenge c = std::move(*s.challenge);
+  s.challenge.reset();
 
   if (!c.mutual) {
     if (item.value.size() != block) throw CardError(Sw::wrong_data);
-    const Bytes expected = crypto_.encrypt(spec, ef->key.view(), iv, c.card_random.view());
+    const Bytes expected = ctx.crypto().encrypt(spec, ef->key.view(), iv, c.card_random.view());
     if (!constant_time_equal(expected, item.value)) throw CardError(Sw::security_not_satisfied);
-    state_.set_admin(true);
+    s.security.set_admin(true);
     return Sw::ok;
   }
 
   // Mutual, step 2: host sends E(R2 || R1 || Z1) with Z1 = random bytes ending in 80 (one block).
   const std::size_t n = 2 * mutual_random_size + block;
   if (item.value.size() != n) throw CardError(Sw::wrong_data);
-  const SecretBytes plain = crypto_.decrypt(spec, ef->key.view(), iv, item.value);
+  const SecretBytes plain = ctx.crypto().decrypt(spec, ef->key.view(), iv, item.value);
   const ByteView p = plain.view();
   const bool ok =
       constant_time_equal(p.first(mutual_random_size), c.card_random.view()) &
@@ -103,17 +108,17 @@ Response GidsApplet::general_authenticate(const Command& cmd, CardContext& ctx) 
             answer.data() + mutual_random_size);
   ctx.rng().fill(answer.span().subspan(2 * mutual_random_size, block - 1));
   answer.data()[n - 1] = 0x80;
-  const Bytes cryptogram = crypto_.encrypt(spec, ef->key.view(), iv, answer.view());
+  const Bytes cryptogram = ctx.crypto().encrypt(spec, ef->key.view(), iv, answer.view());
   SecretBytes material(2 * (block - 1));
   std::copy(p.begin() + 2 * mutual_random_size, p.begin() + static_cast<std::ptrdiff_t>(n - 1),
             material.data());
   std::copy(answer.data() + 2 * mutual_random_size, answer.data() + n - 1,
             material.data() + (block - 1));
-  session_material_ = std::move(material);
-  state_.set_admin(true);
+  s.session_material = std::move(material);
+  s.security.set_admin(true);
   Bytes out, inner;
-  wire::put_tlv(inner, 0x82, cryptogram);
-  wire::put_tlv(out, 0x7C, inner);
+  fs::put_tlv(inner, 0x82, cryptogram);
+  fs::put_tlv(out, 0x7C, inner);
   return out;
 }
 

@@ -1,16 +1,16 @@
 // GET DATA (CB) / PUT DATA (DB): BER-TLV DOs inside the ACL EFs, PIN status DOs, public key
 // read and key import on the application (3FFF), EF.ATR (2F01).
-#include "applets/gids/gids_internal.h"
+#include "applets/gids/gids_session.h"
+#include "fs/tlv.h"
 #include "softcard/errors.h"
-#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
 namespace {
 constexpr std::size_t max_do_size = 65000;  // OpenSC's MAX_GIDS_FILE_SIZE
 
-std::vector<wire::Tlv> tlvs_or_throw(ByteView data) {
-  auto t = wire::parse_tlvs(data);
+std::vector<fs::Tlv> tlvs_or_throw(ByteView data) {
+  auto t = fs::parse_tlvs(data);
   if (!t) throw CardError(Sw::wrong_data);
   return std::move(*t);
 }
@@ -21,6 +21,12 @@ unsigned tag_from(ByteView v) {
   throw CardError(Sw::wrong_data);
 }
 
+const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
+  for (const auto& t : tlvs)
+    if (t.tag == tag) return &t;
+  return nullptr;
+}
+
 // EF.ATR: card service data (43), card capabilities (47: command chaining), pre-issuing data
 // (46: "softcard").
 Bytes ef_atr() {
@@ -28,9 +34,13 @@ Bytes ef_atr() {
   append(out, view(std::string_view("softcard")));
   return out;
 }
+
+Response pin_status_do(const GidsSession& s, const ObjectStore& store, unsigned tag);
+Response read_public_key(GidsSession& s, const Command& cmd, CardContext& ctx);
+Response import_key(GidsSession& s, ByteView data, CardContext& ctx);
 }  // namespace
 
-Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
+Response get_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
   const ObjectStore& store = ctx.store();
   const std::uint16_t p1p2 = cmd.p1p2();
   if (p1p2 == 0x2F01) {
@@ -40,18 +50,18 @@ Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
   const auto tlvs = tlvs_or_throw(cmd.data);
   if (p1p2 == app_fid) {
     if (tlvs.size() == 1 && tlvs[0].tag == 0x5C)
-      return pin_status_do(store, tag_from(tlvs[0].value));
-    if (tlvs.size() == 1 && tlvs[0].tag == 0x70) return read_public_key(cmd, ctx);
+      return pin_status_do(s, store, tag_from(tlvs[0].value));
+    if (tlvs.size() == 1 && tlvs[0].tag == 0x70) return read_public_key(s, cmd, ctx);
     throw CardError(Sw::wrong_data);
   }
   std::uint16_t fid = p1p2;
   if (p1p2 == 0x0000) {
-    if (!current_ef_) throw CardError(Sw::conditions_not_satisfied);
-    fid = *current_ef_;
+    if (!s.current_ef) throw CardError(Sw::conditions_not_satisfied);
+    fid = *s.current_ef;
   }
   const EfRecord ef = get_ef(store, fid);
   if (ef.type != ef_type_bertlv) throw CardError(Sw::incompatible_file_structure);
-  check_ef(store, ef, op_ef_read);
+  check_ef(s, store, ef, op_ef_read);
   if (tlvs.size() != 1 || tlvs[0].tag != 0x5C) throw CardError(Sw::wrong_data);
   if (tlvs[0].value.empty()) {
     // 5C 00: every DO of the EF.
@@ -59,7 +69,7 @@ Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
     for (const auto& key : store.keys(do_prefix(fid))) {
       const unsigned tag =
           static_cast<unsigned>(std::stoul(key.substr(key.size() - 4), nullptr, 16));
-      wire::put_tlv(all, tag, *get_do(store, fid, tag));
+      fs::put_tlv(all, tag, *get_do(store, fid, tag));
     }
     return all;
   }
@@ -67,11 +77,12 @@ Response GidsApplet::get_data(const Command& cmd, CardContext& ctx) {
   const auto value = get_do(store, fid, tag);
   if (!value) throw CardError(Sw::reference_not_found);
   Bytes out;
-  wire::put_tlv(out, tag, *value);
+  fs::put_tlv(out, tag, *value);
   return out;
 }
 
-Response GidsApplet::pin_status_do(const ObjectStore& store, unsigned tag) const {
+namespace {
+Response pin_status_do(const GidsSession& s, const ObjectStore& store, unsigned tag) {
   std::uint8_t ref;
   switch (tag) {
     case 0x7F71:
@@ -84,33 +95,35 @@ Response GidsApplet::pin_status_do(const ObjectStore& store, unsigned tag) const
     default:
       throw CardError(Sw::wrong_data);
   }
-  const auto pin = pins_.find(store, ref);
+  const auto pin = s.pins.find(store, ref);
   if (!pin) throw CardError(Sw::reference_not_found);
   const Bytes inner = {0x97, 0x01, pin->tries_left, 0x93, 0x01, pin->max_tries};
   Bytes out;
-  wire::put_tlv(out, tag, inner);
+  fs::put_tlv(out, tag, inner);
   return out;
 }
 
-Response GidsApplet::read_public_key(const Command& cmd, CardContext& ctx) {
+Response read_public_key(GidsSession& s, const Command& cmd, CardContext& ctx) {
   // 70 { 84 01 kid, A5 { 7F49 80 } }: only the public part can be asked for.
   const auto outer = tlvs_or_throw(cmd.data);
   const auto inner = tlvs_or_throw(outer[0].value);
-  const wire::Tlv* kid = wire::find_tlv(inner, 0x84);
+  const fs::Tlv* kid = find(inner, 0x84);
   if (!kid || kid->value.size() != 1) throw CardError(Sw::wrong_data);
-  if (const wire::Tlv* tmpl = wire::find_tlv(inner, 0xA5)) {
+  if (const fs::Tlv* tmpl = find(inner, 0xA5)) {
     // The template names what to return: only 7F49 (public key) exists.
     if (tmpl->value.size() < 2 || tmpl->value[0] != 0x7F || tmpl->value[1] != 0x49)
       throw CardError(Sw::wrong_data);
   }
   const auto ef = find_ef(ctx.store(), static_cast<std::uint16_t>(0xB000 | kid->value[0]));
   if (!ef || ef->type != ef_type_key) throw CardError(Sw::reference_not_found);
-  check_ef(ctx.store(), *ef, op_key_read_public);
+  check_ef(s, ctx.store(), *ef, op_key_read_public);
   if (ef->key_kind != KeyKind::asymmetric) throw CardError(Sw::reference_not_found);
-  return public_key_template(private_key(*ef));
+  return public_key_template(ctx.crypto(), private_key(s, ctx, *ef));
 }
 
-Response GidsApplet::put_data(const Command& cmd, CardContext& ctx) {
+}  // namespace
+
+Response put_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   const std::uint16_t p1p2 = cmd.p1p2();
   if (cmd.data.empty()) throw CardError(Sw::wrong_data);
@@ -118,16 +131,16 @@ Response GidsApplet::put_data(const Command& cmd, CardContext& ctx) {
   if (tlvs.empty()) throw CardError(Sw::wrong_data);
   if (p1p2 == app_fid) {
     if (tlvs.size() != 1 || tlvs[0].tag != 0x70) throw CardError(Sw::wrong_data);
-    return import_key(tlvs[0].value, ctx);
+    return import_key(s, tlvs[0].value, ctx);
   }
   std::uint16_t fid = p1p2;
   if (p1p2 == 0x0000) {
-    if (!current_ef_) throw CardError(Sw::conditions_not_satisfied);
-    fid = *current_ef_;
+    if (!s.current_ef) throw CardError(Sw::conditions_not_satisfied);
+    fid = *s.current_ef;
   }
   const EfRecord ef = get_ef(store, fid);
   if (ef.type != ef_type_bertlv) throw CardError(Sw::incompatible_file_structure);
-  check_ef(store, ef, op_ef_update);
+  check_ef(s, store, ef, op_ef_update);
   for (const auto& t : tlvs) {
     if (t.value.size() > max_do_size) throw CardError(Sw::not_enough_memory);
     const auto old = get_do(store, fid, t.tag);
@@ -142,17 +155,18 @@ Response GidsApplet::put_data(const Command& cmd, CardContext& ctx) {
   return Sw::ok;
 }
 
-Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
+namespace {
+Response import_key(GidsSession& s, ByteView data, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   // 84 01 kid, A5 { 83 01 type, 84 01 encrypting-key-ref, 87 L key, [88 ...] }
   const auto tlvs = tlvs_or_throw(data);
-  const wire::Tlv* kid = wire::find_tlv(tlvs, 0x84);
-  const wire::Tlv* tmpl = wire::find_tlv(tlvs, 0xA5);
+  const fs::Tlv* kid = find(tlvs, 0x84);
+  const fs::Tlv* tmpl = find(tlvs, 0xA5);
   if (!kid || kid->value.size() != 1 || !tmpl) throw CardError(Sw::wrong_data);
   const auto fields = tlvs_or_throw(tmpl->value);
-  const wire::Tlv* type = wire::find_tlv(fields, 0x83);
-  const wire::Tlv* enc = wire::find_tlv(fields, 0x84);
-  const wire::Tlv* value = wire::find_tlv(fields, 0x87);
+  const fs::Tlv* type = find(fields, 0x83);
+  const fs::Tlv* enc = find(fields, 0x84);
+  const fs::Tlv* value = find(fields, 0x87);
   if (!value || value->value.empty()) throw CardError(Sw::wrong_data);
   if ((type && type->value.size() != 1) || (enc && enc->value.size() != 1))
     throw CardError(Sw::wrong_data);
@@ -162,15 +176,27 @@ Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
 
   EfRecord ef = get_ef(store, static_cast<std::uint16_t>(0xB000 | kid->value[0]));
   if (ef.type != ef_type_key) throw CardError(Sw::incompatible_file_structure);
-  check_ef(store, ef, op_key_put);
+  check_ef(s, store, ef, op_key_put);
 
   if (key_type == 0x01) {
     // Symmetric (admin) key. The key file's A4 CRT says which cipher: 80 01 02 = 3DES (as
     // every host writes it), 80 01 04 = AES (our choice; the GIDS table is not public).
     SymAlg alg = SymAlg::tdes;
-    if (auto crts = wire::gids::fcp_crts(ef.fcp))
-      for (const auto& crt : *crts)
-        if (crt.tag == 0xA4 && crt.mechanism == 0x04) alg = SymAlg::aes;
+    if (auto f = fs::parse_tlvs(ef.fcp); f && !f->empty()) {
+      if (auto top = fs::parse_tlvs((*f)[0].value)) {
+        if (const fs::Tlv* a5 = find(*top, 0xA5)) {
+          if (auto crts = fs::parse_tlvs(a5->value)) {
+            for (const auto& crt : *crts) {
+              if (crt.tag != 0xA4) continue;
+              if (auto items = fs::parse_tlvs(crt.value))
+                if (const fs::Tlv* alg_ref = find(*items, 0x80);
+                    alg_ref && alg_ref->value.size() == 1)
+                  if (alg_ref->value[0] == 0x04) alg = SymAlg::aes;
+            }
+          }
+        }
+      }
+    }
     const std::size_t n = value->value.size();
     const bool ok = alg == SymAlg::tdes ? (n == 16 || n == 24) : (n == 16 || n == 24 || n == 32);
     if (!ok) throw CardError(Sw::wrong_data);
@@ -179,9 +205,9 @@ Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
     ef.key = SecretBytes(value->value);
   } else if (key_type == 0x02) {
     try {
-      KeyPair key = crypto_.import_rsa_pkcs1_private(value->value);
+      KeyPair key = ctx.crypto().import_rsa_pkcs1_private(value->value);
       if (!algid_for(key)) throw CardError(Sw::wrong_data);
-      ef.key = crypto_.export_private(key);
+      ef.key = ctx.crypto().export_private(key);
     } catch (const CryptoError&) {
       throw CardError(Sw::wrong_data);
     }
@@ -190,8 +216,10 @@ Response GidsApplet::import_key(ByteView data, CardContext& ctx) {
     throw CardError(Sw::wrong_data);
   }
   put_ef(store, ef);
-  key_cache_.erase(ef.fid);
+  s.key_cache.erase(ef.fid);
   return Sw::ok;
 }
+
+}  // namespace
 
 }  // namespace softcard::gids

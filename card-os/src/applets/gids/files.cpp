@@ -1,8 +1,8 @@
 // SELECT (by FID), CREATE FILE, ACTIVATE FILE, DELETE FILE, TERMINATE DF and the application
 // life cycle (creation -> operational -> terminated).
-#include "applets/gids/gids_internal.h"
+#include "applets/gids/gids_session.h"
+#include "fs/tlv.h"
 #include "softcard/errors.h"
-#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
@@ -14,7 +14,7 @@ std::optional<std::uint16_t> fid_from(ByteView data) {
 }
 }  // namespace
 
-Response GidsApplet::select_file(const Command& cmd, CardContext& ctx) {
+Response select_file(GidsSession& s, const Command& cmd, CardContext& ctx) {
   // SELECT by DF name reaches the applet only for names that are not ours (the Card routes
   // our AID itself): the PIV probe, the PnP AID, other drivers' AIDs.
   if (cmd.p1 == 0x04) return Sw::file_not_found;
@@ -35,7 +35,7 @@ Response GidsApplet::select_file(const Command& cmd, CardContext& ctx) {
     fid = fid_from(cmd.data);
   }
   if (!fid || *fid == app_fid) {
-    current_ef_.reset();
+    s.current_ef.reset();
     if (want_fmd) {
       // DF FMD of the inbox-minidriver page: PIN usage policy 5F2F = 60 (user PIN for all),
       // 7F65 { 80 00 }.
@@ -46,19 +46,19 @@ Response GidsApplet::select_file(const Command& cmd, CardContext& ctx) {
   }
   const auto ef = find_ef(ctx.store(), *fid);
   if (!ef) return Sw::file_not_found;
-  current_ef_ = *fid;
+  s.current_ef = *fid;
   if (want_fmd) return Sw::incorrect_p1p2;  // EFs have no FMD
   if (!want_fcp) return Sw::ok;
   return ef->fcp;
 }
 
-Response GidsApplet::create_file(const Command& cmd, CardContext& ctx) {
+Response create_file(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   if (cmd.p1p2() != 0x0000) return Sw::incorrect_p1p2;
-  check_app(store, op_df_create_ef);
-  const auto top = wire::parse_tlvs(cmd.data);
+  check_app(s, store, op_df_create_ef);
+  const auto top = fs::parse_tlvs(cmd.data);
   if (!top || top->size() != 1 || (*top)[0].tag != 0x62) throw CardError(Sw::wrong_data);
-  const auto items = wire::parse_tlvs((*top)[0].value);
+  const auto items = fs::parse_tlvs((*top)[0].value);
   if (!items) throw CardError(Sw::wrong_data);
   std::optional<std::uint8_t> type;
   std::optional<std::uint16_t> fid;
@@ -76,7 +76,7 @@ Response GidsApplet::create_file(const Command& cmd, CardContext& ctx) {
   if (*fid == app_fid || *fid == 0x3F00 || *fid == 0x0000 || *fid == 0xFFFF || *fid == 0x2F01)
     throw CardError(Sw::file_exists);
   if (*type == ef_type_key && (*fid & 0xFF00) != 0xB000) throw CardError(Sw::wrong_data);
-  parse_compact_acl(cmd.data);  // validates the 8C attribute
+  compact_acl_of(cmd.data);  // validates the 8C attribute
   if (find_ef(store, *fid)) throw CardError(Sw::file_exists);
   EfRecord ef;
   ef.fid = *fid;
@@ -84,60 +84,59 @@ Response GidsApplet::create_file(const Command& cmd, CardContext& ctx) {
   ef.lcs = lcs_creation;
   ef.fcp = cmd.data;
   put_ef(store, ef);
-  key_cache_.erase(ef.fid);
-  current_ef_ = ef.fid;
+  s.key_cache.erase(ef.fid);
+  s.current_ef = ef.fid;
   return Sw::ok;
 }
 
-Response GidsApplet::activate_file(const Command& cmd, CardContext& ctx) {
+Response activate_file(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   if (cmd.p1p2() != 0x0000) return Sw::incorrect_p1p2;
   std::optional<std::uint16_t> fid = fid_from(cmd.data);
-  if (!fid) fid = current_ef_;
+  if (!fid) fid = s.current_ef;
   if (!fid || *fid == app_fid) {
     // The application: creation -> operational. It needs its user PIN first.
     const AppState st = app_state(store);
     if (st == AppState::operational) return Sw::ok;
-    if (!pins_.find(store, user_pin_reference)) throw CardError(Sw::conditions_not_satisfied);
+    if (!s.pins.find(store, user_pin_reference)) throw CardError(Sw::conditions_not_satisfied);
     store.put(app_key, encode_app_state(AppState::operational));
-    state_.clear();
+    s.security.clear();
     return Sw::ok;
   }
   EfRecord ef = get_ef(store, *fid);
-  check_ef(store, ef, op_ef_activate);
+  check_ef(s, store, ef, op_ef_activate);
   ef.lcs = lcs_operational;
   put_ef(store, ef);
-  current_ef_ = ef.fid;
+  s.current_ef = ef.fid;
   return Sw::ok;
 }
 
-Response GidsApplet::delete_file(const Command& cmd, CardContext& ctx) {
+Response delete_file(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   if (cmd.p1p2() != 0x0000) return Sw::incorrect_p1p2;
   std::optional<std::uint16_t> fid = fid_from(cmd.data);
-  if (!fid) fid = current_ef_;
+  if (!fid) fid = s.current_ef;
   if (!fid || *fid == app_fid) return Sw::command_not_allowed;  // the DF: TERMINATE DF instead
   const EfRecord ef = get_ef(store, *fid);
-  check_ef(store, ef, op_ef_delete);
+  check_ef(s, store, ef, op_ef_delete);
   store.erase(ef_key(ef.fid));
   if (ef.type == ef_type_bertlv)
     for (const auto& key : store.keys(do_prefix(ef.fid))) store.erase(key);
-  key_cache_.erase(ef.fid);
-  if (env_ && (0xB000 | env_->key_ref) == ef.fid) env_.reset();
-  current_ef_.reset();
+  s.forget_key(ef.fid);
+  s.current_ef.reset();
   return Sw::ok;
 }
 
-Response GidsApplet::terminate_df(const Command& cmd, CardContext& ctx) {
+Response terminate_df(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   if (cmd.p1p2() != 0x0000) return Sw::incorrect_p1p2;
   if (auto fid = fid_from(cmd.data); fid && *fid != app_fid) return Sw::file_not_found;
   // Not in the DF's compact ACL: terminating the card is the administrator's decision.
-  if (app_state(store) == AppState::operational && !state_.admin())
+  if (app_state(store) == AppState::operational && !s.security.admin())
     throw CardError(Sw::security_not_satisfied);
   store.put(app_key, encode_app_state(AppState::terminated));
-  state_.clear();
-  env_.reset();
+  s.security.clear();
+  s.env.reset();
   return Sw::ok;
 }
 

@@ -1,12 +1,14 @@
-// The GIDS applet: selection, dispatch by INS to the handler families, and the helpers they
-// share (life cycle, compact ACLs, EF and DO records, key cache).
+// The GIDS applet: selection, the dispatch table keyed by INS (one handler family per file,
+// see gids_session.h), the CLA 80 extension hook and the GidsApi the extension uses.
 #include "applets/gids/gids_applet.h"
 
+#include <algorithm>
+#include <array>
+#include <cstdio>
 #include <sstream>
 
-#include "applets/gids/gids_internal.h"
+#include "applets/gids/gids_session.h"
 #include "softcard/errors.h"
-#include "softcard/wire/tlv.h"
 
 namespace softcard {
 
@@ -15,21 +17,32 @@ const Bytes& gids_aid() {
   return aid;
 }
 
-std::unique_ptr<Applet> make_gids_applet(std::unique_ptr<gids::GidsExtension> extension) {
-  return std::make_unique<gids::GidsApplet>(std::move(extension));
-}
-
 namespace gids {
+namespace {
 
-GidsApplet::GidsApplet(std::unique_ptr<GidsExtension> extension)
-    : extension_(std::move(extension)) {}
-GidsApplet::~GidsApplet() = default;
-
-const Bytes& GidsApplet::aid() const {
-  return gids_aid();
+Response get_data_simple(GidsSession&, const Command&, CardContext&) {
+  return Sw::reference_not_found;  // no simple-TLV DOs (e.g. PnP 7F68)
 }
 
-namespace {
+// Dispatch table keyed by INS; one handler family per source file.
+constexpr std::array<std::pair<std::uint8_t, Handler>, 15> handlers{{
+    {0x20, verify},
+    {0x22, manage_security_environment},
+    {0x24, change_reference_data},
+    {0x2A, perform_security_operation},
+    {0x2C, reset_retry_counter},
+    {0x44, activate_file},
+    {0x47, generate_key_pair},
+    {0x87, general_authenticate},
+    {0xA4, select_file},
+    {0xCA, get_data_simple},
+    {0xCB, get_data},
+    {0xDB, put_data},
+    {0xE0, create_file},
+    {0xE4, delete_file},
+    {0xE6, terminate_df},
+}};
+
 // FCI hosts check (OpenSC reads the 4F version byte; Windows 10 needs the 61 template; 73/40
 // announces the short "external" challenge-response).
 Bytes select_fci() {
@@ -39,222 +52,94 @@ Bytes select_fci() {
   return fci;
 }
 constexpr Sw sw_terminated = make_sw(0x62, 0x85);
-}  // namespace
 
-Response GidsApplet::select(const Command& cmd, CardContext& ctx) {
-  // A fresh selection starts a fresh session: nothing verified, no environment.
-  clear_volatile();
-  if (cmd.p2 != 0x00 && cmd.p2 != 0x0C && cmd.p2 != 0x04) return Sw::incorrect_p1p2;
-  const bool terminated = app_state(ctx.store()) == AppState::terminated;
-  Response r;
-  if (cmd.p2 != 0x0C) r.data = select_fci();
-  r.sw = terminated ? sw_terminated : Sw::ok;
-  return r;
-}
+class GidsApplet final : public Applet, public GidsApi {
+ public:
+  explicit GidsApplet(std::unique_ptr<GidsExtension> extension)
+      : extension_(std::move(extension)) {}
 
-void GidsApplet::select_implicitly(CardContext&) {
-  clear_volatile();
-}
+  // --- Applet ----------------------------------------------------------------------------------
+  std::string_view name() const override { return "gids"; }
+  const Bytes& aid() const override { return gids_aid(); }
 
-void GidsApplet::deselect(CardContext&) {
-  clear_volatile();
-}
+  Response select(const Command& cmd, CardContext& ctx) override {
+    // A fresh selection starts a fresh session: nothing verified, no environment.
+    clear_volatile();
+    if (cmd.p2 != 0x00 && cmd.p2 != 0x0C && cmd.p2 != 0x04) return Sw::incorrect_p1p2;
+    const bool terminated = app_state(ctx.store()) == AppState::terminated;
+    Response r;
+    if (cmd.p2 != 0x0C) r.data = select_fci();
+    r.sw = terminated ? sw_terminated : Sw::ok;
+    return r;
+  }
+  void select_implicitly(CardContext&) override { clear_volatile(); }
+  void deselect(CardContext&) override { clear_volatile(); }
+  void clear_volatile() override {
+    session_.reset();
+    if (extension_) extension_->clear_volatile();
+  }
 
-void GidsApplet::clear_volatile() {
-  state_.clear();
-  env_.reset();
-  auth_key_.reset();
-  challenge_.reset();
-  session_material_.reset();
-  current_ef_.reset();
-  if (extension_) extension_->clear_volatile();
-}
-
-Response GidsApplet::process(const Command& cmd, CardContext& ctx) {
-  return dispatch(cmd, ctx);
-}
-
-Response GidsApplet::dispatch(const Command& cmd, CardContext& ctx) {
-  if (!cmd.interindustry()) {
-    // jCardSim's "install applet" (OpenSC's CI scripts send it first): nothing to install here.
-    if (cmd.cla == 0x80 && cmd.ins == 0xB8) return Sw::ok;
-    if (extension_ && (cmd.cla & 0xF0) == 0x80) {
-      if (auto r = extension_->process(cmd, ctx, *this)) return *r;
-      return Sw::ins_not_supported;
+  Response process(const Command& cmd, CardContext& ctx) override {
+    if (!cmd.interindustry()) {
+      // jCardSim's "install applet" (OpenSC's CI scripts send it first): nothing to install.
+      if (cmd.cla == 0x80 && cmd.ins == 0xB8) return Sw::ok;
+      if (extension_ && (cmd.cla & 0xF0) == 0x80) {
+        if (auto r = extension_->process(cmd, ctx, *this)) return *r;
+        return Sw::ins_not_supported;
+      }
+      return Sw::cla_not_supported;
     }
-    return Sw::cla_not_supported;
+    if (app_state(ctx.store()) == AppState::terminated && cmd.ins != 0xA4)
+      return Sw::conditions_not_satisfied;
+    const auto it = std::find_if(handlers.begin(), handlers.end(),
+                                 [&](const auto& h) { return h.first == cmd.ins; });
+    if (it == handlers.end()) return Sw::ins_not_supported;
+    return it->second(session_, cmd, ctx);
   }
-  if (app_state(ctx.store()) == AppState::terminated && cmd.ins != 0xA4)
-    return Sw::conditions_not_satisfied;
-  switch (cmd.ins) {
-    case 0xA4:
-      return select_file(cmd, ctx);
-    case 0xCB:
-      return get_data(cmd, ctx);
-    case 0xCA:
-      return Sw::reference_not_found;  // no simple-TLV DOs (e.g. PnP 7F68)
-    case 0xDB:
-      return put_data(cmd, ctx);
-    case 0xE0:
-      return create_file(cmd, ctx);
-    case 0x44:
-      return activate_file(cmd, ctx);
-    case 0xE4:
-      return delete_file(cmd, ctx);
-    case 0xE6:
-      return terminate_df(cmd, ctx);
-    case 0x20:
-      return verify(cmd, ctx);
-    case 0x24:
-      return change_reference_data(cmd, ctx);
-    case 0x2C:
-      return reset_retry_counter(cmd, ctx);
-    case 0x22:
-      return manage_security_environment(cmd, ctx);
-    case 0x2A:
-      return perform_security_operation(cmd, ctx);
-    case 0x87:
-      return general_authenticate(cmd, ctx);
-    case 0x47:
-      return generate_key_pair(cmd, ctx);
-    default:
-      return Sw::ins_not_supported;
+
+  std::string describe(const ObjectStore& store) const override;
+
+  // --- GidsApi ---------------------------------------------------------------------------------
+  Sw verify_pin(CardContext& ctx, ByteView pin) override {
+    return session_.pins.verify(ctx, session_.security, user_pin_reference, pin);
   }
-}
-
-AppState GidsApplet::app_state(const ObjectStore& store) const {
-  const Bytes* b = store.get(app_key);
-  if (!b) return AppState::creation;
-  return decode_app_state(*b);
-}
-
-void GidsApplet::check_condition(const ObjectStore& store, std::uint8_t c) const {
-  // The card is being personalized: access conditions do not apply yet.
-  if (app_state(store) == AppState::creation) return;
-  if (c == 0x00) return;
-  if (c == 0xFF) throw CardError(Sw::security_not_satisfied);
-  // Low nibble 1 = contact only, 2 = contactless only: a virtual card is a contact card.
-  if ((c & 0x0F) == 0x02) throw CardError(Sw::security_not_satisfied);
-  const std::uint8_t auth = c & 0xF0;
-  const bool pin = state_.verified(user_pin_reference);
-  const bool admin = state_.admin();
-  if (auth == 0x90) {
-    if (pin) return;
-    throw CardError(Sw::security_not_satisfied);
+  bool pin_verified() const override { return session_.security.verified(user_pin_reference); }
+  void deauthenticate_pin() override { session_.security.set_verified(user_pin_reference, false); }
+  Sw change_pin(CardContext& ctx, ByteView old_pin, ByteView new_pin) override {
+    return session_.pins.change(ctx, session_.security, user_pin_reference, old_pin, new_pin);
   }
-  if (auth == 0xA0) {
-    if (admin) return;
-    throw CardError(Sw::security_not_satisfied);
+  void unblock_pin(CardContext& ctx, std::optional<ByteView> new_pin) override {
+    if (!session_.security.admin()) throw CardError(Sw::security_not_satisfied);
+    session_.pins.reset_by_admin(ctx, session_.security, user_pin_reference, new_pin);
   }
-  if ((auth & 0x10) && pin) return;
-  if ((auth & 0x20) && admin) return;
-  throw CardError(Sw::security_not_satisfied);
-}
-
-void GidsApplet::check_app(const ObjectStore& store, std::uint8_t op) const {
-  const CompactAcl acl = parse_compact_acl(app_fcp());
-  if (auto c = acl.condition(op)) check_condition(store, *c);
-}
-
-void GidsApplet::check_ef(const ObjectStore& store, const EfRecord& ef, std::uint8_t op) const {
-  if (!ef.active()) {
-    // A created file waits for its activation; only that (and deleting it) is possible. The
-    // activate/delete bits (10, 40) mean the same for key files, whose own bits are 01..08.
-    if (op != op_ef_activate && op != op_ef_delete) throw CardError(Sw::conditions_not_satisfied);
-    return;
+  std::uint8_t pin_tries_left(const ObjectStore& store) const override {
+    const auto pin = session_.pins.find(store, user_pin_reference);
+    if (!pin) throw CardError(Sw::reference_not_found);
+    return pin->tries_left;
   }
-  const CompactAcl acl = parse_compact_acl(ef.fcp);
-  if (auto c = acl.condition(op)) {
-    check_condition(store, *c);
-    return;
+  bool admin_authenticated() const override { return session_.security.admin(); }
+  std::optional<SecretBytes> admin_session_material() const override {
+    return session_.session_material;
   }
-  // Deleting a file whose ACL says nothing about it takes the DF's "delete child" right.
-  if (op == op_ef_delete) check_app(store, op_df_delete_child);
-}
-
-std::optional<EfRecord> GidsApplet::find_ef(const ObjectStore& store, std::uint16_t fid) const {
-  const Bytes* b = store.get(ef_key(fid));
-  if (!b) return std::nullopt;
-  return decode_ef(*b);
-}
-
-EfRecord GidsApplet::get_ef(const ObjectStore& store, std::uint16_t fid) const {
-  auto ef = find_ef(store, fid);
-  if (!ef) throw CardError(Sw::file_not_found);
-  return std::move(*ef);
-}
-
-void GidsApplet::put_ef(ObjectStore& store, const EfRecord& ef) const {
-  store.put(ef_key(ef.fid), encode_ef(ef));
-}
-
-const KeyPair& GidsApplet::private_key(const EfRecord& ef) {
-  if (ef.key_kind != KeyKind::asymmetric) throw CardError(Sw::reference_not_found);
-  auto it = key_cache_.find(ef.fid);
-  if (it != key_cache_.end() && it->second.pkcs8.size() == ef.key.size() &&
-      constant_time_equal(it->second.pkcs8.view(), ef.key.view()))
-    return *it->second.key;
-  CachedKey entry;
-  entry.pkcs8 = ef.key;
-  // The key was fully checked when it entered the card; reading it back needs no primality test.
-  entry.key = std::make_unique<KeyPair>(crypto_.import_private(ef.key.view(), KeyCheck::stored));
-  auto& slot = key_cache_[ef.fid];
-  slot = std::move(entry);
-  return *slot.key;
-}
-
-std::optional<Bytes> GidsApplet::get_do(const ObjectStore& store, std::uint16_t ef,
-                                        unsigned tag) const {
-  const Bytes* b = store.get(do_key(ef, tag));
-  if (!b) return std::nullopt;
-  if (b->empty() || (*b)[0] != 1) throw ImageError("gids: malformed DO record");
-  return Bytes(b->begin() + 1, b->end());
-}
-
-void GidsApplet::put_do(ObjectStore& store, std::uint16_t ef, unsigned tag, ByteView value) const {
-  Bytes rec{1};
-  append(rec, value);
-  store.put(do_key(ef, tag), std::move(rec));
-}
-
-Bytes GidsApplet::public_key_template(const KeyPair& key) {
-  Bytes inner;
-  if (key.key_type() == KeyType::rsa) {
-    const RsaPublic pub = crypto_.rsa_public(key);
-    wire::put_tlv(inner, 0x81, pub.n);
-    wire::put_tlv(inner, 0x82, pub.e);
-  } else {
-    const EcPublic pub = crypto_.ec_public(key);
-    wire::put_tlv(inner, 0x86, pub.point);
+  std::vector<ContainerRecord> containers(const ObjectStore& store) const override {
+    return gids::containers(store);
   }
-  Bytes out;
-  wire::put_tlv(out, 0x7F49, inner);
-  return out;
-}
+  void create_container_key(CardContext& ctx, std::size_t index, const KeyPair& key,
+                            const ContainerKeyOptions& options) override {
+    gids::create_container_key(session_, ctx, index, key, options);
+  }
+  const KeyPair& container_key_for(CardContext& ctx, std::size_t index,
+                                   ContainerKeyUse use) override {
+    return gids::container_key_for(session_, ctx, index, use);
+  }
+  PublicKey container_public_key(CardContext& ctx, std::size_t index) override {
+    return gids::container_public_key(session_, ctx, index);
+  }
 
-void GidsApplet::bump_cardcf(ObjectStore& store, bool containers, bool files) const {
-  auto cf = get_do(store, cardcf_ef, cardcf_do);
-  if (!cf) return;
-  if (cf->size() < 6) cf->resize(6, 0);
-  auto bump = [&](std::size_t at) {
-    unsigned v = (*cf)[at] | (unsigned((*cf)[at + 1]) << 8);
-    ++v;
-    (*cf)[at] = static_cast<std::uint8_t>(v);
-    (*cf)[at + 1] = static_cast<std::uint8_t>(v >> 8);
-  };
-  if (containers) bump(2);
-  if (files) bump(4);
-  put_do(store, cardcf_ef, cardcf_do, *cf);
-}
-
-std::optional<std::pair<std::uint16_t, std::uint16_t>> GidsApplet::lookup_file(
-    const ObjectStore& store, const std::string& dir, const std::string& name) const {
-  auto mf = get_do(store, masterfile_ef, masterfile_do);
-  if (!mf) return std::nullopt;
-  for (const auto& e : decode_masterfile(*mf))
-    if (e.dir == dir && e.name == name) return std::make_pair(e.ef, e.tag);
-  return std::nullopt;
-}
+ private:
+  GidsSession session_;
+  std::unique_ptr<GidsExtension> extension_;
+};
 
 std::string GidsApplet::describe(const ObjectStore& store) const {
   std::ostringstream out;
@@ -264,8 +149,8 @@ std::string GidsApplet::describe(const ObjectStore& store) const {
           : st == AppState::operational ? "operational"
                                         : "terminated")
       << "\n";
-  for (std::uint8_t ref : pins_.references(store)) {
-    const auto pin = pins_.find(store, ref);
+  for (std::uint8_t ref : session_.pins.references(store)) {
+    const auto pin = session_.pins.find(store, ref);
     if (!pin) continue;
     char line[96];
     std::snprintf(line, sizeof line, "  %s 0x%02X: %u of %u tries left, length %u..%u\n",
@@ -293,7 +178,7 @@ std::string GidsApplet::describe(const ObjectStore& store) const {
     }
   }
   try {
-    const auto recs = containers(store);
+    const auto recs = gids::containers(store);
     for (std::size_t i = 0; i < recs.size(); ++i) {
       if (!recs[i].valid()) continue;
       out << "  container " << i << ": " << (recs[i].kx_key_bits ? "key exchange " : "signature ")
@@ -306,5 +191,11 @@ std::string GidsApplet::describe(const ObjectStore& store) const {
   return out.str();
 }
 
+}  // namespace
 }  // namespace gids
+
+std::unique_ptr<Applet> make_gids_applet(std::unique_ptr<gids::GidsExtension> extension) {
+  return std::make_unique<gids::GidsApplet>(std::move(extension));
+}
+
 }  // namespace softcard

@@ -1,7 +1,6 @@
 #pragma once
-// Inside the GIDS applet: persistent record formats, compact ACLs and the applet class whose
-// handler families live in one file each (data_objects.cpp, files.cpp, pins.cpp,
-// admin_auth.cpp, keys.cpp).
+// Inside the GIDS applet: persistent record formats (model.cpp) and the well-known file and
+// operation numbers. The session and the command handlers are in gids_session.h.
 #include <array>
 #include <map>
 #include <memory>
@@ -10,8 +9,7 @@
 #include <vector>
 
 #include "applets/gids/gids_api.h"
-#include "security/pin.h"
-#include "softcard/applet.h"
+#include "security/compact_acl.h"
 #include "softcard/crypto.h"
 
 namespace softcard::gids {
@@ -63,16 +61,10 @@ struct EfRecord {
 Bytes encode_ef(const EfRecord& ef);
 EfRecord decode_ef(ByteView data);  // throws ImageError
 
-// The compact-format security attribute (FCP tag 8C): access mode byte + one condition byte
-// per operation bit, highest bit first.
-struct CompactAcl {
-  bool present = false;
-  std::uint8_t am = 0;
-  std::array<std::uint8_t, 7> sc{};  // index = bit number 0..6
-  // The condition byte for an operation bit (0x01..0x40), nullopt when the AM omits it.
-  std::optional<std::uint8_t> condition(std::uint8_t op_bit) const;
-};
-CompactAcl parse_compact_acl(ByteView fcp);  // throws CardError(6A80) on malformed 8C
+// The compact security attribute (8C) of an FCP as stored (62 L {...}); am = 0 when the FCP has
+// none. Throws CardError(6A80) when the FCP or its 8C is malformed. The parser itself is the
+// security module's (security/compact_acl.h).
+security::CompactAcl compact_acl_of(ByteView fcp);
 
 // Operation bits.
 inline constexpr std::uint8_t op_df_delete_child = 0x01, op_df_create_ef = 0x02;
@@ -98,115 +90,5 @@ using wire::gids::encode_masterfile;
 using wire::gids::MasterFileEntry;
 std::vector<MasterFileEntry> decode_masterfile(ByteView data);  // throws CardError(6A80)
 Bytes initial_masterfile();
-
-class GidsApplet final : public Applet, public GidsApi {
- public:
-  explicit GidsApplet(std::unique_ptr<GidsExtension> extension);
-  ~GidsApplet() override;
-
-  // Applet
-  std::string_view name() const override { return "gids"; }
-  const Bytes& aid() const override;
-  Response select(const Command& cmd, CardContext& ctx) override;
-  void select_implicitly(CardContext& ctx) override;
-  Response process(const Command& cmd, CardContext& ctx) override;
-  void deselect(CardContext& ctx) override;
-  void clear_volatile() override;
-  std::string describe(const ObjectStore& store) const override;
-
-  // GidsApi
-  CryptoProvider& crypto() override { return crypto_; }
-  Sw verify_pin(CardContext& ctx, ByteView pin) override;
-  bool pin_verified() const override { return state_.verified(user_pin_reference); }
-  void deauthenticate_pin() override { state_.set_verified(user_pin_reference, false); }
-  Sw change_pin(CardContext& ctx, ByteView old_pin, ByteView new_pin) override;
-  void unblock_pin(CardContext& ctx, std::optional<ByteView> new_pin) override;
-  std::uint8_t pin_tries_left(const ObjectStore& store) const override;
-  bool admin_authenticated() const override { return state_.admin(); }
-  std::optional<SecretBytes> admin_session_material() const override { return session_material_; }
-  std::vector<ContainerRecord> containers(const ObjectStore& store) const override;
-  void create_container_key(CardContext& ctx, std::size_t index, const KeyPair& key,
-                            const ContainerKeyOptions& options) override;
-  KeyPair container_key(const ObjectStore& store, std::size_t index) override;
-  PublicKey container_public_key(const ObjectStore& store, std::size_t index) override;
-
- private:
-  // gids_applet.cpp: shared helpers
-  Response dispatch(const Command& cmd, CardContext& ctx);
-  AppState app_state(const ObjectStore& store) const;
-  // Throws 6982 unless the compact condition byte is satisfied (always in creation state).
-  void check_condition(const ObjectStore& store, std::uint8_t condition) const;
-  // Life cycle + ACL of an EF for one operation; 6985 for a file not yet activated (except
-  // activation and deletion).
-  void check_ef(const ObjectStore& store, const EfRecord& ef, std::uint8_t op) const;
-  void check_app(const ObjectStore& store, std::uint8_t op) const;
-  std::optional<EfRecord> find_ef(const ObjectStore& store, std::uint16_t fid) const;
-  EfRecord get_ef(const ObjectStore& store, std::uint16_t fid) const;  // 6A82
-  void put_ef(ObjectStore& store, const EfRecord& ef) const;
-  const KeyPair& private_key(const EfRecord& ef);
-  std::optional<Bytes> get_do(const ObjectStore& store, std::uint16_t ef, unsigned tag) const;
-  void put_do(ObjectStore& store, std::uint16_t ef, unsigned tag, ByteView value) const;
-  Bytes public_key_template(const KeyPair& key);
-  void bump_cardcf(ObjectStore& store, bool containers, bool files) const;
-  std::optional<std::pair<std::uint16_t, std::uint16_t>> lookup_file(const ObjectStore& store,
-                                                                     const std::string& dir,
-                                                                     const std::string& name) const;
-
-  // data_objects.cpp
-  Response get_data(const Command& cmd, CardContext& ctx);
-  Response put_data(const Command& cmd, CardContext& ctx);
-  Response pin_status_do(const ObjectStore& store, unsigned tag) const;
-  Response read_public_key(const Command& cmd, CardContext& ctx);
-  Response import_key(ByteView data, CardContext& ctx);
-
-  // files.cpp
-  Response select_file(const Command& cmd, CardContext& ctx);
-  Response create_file(const Command& cmd, CardContext& ctx);
-  Response activate_file(const Command& cmd, CardContext& ctx);
-  Response delete_file(const Command& cmd, CardContext& ctx);
-  Response terminate_df(const Command& cmd, CardContext& ctx);
-
-  // pins.cpp
-  Response verify(const Command& cmd, CardContext& ctx);
-  Response change_reference_data(const Command& cmd, CardContext& ctx);
-  Response reset_retry_counter(const Command& cmd, CardContext& ctx);
-
-  // admin_auth.cpp
-  Response general_authenticate(const Command& cmd, CardContext& ctx);
-  Response mse_authentication(const Command& cmd, CardContext& ctx);
-
-  // keys.cpp
-  Response manage_security_environment(const Command& cmd, CardContext& ctx);
-  Response generate_key_pair(const Command& cmd, CardContext& ctx);
-  Response perform_security_operation(const Command& cmd, CardContext& ctx);
-
-  CryptoProvider crypto_;
-  security::PinManager pins_{pin_prefix};
-  std::unique_ptr<GidsExtension> extension_;
-
-  // Volatile state (cleared on reset and deselect).
-  security::SecurityState state_;
-  struct SecurityEnv {
-    bool sign = true;  // B6 sign, else B8 decipher / key agreement
-    std::uint8_t mechanism = 0;
-    std::uint8_t key_ref = 0;
-  };
-  std::optional<SecurityEnv> env_;
-  std::optional<std::uint8_t> auth_key_;  // MSE A4: admin key reference for GENERAL AUTHENTICATE
-  struct Challenge {
-    bool mutual = false;
-    SecretBytes card_random;  // R2 (mutual) or the external-authentication challenge
-    SecretBytes host_random;  // R1 (mutual)
-  };
-  std::optional<Challenge> challenge_;
-  std::optional<SecretBytes> session_material_;
-  std::optional<std::uint16_t> current_ef_;  // set by SELECT / CREATE FILE; nullopt = the DF
-  // Parsed private keys, keyed by key file FID, valid while the stored PKCS#8 is unchanged.
-  struct CachedKey {
-    SecretBytes pkcs8;
-    std::unique_ptr<KeyPair> key;
-  };
-  std::map<std::uint16_t, CachedKey> key_cache_;
-};
 
 }  // namespace softcard::gids

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "applets/gids/gids_internal.h"
+#include "fs/tlv.h"
 #include "softcard/errors.h"
 
 namespace softcard::gids {
@@ -86,52 +87,14 @@ EfRecord decode_ef(ByteView d) {
   return ef;
 }
 
-std::optional<std::uint8_t> CompactAcl::condition(std::uint8_t op_bit) const {
-  if (!present || !(am & op_bit)) return std::nullopt;
-  for (unsigned bit = 0; bit < 7; ++bit)
-    if ((1u << bit) == op_bit) return sc[bit];
-  return std::nullopt;
-}
-
-CompactAcl parse_compact_acl(ByteView fcp) {
-  CompactAcl acl;
-  // fcp = 62 L { ... 8C n AM SC... }; a flat scan of the FCP's direct children.
-  if (fcp.size() < 2 || fcp[0] != 0x62) throw CardError(Sw::wrong_data);
-  std::size_t i = 2;
-  std::size_t end = fcp.size();
-  if (fcp[1] == 0x81)
-    i = 3;
-  else if (fcp[1] == 0x82)
-    i = 4;
-  while (i + 2 <= end) {
-    const std::uint8_t tag = fcp[i];
-    std::size_t len = fcp[i + 1];
-    std::size_t value = i + 2;
-    if (len == 0x81) {
-      if (i + 3 > end) break;
-      len = fcp[i + 2];
-      value = i + 3;
-    } else if (len == 0x82) {
-      if (i + 4 > end) break;
-      len = get_u16be(fcp, i + 2);
-      value = i + 4;
-    }
-    if (value + len > end) throw CardError(Sw::wrong_data);
-    if (tag == 0x8C) {
-      if (len < 1) throw CardError(Sw::wrong_data);
-      acl.present = true;
-      acl.am = fcp[value];
-      std::size_t k = value + 1;
-      for (int bit = 6; bit >= 0; --bit) {
-        if (!(acl.am & (1u << bit))) continue;
-        if (k >= value + len) throw CardError(Sw::wrong_data);
-        acl.sc[static_cast<std::size_t>(bit)] = fcp[k++];
-      }
-      return acl;
-    }
-    i = value + len;
-  }
-  return acl;
+security::CompactAcl compact_acl_of(ByteView fcp) {
+  const auto top = fs::parse_tlvs(fcp);
+  if (!top || top->size() != 1 || (*top)[0].tag != 0x62) throw CardError(Sw::wrong_data);
+  const auto items = fs::parse_tlvs((*top)[0].value);
+  if (!items) throw CardError(Sw::wrong_data);
+  for (const auto& item : *items)
+    if (item.tag == 0x8C) return security::parse_compact_acl(item.value);
+  return {};
 }
 
 const Bytes& app_fcp() {

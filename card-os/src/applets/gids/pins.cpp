@@ -1,6 +1,6 @@
 // VERIFY (20), CHANGE REFERENCE DATA (24), RESET RETRY COUNTER (2C): user PIN 0x80 and the
 // optional PUK 0x81. Counters and constant-time comparison are the security module's.
-#include "applets/gids/gids_internal.h"
+#include "applets/gids/gids_session.h"
 #include "softcard/errors.h"
 
 namespace softcard::gids {
@@ -15,26 +15,26 @@ void check_ref(std::uint8_t ref) {
 }
 }  // namespace
 
-Response GidsApplet::verify(const Command& cmd, CardContext& ctx) {
+Response verify(GidsSession& s, const Command& cmd, CardContext& ctx) {
   if (cmd.p2 == 0x82 && cmd.p1 == 0x00) {
     // GIDS "deauthenticate all" (OpenSC's logout): PINs and the administrator.
-    state_.clear();
-    env_.reset();
-    challenge_.reset();
-    session_material_.reset();
+    s.security.clear();
+    s.env.reset();
+    s.challenge.reset();
+    s.session_material.reset();
     return Sw::ok;
   }
   check_ref(cmd.p2);
   if (cmd.p1 == 0xFF) {
-    pins_.deauthenticate(ctx.store(), state_, cmd.p2);
+    s.pins.deauthenticate(ctx.store(), s.security, cmd.p2);
     return Sw::ok;
   }
   if (cmd.p1 != 0x00) return Sw::incorrect_p1p2;
-  if (cmd.data.empty()) return pins_.status(ctx.store(), state_, cmd.p2);
-  return pins_.verify(ctx, state_, cmd.p2, cmd.data);
+  if (cmd.data.empty()) return s.pins.status(ctx.store(), s.security, cmd.p2);
+  return s.pins.verify(ctx, s.security, cmd.p2, cmd.data);
 }
 
-Response GidsApplet::change_reference_data(const Command& cmd, CardContext& ctx) {
+Response change_reference_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   check_ref(cmd.p2);
   if (cmd.p1 == 0x01) {
@@ -43,35 +43,35 @@ Response GidsApplet::change_reference_data(const Command& cmd, CardContext& ctx)
     if (cmd.data.size() < min_pin || cmd.data.size() > max_pin) throw CardError(Sw::wrong_data);
     if (app_state(store) == AppState::creation) {
       security::PinRecord rec;
-      if (auto existing = pins_.find(store, cmd.p2)) rec = std::move(*existing);
+      if (auto existing = s.pins.find(store, cmd.p2)) rec = std::move(*existing);
       rec.reference = cmd.p2;
       rec.min_length = min_pin;
       rec.max_length = max_pin;
       if (rec.max_tries == 0) rec.max_tries = default_tries;
       rec.tries_left = rec.max_tries;
       rec.value = SecretBytes(cmd.data);
-      if (cmd.p2 == user_pin_reference && pins_.find(store, puk_reference))
+      if (cmd.p2 == user_pin_reference && s.pins.find(store, puk_reference))
         rec.unblock_reference = puk_reference;
-      pins_.install(store, rec);
+      s.pins.install(store, rec);
       if (cmd.p2 == puk_reference) {
-        if (auto user = pins_.find(store, user_pin_reference)) {
+        if (auto user = s.pins.find(store, user_pin_reference)) {
           user->unblock_reference = puk_reference;
-          pins_.install(store, *user);
+          s.pins.install(store, *user);
         }
       }
       return Sw::ok;
     }
-    pins_.change_verified(ctx, state_, cmd.p2, cmd.data);
+    s.pins.change_verified(ctx, s.security, cmd.p2, cmd.data);
     return Sw::ok;
   }
   if (cmd.p1 != 0x00) return Sw::incorrect_p1p2;
-  const std::size_t old_len = pins_.current_length(store, cmd.p2);
+  const std::size_t old_len = s.pins.current_length(store, cmd.p2);
   if (cmd.data.size() <= old_len) throw CardError(Sw::wrong_data);
   const ByteView data(cmd.data);
-  return pins_.change(ctx, state_, cmd.p2, data.first(old_len), data.subspan(old_len));
+  return s.pins.change(ctx, s.security, cmd.p2, data.first(old_len), data.subspan(old_len));
 }
 
-Response GidsApplet::reset_retry_counter(const Command& cmd, CardContext& ctx) {
+Response reset_retry_counter(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   if (app_state(store) == AppState::creation) return Sw::command_not_allowed;
   if (cmd.p2 != user_pin_reference) throw CardError(Sw::reference_not_found);
@@ -79,52 +79,31 @@ Response GidsApplet::reset_retry_counter(const Command& cmd, CardContext& ctx) {
     case 0x02:
     case 0x03: {
       // After admin mutual/external authentication (gids-tool --unblock).
-      if (!state_.admin()) throw CardError(Sw::security_not_satisfied);
+      if (!s.security.admin()) throw CardError(Sw::security_not_satisfied);
       std::optional<ByteView> new_pin;
       if (cmd.p1 == 0x02) {
         if (cmd.data.empty()) throw CardError(Sw::wrong_length);
         new_pin = ByteView(cmd.data);
       }
-      pins_.reset_by_admin(ctx, state_, cmd.p2, new_pin);
+      s.pins.reset_by_admin(ctx, s.security, cmd.p2, new_pin);
       // The unblock ends the administrator session, as on GidsApplet.
-      state_.clear();
+      s.security.clear();
       return Sw::ok;
     }
     case 0x00:
     case 0x01: {
-      const std::size_t puk_len = pins_.unblock_length(store, cmd.p2);
+      const std::size_t puk_len = s.pins.unblock_length(store, cmd.p2);
       if (cmd.data.size() < puk_len || (cmd.p1 == 0x00 && cmd.data.size() == puk_len))
         throw CardError(Sw::wrong_data);
       if (cmd.p1 == 0x01 && cmd.data.size() != puk_len) throw CardError(Sw::wrong_data);
       const ByteView data(cmd.data);
       std::optional<ByteView> new_pin;
       if (cmd.p1 == 0x00) new_pin = data.subspan(puk_len);
-      return pins_.unblock(ctx, state_, cmd.p2, data.first(puk_len), new_pin);
+      return s.pins.unblock(ctx, s.security, cmd.p2, data.first(puk_len), new_pin);
     }
     default:
       return Sw::incorrect_p1p2;
   }
-}
-
-// --- GidsApi: PIN -------------------------------------------------------------------------
-
-Sw GidsApplet::verify_pin(CardContext& ctx, ByteView pin) {
-  return pins_.verify(ctx, state_, user_pin_reference, pin);
-}
-
-Sw GidsApplet::change_pin(CardContext& ctx, ByteView old_pin, ByteView new_pin) {
-  return pins_.change(ctx, state_, user_pin_reference, old_pin, new_pin);
-}
-
-void GidsApplet::unblock_pin(CardContext& ctx, std::optional<ByteView> new_pin) {
-  if (!state_.admin()) throw CardError(Sw::security_not_satisfied);
-  pins_.reset_by_admin(ctx, state_, user_pin_reference, new_pin);
-}
-
-std::uint8_t GidsApplet::pin_tries_left(const ObjectStore& store) const {
-  const auto pin = pins_.find(store, user_pin_reference);
-  if (!pin) throw CardError(Sw::reference_not_found);
-  return pin->tries_left;
 }
 
 }  // namespace softcard::gids

@@ -27,6 +27,8 @@ using wire::ski::nonce_length;
 using wire::ski::shared_nonce_length;
 using wire::ski::tag_length;
 
+using wire::get_u32le;
+using wire::put_u32le;
 using wire::ski::alg_from_id;
 using wire::ski::alg_from_name;
 using wire::ski::block_length;

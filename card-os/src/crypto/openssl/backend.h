@@ -38,6 +38,8 @@ struct PublicKey::Impl : KeyHandle {};
 namespace ossl {
 // Classifies a decoded key; throws CryptoError(unsupported) for anything but RSA / our curves.
 void describe_key(KeyHandle& handle);
+// The curve of an EC key; throws CryptoError(wrong_key_type) for anything else.
+Curve require_ec(const KeyHandle& handle);
 }  // namespace ossl
 
 }  // namespace softcard

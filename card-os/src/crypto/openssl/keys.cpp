@@ -1,4 +1,4 @@
-// Key objects: generation, import/export, public parts.
+// Key generation, import/export and public parts (the key objects themselves: key_handles.cpp).
 #include <openssl/decoder.h>
 #include <openssl/ec.h>
 #include <openssl/encoder.h>
@@ -13,80 +13,6 @@
 namespace softcard {
 
 using namespace ossl;
-
-// ---------------------------------------------------------------------------------------------
-// KeyPair / PublicKey
-
-namespace {
-Curve require_ec(const KeyHandle& h) {
-  if (h.type != KeyType::ec) throw CryptoError(CryptoErrc::wrong_key_type, "not an EC key");
-  return h.curve;
-}
-}  // namespace
-
-KeyPair::KeyPair(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-KeyPair::KeyPair(KeyPair&&) noexcept = default;
-KeyPair& KeyPair::operator=(KeyPair&&) noexcept = default;
-KeyPair::~KeyPair() = default;
-KeyType KeyPair::key_type() const {
-  return impl_->type;
-}
-unsigned KeyPair::bits() const {
-  return impl_->bits;
-}
-Curve KeyPair::curve() const {
-  return require_ec(*impl_);
-}
-std::size_t KeyPair::size_bytes() const {
-  return impl_->size_bytes;
-}
-
-PublicKey::PublicKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
-PublicKey::~PublicKey() = default;
-KeyType PublicKey::key_type() const {
-  return impl_->type;
-}
-unsigned PublicKey::bits() const {
-  return impl_->bits;
-}
-Curve PublicKey::curve() const {
-  return require_ec(*impl_);
-}
-std::size_t PublicKey::size_bytes() const {
-  return impl_->size_bytes;
-}
-
-namespace ossl {
-
-void describe_key(KeyHandle& h) {
-  EVP_PKEY* pkey = h.pkey.get();
-  h.bits = static_cast<unsigned>(EVP_PKEY_get_bits(pkey));
-  if (EVP_PKEY_is_a(pkey, "RSA")) {
-    h.type = KeyType::rsa;
-    h.size_bytes = (h.bits + 7) / 8;
-    return;
-  }
-  if (EVP_PKEY_is_a(pkey, "EC")) {
-    char name[64] = {};
-    std::size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name, &len) !=
-        1)
-      fail(CryptoErrc::unsupported, "EC key without a named curve");
-    for (Curve c : {Curve::p256, Curve::p384, Curve::p521}) {
-      if (std::strcmp(name, group_name(c)) == 0) {
-        h.type = KeyType::ec;
-        h.curve = c;
-        h.bits = curve_bits(c);
-        h.size_bytes = curve_field_size(c);
-        return;
-      }
-    }
-    fail(CryptoErrc::unsupported, std::string("unsupported curve ") + name);
-  }
-  fail(CryptoErrc::unsupported, "unsupported key type (RSA and EC only)");
-}
-
-}  // namespace ossl
 
 namespace {
 

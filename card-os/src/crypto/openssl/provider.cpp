@@ -3,6 +3,7 @@
 #include <climits>
 
 #include "crypto/openssl/backend.h"
+#include "crypto/openssl/card_rng.h"
 
 namespace softcard {
 
@@ -34,12 +35,20 @@ Ptr fetch(Fetch fetch_fn, OSSL_LIB_CTX* ctx, const char* name) {
 
 }  // namespace
 
-CryptoProvider::CryptoProvider() : impl_(std::make_unique<Impl>()) {
+CryptoProvider::CryptoProvider() : CryptoProvider(nullptr) {}
+
+CryptoProvider::CryptoProvider(Rng& rng) : CryptoProvider(&rng) {}
+
+CryptoProvider::CryptoProvider(Rng* rng) : impl_(std::make_unique<Impl>()) {
   // A private library context: no global configuration applies, and several cards (each with
   // its own provider) can live in one process.
   auto lib = std::make_shared<LibCtx>();
   lib->ctx.reset(OSSL_LIB_CTX_new());
   if (!lib->ctx) fail(CryptoErrc::internal, "OSSL_LIB_CTX_new failed");
+  if (rng != nullptr) {
+    lib->rng_bridge = std::make_shared<RngBridge>(*rng);
+    lib->rng_provider = install_card_rng(lib->ctx.get(), *lib->rng_bridge);
+  }
   lib->default_provider.reset(OSSL_PROVIDER_load(lib->ctx.get(), "default"));
   if (!lib->default_provider)
     fail(CryptoErrc::internal, "cannot load the OpenSSL default provider");
@@ -64,9 +73,25 @@ CryptoProvider::CryptoProvider() : impl_(std::make_unique<Impl>()) {
   impl_->hkdf = fetch<KdfPtr>(EVP_KDF_fetch, ctx, "HKDF");
 }
 
-CryptoProvider::~CryptoProvider() = default;
+namespace {
+// Keys made by a provider may outlive it (and the Rng it was given): from then on they get no
+// randomness rather than a dangling Rng.
+void detach_rng(const std::unique_ptr<CryptoProvider::Impl>& impl) noexcept {
+  if (impl && impl->lib && impl->lib->rng_bridge) impl->lib->rng_bridge->detach();
+}
+}  // namespace
+
+CryptoProvider::~CryptoProvider() {
+  detach_rng(impl_);
+}
 CryptoProvider::CryptoProvider(CryptoProvider&&) noexcept = default;
-CryptoProvider& CryptoProvider::operator=(CryptoProvider&&) noexcept = default;
+CryptoProvider& CryptoProvider::operator=(CryptoProvider&& other) noexcept {
+  if (this != &other) {
+    detach_rng(impl_);
+    impl_ = std::move(other.impl_);
+  }
+  return *this;
+}
 
 void CryptoProvider::random(std::span<std::uint8_t> out) {
   std::size_t done = 0;

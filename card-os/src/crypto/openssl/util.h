@@ -41,12 +41,20 @@ using ParamPtr = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM_free>>;
 using LibCtxPtr = std::unique_ptr<OSSL_LIB_CTX, Deleter<OSSL_LIB_CTX_free>>;
 using ProviderPtr = std::unique_ptr<OSSL_PROVIDER, Deleter<OSSL_PROVIDER_unload>>;
 
+class RngBridge;
+
 // One OpenSSL library context with the default provider. Shared by the provider and every key
 // it made, so keys stay usable after the provider is gone.
 struct LibCtx {
+  // Declared first so that it is released after the context whose DRBGs point to it.
+  std::shared_ptr<RngBridge> rng_bridge;  // null: OpenSSL's own DRBGs
   LibCtxPtr ctx;
+  ProviderPtr rng_provider;
   ProviderPtr default_provider;
-  ~LibCtx() { default_provider.reset(); }  // the provider before its context
+  ~LibCtx() {  // the providers before their context
+    default_provider.reset();
+    rng_provider.reset();
+  }
   OSSL_LIB_CTX* get() const { return ctx.get(); }
 };
 

@@ -25,8 +25,9 @@ class FakeApplet final : public Applet {
   FakeApplet(std::string name, Bytes aid) : name_(std::move(name)), aid_(std::move(aid)) {}
   std::string_view name() const override { return name_; }
   const Bytes& aid() const override { return aid_; }
-  Response select(const Command&, CardContext&) override {
+  Response select(const Command&, CardContext& ctx) override {
     ++selects;
+    if (on_select) on_select(ctx);
     return select_answer;
   }
   Response process(const Command& cmd, CardContext& ctx) override {
@@ -36,6 +37,7 @@ class FakeApplet final : public Applet {
   void clear_volatile() override { ++clears; }
 
   std::function<Response(const Command&, CardContext&)> handler;
+  std::function<void(CardContext&)> on_select;
   Response select_answer{from_hex("6F00"), Sw::ok};
   std::vector<Command> commands;
   int selects = 0;
@@ -250,6 +252,51 @@ TEST_F(CardTest, TerminatedCardRefusesCommands) {
   card->store().put(keys::life_cycle, {static_cast<std::uint8_t>(LifeCycle::terminated)});
   card->store().commit();
   EXPECT_EQ(tx("00 CA 00 00 00"), "6a81");
+}
+
+TEST_F(CardTest, OneCryptoProviderPerCardFedByTheCardRng) {
+  std::vector<const CryptoProvider*> seen;
+  Bytes drawn(4);
+  auto record = [&](const Command&, CardContext& ctx) {
+    seen.push_back(&ctx.crypto());
+    ctx.crypto().random(drawn);
+    return Response(Sw::ok);
+  };
+  a->handler = record;
+  b->handler = record;
+  tx("00 CA 00 00 00");
+  tx("00 CA 00 00 00");
+  ASSERT_EQ(tx("00 A4 04 00 07 A0000002220202"), "6f009000");
+  tx("00 CA 00 00 00");
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], seen[1]);
+  EXPECT_EQ(seen[0], seen[2]);
+  // CountingRng hands out consecutive bytes: the provider passed them through.
+  EXPECT_EQ(drawn[1], static_cast<std::uint8_t>(drawn[0] + 1));
+  EXPECT_EQ(drawn[3], static_cast<std::uint8_t>(drawn[0] + 3));
+}
+
+TEST_F(CardTest, SelectIsOneTransactionLikeEveryCommand) {
+  b->on_select = [](CardContext& ctx) { ctx.store().put("b/selected", {1}); };
+  b->select_answer = Response(Sw::conditions_not_satisfied);
+  EXPECT_EQ(tx("00 A4 04 00 07 A0000002220202"), "6985");
+  EXPECT_EQ(card->selected_applet(), a);
+  EXPECT_EQ(card->store().get("b/selected"), nullptr);
+  EXPECT_EQ(backend->objects().count("b/selected"), 0u);
+
+  b->on_select = [](CardContext& ctx) {
+    ctx.store().put("b/selected", {1});
+    throw std::runtime_error("boom");
+  };
+  EXPECT_EQ(tx("00 A4 04 00 07 A0000002220202"), "6f00");
+  EXPECT_EQ(card->selected_applet(), a);
+  EXPECT_EQ(backend->objects().count("b/selected"), 0u);
+
+  b->on_select = [](CardContext& ctx) { ctx.store().put("b/selected", {1}); };
+  b->select_answer = Response(from_hex("6F00"), Sw::ok);
+  EXPECT_EQ(tx("00 A4 04 00 07 A0000002220202"), "6f009000");
+  EXPECT_EQ(card->selected_applet(), b);
+  EXPECT_EQ(backend->objects().count("b/selected"), 1u);
 }
 
 }  // namespace

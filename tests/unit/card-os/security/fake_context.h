@@ -23,6 +23,10 @@ class FakeContext final : public CardContext {
   }
   ObjectStore& store() override { return *store_; }
   Rng& rng() override { return rng_; }
+  CryptoProvider& crypto() override {
+    if (!crypto_) crypto_ = std::make_unique<CryptoProvider>(rng_);
+    return *crypto_;
+  }
   void commit_now() override {
     ++commits;
     store_->commit();
@@ -35,6 +39,7 @@ class FakeContext final : public CardContext {
  private:
   std::unique_ptr<ObjectStore> store_;
   ZeroRng rng_;
+  std::unique_ptr<CryptoProvider> crypto_;  // after rng_: destroyed before it
 };
 
 }  // namespace softcard::test

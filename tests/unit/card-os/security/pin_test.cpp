@@ -26,7 +26,9 @@ PinRecord make_pin(std::uint8_t ref, std::string_view value, std::uint8_t tries 
   return p;
 }
 
-Sw thrown(auto&& f) { return test::thrown_sw(f); }
+Sw thrown(auto&& f) {
+  return test::thrown_sw(f);
+}
 
 class PinTest : public ::testing::Test {
  protected:

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "test_support.h"
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test_support.h"
 
 #include <filesystem>
 #include <fstream>

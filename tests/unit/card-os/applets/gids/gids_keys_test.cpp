@@ -21,8 +21,44 @@ struct Keys : GidsCardTest {
   Rx decipher(const Bytes& data) { return send(0x2A, 0x80, 0x86, data); }
 };
 
+// Deterministic xorshift stream: two instances with one seed give one stream.
+class SeededRng final : public Rng {
+ public:
+  explicit SeededRng(std::uint64_t seed) : state_(seed | 1) {}
+  void fill(std::span<std::uint8_t> out) override {
+    for (auto& b : out) {
+      state_ ^= state_ << 13;
+      state_ ^= state_ >> 7;
+      state_ ^= state_ << 17;
+      b = static_cast<std::uint8_t>(state_);
+    }
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
 Bytes sha256_info(CryptoProvider& c, std::string_view msg) {
   return digest_info(HashAlg::sha256, c.digest(HashAlg::sha256, view(msg)));
+}
+
+TEST_F(Keys, KeyGenerationDrawsFromTheCardRng) {
+  auto generate_on_fresh_card = [&](std::uint64_t seed) {
+    SeededRng seeded(seed);
+    card_rng = &seeded;
+    make_card();
+    select_gids();
+    EXPECT_EQ(verify_pin().sw, 0x9000);
+    create_keyfile(0x81, 0x0C);
+    const Rx gen = generate(0x81, 0x0C);
+    EXPECT_EQ(gen.sw, 0x9000);
+    card.reset();  // before `seeded` goes
+    card_rng = nullptr;
+    return gen.data;
+  };
+  const Bytes first = generate_on_fresh_card(1234);
+  EXPECT_EQ(generate_on_fresh_card(1234), first);
+  EXPECT_NE(generate_on_fresh_card(5678), first);
 }
 
 TEST_F(Keys, GenerateRsa2048SignAndDecipherAllPaddings) {

@@ -108,7 +108,7 @@ class TestExtension final : public GidsExtension {
   std::optional<Response> process(const Command& cmd, CardContext& ctx, GidsApi& gids) override {
     if (cmd.ins == 0x50) {
       if (!gids.pin_verified()) throw CardError(Sw::security_not_satisfied);
-      KeyPair key = gids.crypto().generate_ec(Curve::p256);
+      KeyPair key = ctx.crypto().generate_ec(Curve::p256);
       ContainerKeyOptions o;
       o.spec = KeySpec::signature;
       o.guid = u"ski-test";

@@ -40,7 +40,8 @@ inline const Bytes& default_admin_key() {
 
 struct GidsCardTest : ::testing::Test {
   OpenSslRng rng;
-  CryptoProvider host;  // the "host" side's own crypto
+  Rng* card_rng = nullptr;  // the card's Rng when set, else `rng`
+  CryptoProvider host;      // the "host" side's own crypto
   MemoryStore* backend = nullptr;
   std::unique_ptr<Card> card;
 
@@ -51,7 +52,7 @@ struct GidsCardTest : ::testing::Test {
     auto store = std::make_unique<MemoryStore>();
     backend = store.get();
     CardOptions o;
-    o.rng = &rng;
+    o.rng = card_rng ? card_rng : &rng;
     card = std::make_unique<Card>(std::move(store), std::move(o));
     card->install(make_gids_applet(std::move(extension)));
     GidsPersonalization p;
@@ -64,7 +65,7 @@ struct GidsCardTest : ::testing::Test {
     else
       p.admin_key = SecretBytes(view(default_admin_key()));
     p.cardid = from_hex("00112233445566778899AABBCCDDEEFF");
-    personalize_gids(card->store(), rng, p);
+    personalize_gids(card->store(), card_rng ? *card_rng : rng, p);
     card->store().commit();
     card->power_on();
   }

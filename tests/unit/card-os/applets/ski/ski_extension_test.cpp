@@ -1,85 +1,12 @@
 // The SKI extension at the APDU boundary (docs/ski.md §6): status words, slots, volatility.
 #include <gtest/gtest.h>
 
-#include "applets/gids/gids_applet.h"
-#include "applets/gids/gids_personalize.h"
-#include "applets/ski/ski_codec.h"
-#include "applets/ski/ski_extension.h"
-#include "softcard/card.h"
-#include "softcard/crypto.h"
-#include "softcard/errors.h"
-#include "softcard/wire/ski.h"
+#include "ski_test_support.h"
 
 using namespace softcard;
+using namespace softcard::ski_test;
 
 namespace {
-
-struct SkiCard : ::testing::Test {
-  OpenSslRng rng;
-  CryptoProvider crypto;
-  MemoryStore* backend = nullptr;
-  std::unique_ptr<Card> card;
-  const Bytes shared = Bytes(32, 0xA5);
-
-  void SetUp() override {
-    auto store = std::make_unique<MemoryStore>();
-    backend = store.get();
-    CardOptions o;
-    o.rng = &rng;
-    card = std::make_unique<Card>(std::move(store), std::move(o));
-    card->install(make_gids_applet(ski::make_ski_extension()));
-    gids::GidsPersonalization p;
-    p.user_pin = "123456";
-    p.admin_key = SecretBytes(view(from_hex("0102030405060708090A0B0C0D0E0F101112131415161718")));
-    gids::personalize_gids(card->store(), rng, p);
-    ski::provision_shared_key(card->store(), 7, shared);
-    card->store().commit();
-    card->power_on();
-    ASSERT_EQ(sw(tx("00A4040009A00000039742544659"
-                    "00")),
-              0x9000);
-  }
-  Bytes tx(const std::string& hex) { return card->transmit(from_hex(hex)); }
-  Bytes tx(const Bytes& apdu) { return card->transmit(apdu); }
-  static std::uint16_t sw(const Bytes& r) { return std::uint16_t(r[r.size() - 2] << 8 | r.back()); }
-  static Bytes data(const Bytes& r) { return Bytes(r.begin(), r.end() - 2); }
-
-  // GET SHARED KEY HANDLE with a fresh NS; returns the key reference and the derived session key.
-  std::pair<std::uint8_t, ski::SessionKey> shared_session(ski::Alg alg = ski::Alg::aes128) {
-    Bytes ns(16);
-    rng.fill(ns);
-    Bytes hello = {'S', 'H', 1, 7, std::uint8_t(alg)};
-    append(hello, ns);
-    Bytes apdu = {0x80, 0x54, 0, 0, 23, 0x87, 21};
-    append(apdu, hello);
-    apdu.push_back(0);
-    Bytes r = tx(apdu);
-    EXPECT_EQ(sw(r), 0x9000);
-    Bytes d = data(r);
-    EXPECT_EQ(d.size(), 3u + 2 + 45);
-    const std::uint8_t ref = d[2];
-    ByteView ch = ByteView(d).subspan(5);
-    SecretBytes sk = ski::derive_shared(crypto, shared, 7, alg, ns, ch.subspan(21, 16));
-    ski::SessionKey k = ski::make_session_key(crypto, alg, sk.view());
-    EXPECT_EQ(Bytes(ch.begin() + 37, ch.end()), k.id);
-    return {ref, std::move(k)};
-  }
-
-  Bytes process_apdu(std::uint8_t f, std::uint8_t ref, const Bytes& blob) {
-    Bytes body = {0x84, 0x01, ref, 0x87};
-    if (blob.size() >= 0x80) body.push_back(0x81);
-    body.push_back(std::uint8_t(blob.size()));
-    append(body, blob);
-    Bytes apdu = {0x80, 0x62, f, 0x00, std::uint8_t(body.size())};
-    append(apdu, body);
-    apdu.push_back(0);
-    return apdu;
-  }
-
-  static Bytes auth_struct(std::string_view pin) {
-    return wire::ski::encode_authenticate({0, 1, view(pin)});
-  }
-};
 
 TEST_F(SkiCard, Capabilities) {
   Bytes r = tx("8050000000");
@@ -105,7 +32,7 @@ TEST_F(SkiCard, SharedKeyErrors) {
             0x6A88);  // no shared key 9
   EXPECT_EQ(sw(tx("805400001787155348010709"
                   "00112233445566778899aabbccddeeff00")),
-            0x6A80);                                  // bad alg
+            0x6A81);                                  // unknown alg (D27)
   EXPECT_EQ(sw(tx("80540000058703534801")), 0x6A80);  // short hello
   EXPECT_THROW(ski::provision_shared_key(card->store(), 1, Bytes(16, 0)), ProfileError);
 }
@@ -115,7 +42,7 @@ TEST_F(SkiCard, PropertiesAndBoundedSlots) {
   EXPECT_EQ(to_hex(data(tx(Bytes{0x80, 0x5E, 0x04, ref, 0x00}))), "05");
   EXPECT_EQ(to_hex(data(tx(Bytes{0x80, 0x5E, 0x03, ref, 0x00}))), "08");
   EXPECT_EQ(to_hex(data(tx(Bytes{0x80, 0x5E, 0x02, ref, 0x00}))), "0000000000000000");
-  EXPECT_EQ(sw(tx(Bytes{0x80, 0x5C, 0x01, ref, 0x01, 0x02})), 0x6A80);  // GCM needs AES
+  EXPECT_EQ(sw(tx(Bytes{0x80, 0x5C, 0x01, ref, 0x01, 0x02})), 0x6A81);  // GCM needs AES (D29)
   EXPECT_EQ(sw(tx(Bytes{0x80, 0x5C, 0x02, ref, 0x03, 1, 2, 3})), 0x6A80);
   EXPECT_EQ(sw(tx(Bytes{0x80, 0x5E, 0x09, ref, 0x00})), 0x6A86);
   for (int i = 1; i < 8; ++i) shared_session();
@@ -232,10 +159,11 @@ TEST_F(SkiCard, UnblockUnderEncryptionNeedsAdmin) {
   EXPECT_EQ(sw(tx("0020008006313233343536")), 0x6983);  // blocked
   auto [ref, key] = shared_session(ski::Alg::aes256);
   auto change = [&](ski::SessionKey& k) {
-    wire::ski::ChangeAuthenticator c;
-    c.flags = 1 /*UNBLOCK*/, c.auth_pin_id = 2 /*ROLE_ADMIN*/, c.target_pin_id = 1 /*ROLE_USER*/;
-    c.target = view(std::string_view("87654321"));
-    const Bytes s = wire::ski::encode_change_authenticator(c);
+    Bytes s;
+    ski::put_u32le(s, 7), ski::put_u32le(s, 1 /*UNBLOCK*/), ski::put_u32le(s, 2 /*ROLE_ADMIN*/),
+        ski::put_u32le(s, 0);
+    ski::put_u32le(s, 1 /*ROLE_USER*/), ski::put_u32le(s, 8), ski::put_u32le(s, 0);
+    append(s, view(std::string_view("87654321")));
     return ski::seal(crypto, k, ski::csf::change_authenticator, ski::Direction::to_card,
                      Bytes(8, 9), s);
   };
@@ -255,21 +183,25 @@ namespace {
 TEST_F(SkiCard, GeneratedSessionPinDoesNotLeaveThePinVerified) {
   auto [ref, key] = shared_session(ski::Alg::aes128);
   ski::SessionKey sender = key, receiver = key;
-  const Bytes s = wire::ski::encode_authenticate({0x10000000, 1, view(std::string_view("123456"))});
+  Bytes s;
+  ski::put_u32le(s, 7), ski::put_u32le(s, 0x10000000), ski::put_u32le(s, 1), ski::put_u32le(s, 6);
+  append(s, view(std::string_view("123456")));
   Bytes r = tx(process_apdu(
       ski::csf::authenticate, ref,
       ski::seal(crypto, sender, ski::csf::authenticate, ski::Direction::to_card, Bytes(8, 1), s)));
   ASSERT_EQ(sw(r), 0x9000);
   EXPECT_EQ(sw(tx("0020008000")), 0x63C3);  // status: not verified, 3 tries
   Bytes d = data(r);
-  const auto answer = wire::ski::decode_authenticate_response(d);
-  ASSERT_TRUE(answer);
+  const std::uint32_t cb = ski::get_u32le(d, 4);
   auto opened = ski::open(crypto, receiver, ski::csf::session_pin, ski::Direction::to_server,
-                          answer->session_pin_blob);
+                          ByteView(d).subspan(12, cb));
   ASSERT_TRUE(std::holds_alternative<ski::Opened>(opened));
   ByteView token = std::get<ski::Opened>(opened).plaintext.view();
   ASSERT_EQ(token.size(), 16u);
-  const Bytes s2 = wire::ski::encode_authenticate({0x20000000, 1, token});
+  Bytes s2;
+  ski::put_u32le(s2, 7), ski::put_u32le(s2, 0x20000000), ski::put_u32le(s2, 1),
+      ski::put_u32le(s2, 16);
+  append(s2, token);
   Bytes bad = s2;
   bad.back() ^= 1;
   EXPECT_EQ(sw(tx(process_apdu(ski::csf::authenticate, ref,
@@ -291,6 +223,55 @@ TEST_F(SkiCard, GeneratedSessionPinDoesNotLeaveThePinVerified) {
                                ski::seal(crypto, s3, ski::csf::authenticate,
                                          ski::Direction::to_card, Bytes(8, 4), s2)))),
             0x6982);  // session PIN gone
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(SkiKeyUse, SignatureOnlyRsaKeyIsRefusedForImportSessionKeyLikeAGidsDecipher) {
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  make_key(0x81, 0x06, /*key_exchange=*/false);  // container 0: RSA-1024, signature only
+  const Bytes tmpl = make_key(0x82, 0x06, /*key_exchange=*/true);  // container 1: key exchange
+  const PublicKey kx =
+      crypto.import_rsa_public({template_field(tmpl, 0x81), template_field(tmpl, 0x82)});
+  const Bytes wrapped =
+      crypto.rsa_encrypt(kx, ski::key_data_blob(Bytes(16, 0x42)), RsaPadding::pkcs1_v15());
+
+  const std::uint16_t gids_decipher = mse_decipher(0x46, 0x81);
+  EXPECT_EQ(gids_decipher, 0x6984);
+  EXPECT_EQ(sw(tx(import_apdu(0, ski::padding_id::pkcs1, wrapped))), gids_decipher);
+  EXPECT_EQ(sw(tx(import_apdu(0, ski::padding_id::oaep_sha1, wrapped))), gids_decipher);
+  EXPECT_EQ(to_hex(data(tx("8050000000"))).substr(30, 6), "850108") << "no slot taken";
+
+  // The key-exchange key of container 1 unwraps the same kind of blob.
+  const Bytes ok = tx(import_apdu(1, ski::padding_id::pkcs1, wrapped));
+  EXPECT_EQ(sw(ok), 0x9000);
+  EXPECT_EQ(to_hex(data(ok)), "840161");
+  EXPECT_EQ(mse_decipher(0x46, 0x82), 0x9000);
+}
+
+TEST_F(SkiKeyUse, EcdsaOnlyKeyIsRefusedForConstructDhAgreementLikeAGidsEcdh) {
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  make_key(0x81, 0x0C, /*key_exchange=*/false);  // container 0: P-256, ECDSA only
+  make_key(0x82, 0x0C, /*key_exchange=*/true);   // container 1: P-256, ECDH
+  const std::uint16_t gids_ecdh = mse_decipher(0x0C, 0x81);
+  EXPECT_EQ(gids_ecdh, 0x6984);
+  EXPECT_EQ(sw(tx(dh_apdu(0))), gids_ecdh);
+  EXPECT_EQ(sw(tx("805A000000")), 0x6A88) << "no agreement was made";
+  const Bytes ok = tx(dh_apdu(1));
+  EXPECT_EQ(sw(ok), 0x9000);
+  EXPECT_EQ(to_hex(data(ok)), "850100");
+}
+
+TEST_F(SkiKeyUse, KeyEstablishmentHonoursTheKeyFileAcl) {
+  // Container 0's key may be used by the administrator only (use condition A0... here 20).
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  make_key(0x81, 0x0C, /*key_exchange=*/true, /*use=*/0x20);
+  EXPECT_EQ(mse_decipher(0x0C, 0x81), 0x6982);
+  EXPECT_EQ(sw(tx(dh_apdu(0))), 0x6982);
+  tx("00200082");  // logout
+  EXPECT_EQ(sw(tx(dh_apdu(0))), 0x6982);
 }
 
 }  // namespace
