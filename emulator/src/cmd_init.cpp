@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "cli_checks.h"
 #include "commands.h"
 #include "key_options.h"
 #include "profile/profile.h"
@@ -20,7 +21,8 @@ void register_init(CLI::App& app) {
                   "Built-in profile name (gids, gids-blank, iso) or a JSON profile file")
       ->capture_default_str();
   cmd->add_option("--serial", opts->serial,
-                  "Card serial in hex (default: from the profile, or random)");
+                  "Card serial in hex (default: from the profile, or random)")
+      ->check(hex_bytes());
   add_key_options(cmd, opts->key, "encrypt the new image's secret records under it");
   cmd->add_option("IMAGE", opts->image, "Card image file to create (must not exist)")->required();
   cmd->callback([opts] {

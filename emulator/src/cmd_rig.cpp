@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_checks.h"
 #include "commands.h"
 #include "key_options.h"
 #include "profile/profile.h"
@@ -252,7 +253,14 @@ void register_rig(CLI::App& app) {
   cmd->add_option("--slots", opts->slots,
                   "Total reader slots, at most 2 (default: one per card); extra slots stay empty "
                   "for cards served "
-                  "by `softcard run --vpcd $SOFTCARD_RIG_VPCD_<n>` from inside the rig");
+                  "by `softcard run --vpcd $SOFTCARD_RIG_VPCD_<n>` from inside the rig")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return text == "1" || text == "2"
+                       ? std::string()
+                       : "'" + text + "': 1 or 2 (at most 2 slots per rig, see docs/vpcd.md)";
+          },
+          "1|2"));
   cmd->add_flag(
       "--hold", opts->hold,
       "No COMMAND: keep the world up until SIGINT/SIGTERM (or until the parent process "
@@ -270,7 +278,8 @@ void register_rig(CLI::App& app) {
                   "the key of the --card images (each must be encrypted under it); --profile "
                   "cards are then encrypted under it too");
   cmd->add_option("--timeout", opts->timeout_s, "Seconds to wait for readers and cards")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(positive_seconds(24 * 3600));
   cmd->add_option("COMMAND", opts->command, "Command and arguments, after --");
   cmd->positionals_at_end();
   cmd->callback([opts] {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_checks.h"
 #include "commands.h"
 #include "key_options.h"
 #include "rig/served_cards.h"
@@ -32,10 +33,11 @@ void register_run(CLI::App& app) {
     KeyOptions key;
   };
   auto opts = std::make_shared<Options>();
-  auto* vpcd_opt = cmd->add_option(
-      "--vpcd", opts->vpcd,
-      "vpcd to connect to, HOST:PORT (default 127.0.0.1:35963, Debian's 'Virtual PCD 00 00'); "
-      "the Nth image uses PORT+N");
+  auto* vpcd_opt = cmd->add_option("--vpcd", opts->vpcd,
+                                   "vpcd to connect to, HOST:PORT (default 127.0.0.1:35963, "
+                                   "Debian's 'Virtual PCD 00 00'); "
+                                   "the Nth image uses PORT+N")
+                       ->check(vpcd_endpoint());
   auto* listen_opt = cmd->add_option(
       "--listen", opts->listen,
       "Reversed mode: listen on ADDR:PORT (default address 127.0.0.1) for a vpcd configured "

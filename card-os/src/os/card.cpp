@@ -26,6 +26,7 @@ class Card::Context final : public CardContext {
     try {
       card_.store_.commit_one(key);
     } catch (const ImageError& e) {
+      card_.store_.rollback();
       card_.log(LogLevel::error,
                 std::string("cannot persist ") + std::string(key) + ": " + e.what());
       throw CardError(Sw::memory_failure);

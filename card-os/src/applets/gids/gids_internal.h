@@ -88,15 +88,10 @@ struct AlgInfo {
 };
 std::optional<AlgInfo> alg_info(std::uint8_t algid);
 
-// Master file (A000/DF1F) records: dir[9] name[9] pad[2] DO(le32) EF(le32).
-struct MasterFileEntry {
-  std::string dir;
-  std::string name;
-  std::uint16_t tag = 0;
-  std::uint16_t ef = 0;
-};
+// Master file (A000/DF1F) records: the wire format.
+using wire::gids::encode_masterfile;
+using wire::gids::MasterFileEntry;
 std::vector<MasterFileEntry> decode_masterfile(ByteView data);  // throws CardError(6A80)
-Bytes encode_masterfile(const std::vector<MasterFileEntry>& entries);
 Bytes initial_masterfile();
 
 }  // namespace softcard::gids

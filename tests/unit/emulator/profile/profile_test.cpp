@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "test_support.h"
 #include <unistd.h>
+#include "test_support.h"
 
 #include <filesystem>
 #include <fstream>

@@ -9,6 +9,7 @@
 #include "softcard/card.h"
 #include "softcard/crypto.h"
 #include "softcard/errors.h"
+#include "softcard/wire/ski.h"
 
 namespace softcard::ski_test {
 
@@ -75,11 +76,7 @@ struct SkiCard : ::testing::Test {
   }
 
   static Bytes auth_struct(std::string_view pin) {
-    Bytes s;
-    ski::put_u32le(s, 7), ski::put_u32le(s, 0), ski::put_u32le(s, 1),
-        ski::put_u32le(s, std::uint32_t(pin.size()));
-    append(s, view(pin));
-    return s;
+    return wire::ski::encode_authenticate({0, 1, view(pin)});
   }
 };
 

@@ -1,0 +1,44 @@
+#pragma once
+// Cards for the fuzz targets: personalized once from a profile, cloned into a fresh in-memory
+// store per input.
+#include <memory>
+#include <string>
+
+#include "fuzz_support.h"
+#include "profile/profile.h"
+#include "softcard/card.h"
+#include "softcard/card_factory.h"
+#include "softcard/store.h"
+
+namespace softcard::fuzz {
+
+// The committed objects of a card personalized from `profile_text` with a fixed RNG.
+inline ObjectMap personalized_objects(const std::string& name, const std::string& profile_text) {
+  DeterministicRng rng;
+  ObjectStore store(std::make_unique<MemoryStore>());
+  personalize(parse_profile(name, profile_text), store, rng);
+  store.commit();
+  return store.backend().load();
+}
+
+// A fresh in-memory card holding `objects`; `backend` points at its store for snapshots.
+inline std::unique_ptr<Card> card_from(const ObjectMap& objects, Rng& rng,
+                                       const AppletRegistry& registry,
+                                       const MemoryStore** backend) {
+  auto store = std::make_unique<MemoryStore>();
+  ChangeSet all;
+  for (const auto& [k, v] : objects) all.writes.emplace_back(k, v);
+  store->apply(all);
+  *backend = store.get();
+  CardOptions options;
+  options.rng = &rng;
+  return make_card(std::move(store), std::move(options), registry);
+}
+
+inline std::string builtin_profile(const std::string& name) {
+  for (const auto& [n, text] : builtin_profile_texts())
+    if (n == name) return text;
+  oracle_failed("no built-in profile " + name);
+}
+
+}  // namespace softcard::fuzz
