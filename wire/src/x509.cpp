@@ -3,6 +3,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "softcard/wire/rsa_der.h"
 #include "softcard/wire/tlv.h"
 
 namespace softcard::wire::x509 {
@@ -38,7 +39,8 @@ Bytes time_element(std::string_view t) {
   const int year = std::stoi(std::string(t.substr(0, 4)));
   if (year >= 1950 && year <= 2049) {
     const std::string_view utc = t.substr(2);
-    return tlv(tag_utc_time, ByteView(reinterpret_cast<const std::uint8_t*>(utc.data()), utc.size()));
+    return tlv(tag_utc_time,
+               ByteView(reinterpret_cast<const std::uint8_t*>(utc.data()), utc.size()));
   }
   return tlv(tag_generalized_time,
              ByteView(reinterpret_cast<const std::uint8_t*>(t.data()), t.size()));
@@ -52,10 +54,9 @@ Bytes element(const Tlv& t) {
 }  // namespace
 
 Bytes der_integer(ByteView be) {
-  Bytes v = strip_leading_zeros(be);
-  if (v.empty()) v.push_back(0);
-  if (v[0] & 0x80) v.insert(v.begin(), 0x00);
-  return tlv(tag_integer, v);
+  Bytes out;
+  put_der_unsigned(out, be);  // the one INTEGER encoder (rsa_der.h)
+  return out;
 }
 
 Bytes der_oid(std::string_view dotted) {

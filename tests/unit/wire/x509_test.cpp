@@ -37,10 +37,10 @@ TEST(X509, NameAndAlgorithms) {
 
 TEST(X509, ValidityPicksUtcTimeBefore2050) {
   EXPECT_EQ(validity("20261201000000Z", "20500101000000Z"),
-            cat(hex("3020170D"), cat(Bytes{'2', '6', '1', '2', '0', '1', '0', '0', '0', '0', '0',
-                                           '0', 'Z'},
-                                     cat(hex("180F"), Bytes{'2', '0', '5', '0', '0', '1', '0', '1',
-                                                            '0', '0', '0', '0', '0', '0', 'Z'}))));
+            cat(hex("3020170D"),
+                cat(Bytes{'2', '6', '1', '2', '0', '1', '0', '0', '0', '0', '0', '0', 'Z'},
+                    cat(hex("180F"), Bytes{'2', '0', '5', '0', '0', '1', '0', '1', '0', '0', '0',
+                                           '0', '0', '0', 'Z'}))));
   EXPECT_THROW(validity("2026120100000Z", "20500101000000Z"), std::invalid_argument);
   EXPECT_THROW(validity("2026120100000aZ", "20500101000000Z"), std::invalid_argument);
 }

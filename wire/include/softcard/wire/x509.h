@@ -11,8 +11,7 @@
 
 namespace softcard::wire::x509 {
 
-// DER INTEGER of a non-negative big-endian number (leading zeros removed, 00 added when the
-// high bit is set).
+// DER INTEGER of a non-negative big-endian number (rsa_der.h's put_der_unsigned, as a value).
 Bytes der_integer(ByteView unsigned_be);
 // DER OBJECT IDENTIFIER from dotted decimal ("1.2.840.113549.1.1.11"); throws
 // std::invalid_argument for a malformed string.
