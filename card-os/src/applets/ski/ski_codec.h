@@ -27,6 +27,8 @@ using wire::ski::nonce_length;
 using wire::ski::shared_nonce_length;
 using wire::ski::tag_length;
 
+using wire::get_u32le;
+using wire::put_u32le;
 using wire::ski::alg_from_id;
 using wire::ski::alg_from_name;
 using wire::ski::block_length;
@@ -36,8 +38,6 @@ using wire::ski::key_data_blob;
 using wire::ski::key_length;
 using wire::ski::mode_allowed;
 using wire::ski::mode_from_id;
-using wire::get_u32le;
-using wire::put_u32le;
 
 BlockAlg block_alg(Alg alg);
 
