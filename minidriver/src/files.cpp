@@ -36,7 +36,7 @@ DWORD WINAPI MdCardEnumFiles(PCARD_DATA pCardData, LPSTR dir, LPSTR* pmszFileNam
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pmszFileNames || !pdwcbFileName || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
-    const std::string d = lower(dir);
+    const std::string d = file_name(dir, true);
     Bytes out;
     bool dir_seen = d.empty();
     for (const auto& f : masterfile(ctx)) {

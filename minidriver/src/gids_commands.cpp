@@ -34,14 +34,15 @@ std::vector<CardFile> masterfile(Context& ctx) {
   return std::move(*entries);
 }
 
-std::string lower(LPSTR s) {
+std::string file_name(LPSTR s, bool may_be_empty) {
   std::string out = s ? s : "";
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Names are compared exactly (M11); the card's records hold at most 8 characters.
+  if (out.size() > max_name_len || (out.empty() && !may_be_empty)) fail(SCARD_E_INVALID_PARAMETER);
   return out;
 }
 
 CardFile lookup_file(Context& ctx, LPSTR dir, LPSTR name) {
-  const std::string d = lower(dir), n = lower(name);
+  const std::string d = file_name(dir, true), n = file_name(name, false);
   bool dir_seen = d.empty();
   for (const auto& f : masterfile(ctx)) {
     if (f.dir == d && f.name.empty()) dir_seen = true;

@@ -27,9 +27,12 @@ void put_do(Context& ctx, std::uint16_t ef, std::uint16_t dobj, ByteView value);
 
 // The master file's entries; SCARD_E_FILE_NOT_FOUND when it is missing or malformed.
 std::vector<CardFile> masterfile(Context& ctx);
-// A file by directory and name (case-insensitive); SCARD_E_DIR_NOT_FOUND / FILE_NOT_FOUND.
+// A file by directory and name (exact); SCARD_E_DIR_NOT_FOUND / FILE_NOT_FOUND.
 CardFile lookup_file(Context& ctx, LPSTR dir, LPSTR name);
-std::string lower(LPSTR s);
+inline constexpr std::size_t max_name_len = 8;
+// A directory or file name as given; SCARD_E_INVALID_PARAMETER when longer than 8 characters
+// (or empty unless may_be_empty: the root directory is NULL or "").
+std::string file_name(LPSTR s, bool may_be_empty);
 
 // Bumps the containers (or files) freshness counter in cardcf.
 void bump_cardcf(Context& ctx, bool containers);

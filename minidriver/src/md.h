@@ -36,6 +36,8 @@ class MdError : public std::exception {
 // Raw transport: C-APDU bytes in, R-APDU bytes out; returns 0 or a Windows SCARD_* error.
 using RawTransmit = std::function<DWORD(ByteView command, Bytes& response)>;
 RawTransmit make_pcsc_transport(std::uintptr_t hscard);
+// The ATR of the card behind hscard; 0 or a Windows SCARD_* error.
+DWORD pcsc_atr(std::uintptr_t hscard, Bytes& atr);
 
 // APDU exchange with command chaining (CLA bit 0x10), GET RESPONSE (61xx) and 6Cxx retries.
 class ApduChannel {
@@ -73,6 +75,7 @@ struct Context {
   std::unique_ptr<ApduChannel> channel;  // null in no-card mode
   std::map<CARD_KEY_HANDLE, HostKey> keys;
   CARD_KEY_HANDLE next_handle = 1;
+  bool admin = false;  // this context answered an admin challenge (the card has no query)
 
   ApduChannel& card() {
     if (!channel) fail(SCARD_E_UNSUPPORTED_FEATURE);
@@ -152,6 +155,10 @@ DWORD WINAPI MdCardQueryKeySizes(PCARD_DATA, DWORD, DWORD, PCARD_KEY_SIZES);
 DWORD WINAPI MdCardQueryFreeSpace(PCARD_DATA, DWORD, PCARD_FREE_SPACE_INFO);
 DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA, BYTE, LPCWSTR, PBYTE, DWORD, PDWORD, DWORD);
 DWORD WINAPI MdCardSetContainerProperty(PCARD_DATA, BYTE, LPCWSTR, PBYTE, DWORD, DWORD);
+DWORD WINAPI MdCardCreateFile(PCARD_DATA, LPSTR, LPSTR, DWORD, CARD_FILE_ACCESS_CONDITION);
+DWORD WINAPI MdCardDeleteFile(PCARD_DATA, LPSTR, LPSTR, DWORD);
+DWORD WINAPI MdCardCreateDirectory(PCARD_DATA, LPSTR, CARD_DIRECTORY_ACCESS_CONDITION);
+DWORD WINAPI MdCardDeleteDirectory(PCARD_DATA, LPSTR);
 DWORD WINAPI MdCardReadFile(PCARD_DATA, LPSTR, LPSTR, DWORD, PBYTE*, PDWORD);
 DWORD WINAPI MdCardWriteFile(PCARD_DATA, LPSTR, LPSTR, DWORD, PBYTE, DWORD);
 DWORD WINAPI MdCardEnumFiles(PCARD_DATA, LPSTR, LPSTR*, LPDWORD, DWORD);
@@ -164,6 +171,12 @@ DWORD WINAPI MdCardAuthenticatePin(PCARD_DATA, LPWSTR, PBYTE, DWORD, PDWORD);
 DWORD WINAPI MdCardAuthenticateEx(PCARD_DATA, PIN_ID, DWORD, PBYTE, DWORD, PBYTE*, PDWORD, PDWORD);
 DWORD WINAPI MdCardDeauthenticate(PCARD_DATA, LPWSTR, DWORD);
 DWORD WINAPI MdCardDeauthenticateEx(PCARD_DATA, PIN_SET, DWORD);
+DWORD WINAPI MdCardGetChallenge(PCARD_DATA, PBYTE*, PDWORD);
+DWORD WINAPI MdCardGetChallengeEx(PCARD_DATA, PIN_ID, PBYTE*, PDWORD, DWORD);
+DWORD WINAPI MdCardAuthenticateChallenge(PCARD_DATA, PBYTE, DWORD, PDWORD);
+DWORD WINAPI MdCardUnblockPin(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD);
+DWORD WINAPI MdCardChangeAuthenticator(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD,
+                                       PDWORD);
 DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA, DWORD, PIN_ID, PBYTE, DWORD, PIN_ID, PBYTE,
                                          DWORD, DWORD, PDWORD);
 DWORD WINAPI MdCardSignData(PCARD_DATA, PCARD_SIGNING_INFO);

@@ -1,5 +1,5 @@
 // The user PIN: authenticate, deauthenticate, change (GIDS VERIFY / CHANGE REFERENCE DATA).
-#include "gids_commands.h"
+#include "admin.h"
 
 using namespace softcard;
 using namespace softcard::md;
@@ -21,7 +21,16 @@ DWORD WINAPI MdCardAuthenticateEx(PCARD_DATA pCardData, PIN_ID PinId, DWORD dwFl
                                   PDWORD pcbSessionPin, PDWORD pcAttempts) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
+    if (PinId == ROLE_ADMIN) {
+      // The admin "PIN" is the response to CardGetChallengeEx (M15); no session PINs.
+      if (dwFlags & ~DWORD(CARD_PIN_SILENT_CONTEXT)) fail(SCARD_E_INVALID_PARAMETER);
+      if (!pbPinData || cbPinData == 0) fail(SCARD_E_INVALID_PARAMETER);
+      admin_respond(ctx, {pbPinData, cbPinData});
+      return;
+    }
     if (PinId != ROLE_USER) fail(SCARD_E_INVALID_PARAMETER);
+    if ((dwFlags & CARD_AUTHENTICATE_GENERATE_SESSION_PIN) && (!ppbSessionPin || !pcbSessionPin))
+      fail(SCARD_E_INVALID_PARAMETER);
     if (dwFlags & (CARD_AUTHENTICATE_GENERATE_SESSION_PIN | CARD_AUTHENTICATE_SESSION_PIN))
       fail(SCARD_E_UNSUPPORTED_FEATURE);  // session PINs exist only through CSF_AUTHENTICATE (SKI)
     if (dwFlags & ~DWORD(CARD_PIN_SILENT_CONTEXT)) fail(SCARD_E_INVALID_PARAMETER);
@@ -36,6 +45,7 @@ DWORD WINAPI MdCardDeauthenticate(PCARD_DATA pCardData, LPWSTR pwszUserId, DWORD
     Context& ctx = context_for(pCardData, false);
     if (!pwszUserId || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     ctx.card().exchange(gids_command(0x00, 0x20, 0x00, 0x82));
+    ctx.admin = false;
   });
 }
 
@@ -43,7 +53,9 @@ DWORD WINAPI MdCardDeauthenticateEx(PCARD_DATA pCardData, PIN_SET PinId, DWORD d
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (dwFlags != 0 || PinId == 0) fail(SCARD_E_INVALID_PARAMETER);
+    // 00 20 00 82 logs out everything: the user PIN and the admin key.
     ctx.card().exchange(gids_command(0x00, 0x20, 0x00, 0x82));
+    ctx.admin = false;
   });
 }
 
@@ -52,8 +64,14 @@ DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA pCardData, DWORD dwFlags, PI
                                          DWORD cbTarget, DWORD cRetryCount, PDWORD pcAttempts) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
-    if (dwFlags == PIN_CHANGE_FLAG_UNBLOCK)
-      fail(SCARD_E_UNSUPPORTED_FEATURE);  // needs GIDS admin auth: use SKI
+    if (dwFlags == PIN_CHANGE_FLAG_UNBLOCK) {
+      // Unblock: the admin response authenticates, the target PIN gets the new value (M15).
+      if (auth != ROLE_ADMIN || target != ROLE_USER || cRetryCount != 0)
+        fail(SCARD_E_INVALID_PARAMETER);
+      if (!pbAuth || !cbAuth || !pbTarget || !cbTarget) fail(SCARD_E_INVALID_PARAMETER);
+      unblock_user_pin(ctx, {pbAuth, cbAuth}, {pbTarget, cbTarget});
+      return;
+    }
     if (dwFlags != PIN_CHANGE_FLAG_CHANGEPIN || auth != ROLE_USER || target != ROLE_USER ||
         cRetryCount != 0)
       fail(SCARD_E_INVALID_PARAMETER);

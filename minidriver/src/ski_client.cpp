@@ -1,6 +1,7 @@
 // SKI entry points that need the card: capabilities, RSA key establishment, DH-derived keys.
 #include <cstring>
 
+#include "gids_commands.h"
 #include "md.h"
 #include "softcard/wire/key_blobs.h"
 
@@ -98,6 +99,11 @@ DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, 
     } else {
       fail(SCARD_E_INVALID_PARAMETER);
     }
+    // Session keys are unwrapped with an RSA key only (docs/ski.md): an EC container is the
+    // caller's mistake, not a missing feature.
+    const auto rec = container_at(read_cmap(ctx), bContainerIndex);
+    if (rec.valid() && wire::gids::is_ec_bits(rec.kx_key_bits ? rec.kx_key_bits : rec.sig_key_bits))
+      fail(SCARD_E_INVALID_PARAMETER);
     Command cmd;
     cmd.cla = 0x80;
     cmd.ins = 0x52;
@@ -121,6 +127,10 @@ DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT
       fail(SCARD_E_INVALID_PARAMETER);
     const auto pub = wire::decode_bcrypt_ecckey_blob({pInfo->pbPublicKey, pInfo->dwPublicKey});
     if (!pub || !pub->ecdh || pub->has_private) fail(SCARD_E_INVALID_PARAMETER);
+    // Only an ECDH (key exchange) key agrees; an ECDSA container holds a signature key (M20).
+    const auto rec = container_at(read_cmap(ctx), pInfo->bContainerIndex);
+    if (rec.valid() && !(rec.kx_key_bits && wire::gids::is_ec_bits(rec.kx_key_bits)))
+      fail(SCARD_E_INVALID_PARAMETER);
     Bytes point = {0x04};
     append(point, pub->x);
     append(point, pub->y);
@@ -141,7 +151,11 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
-    if (pInfo->dwVersion < CARD_DERIVE_KEY_VERSION_TWO) fail(ERROR_REVISION_MISMATCH);
+    if (pInfo->dwVersion != CARD_DERIVE_KEY_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
+    const auto kdf = wide(pInfo->pwszKDF);
+    if (kdf != BCRYPT_KDF_HKDF && kdf != BCRYPT_KDF_HASH && kdf != u"HMAC" &&
+        kdf != u"SP800_56A_CONCAT" && kdf != u"TLS_PRF" && kdf != u"SP800_108_CTR_HMAC")
+      fail(SCARD_E_INVALID_PARAMETER);
     // Returning derived bytes would reveal what a key handle protects (docs/ski.md D22).
     if (!(pInfo->dwFlags & CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_UNSUPPORTED_FEATURE);
     if (pInfo->dwFlags & ~DWORD(CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_INVALID_PARAMETER);
