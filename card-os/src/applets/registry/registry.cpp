@@ -9,6 +9,10 @@
 #include "applets/gids/gids_applet.h"
 #define SOFTCARD_REGISTER_GIDS 1
 #endif
+#if SOFTCARD_HAVE_PIV && __has_include("applets/piv/piv_applet.h")
+#include "applets/piv/piv_applet.h"
+#define SOFTCARD_REGISTER_PIV 1
+#endif
 #if SOFTCARD_HAVE_SKI && __has_include("applets/ski/ski_extension.h")
 #include "applets/ski/ski_extension.h"
 #define SOFTCARD_REGISTER_SKI 1
@@ -46,6 +50,10 @@ AppletRegistry builtin_applets() {
 #else
   r.add("gids", [] { return make_gids_applet(); });
 #endif
+#endif
+#ifdef SOFTCARD_REGISTER_PIV
+  r.add(piv_applet_name, [] { return make_piv_applet(); });
+  r.add(yubikey_mgmt_applet_name, [] { return make_yubikey_mgmt_applet(); });
 #endif
   return r;
 }
