@@ -1,10 +1,20 @@
 # softcard: `make demo` and `make test` are the two commands a newcomer needs.
 # Both install what is missing (Debian packages), configure, build, then run.
 BUILD ?= build
+# The clang build with ASan+UBSan everywhere and the libFuzzer targets (tests/fuzz).
+SAN_BUILD ?= build-san
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+SAN_CMAKE_FLAGS ?=
+# `make fuzz`: seconds per target (the ctest smoke in `make test` runs a few seconds each).
+FUZZ_SECONDS ?= 600
+# `make soak`: kills of `softcard run` in the kill -9 fault test (CI runs a bounded count).
+SOAK_KILLS ?= 500
+# `make soak`: transactions per client and card in the load test (CI: 150).
+SOAK_ROUNDS ?= 2000
 
-.PHONY: all deps configure build test unit demo bench format clean
+.PHONY: all deps configure build test unit demo bench format format-check clean \
+        san-configure fuzzers fuzz-smoke fuzz sanitize soak
 
 all: build
 
@@ -19,12 +29,49 @@ configure: deps $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Every tier: unit, python, integration (real pcscd + vpcd), conformance (OpenSC tools).
-test: build
+# Every tier: unit, python, integration (real pcscd + vpcd), conformance (OpenSC tools), then a
+# bounded smoke of every fuzz target in the clang build.
+test: build fuzz-smoke
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 1500
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -L unit
+
+$(SAN_BUILD)/build.ninja: CMakeLists.txt
+	CC=clang CXX=clang++ cmake -S . -B $(SAN_BUILD) -G Ninja -DSOFTCARD_FUZZ=ON $(SAN_CMAKE_FLAGS)
+
+san-configure: deps $(SAN_BUILD)/build.ninja
+
+fuzzers: san-configure
+	cmake --build $(SAN_BUILD) -j$(JOBS) --target fuzzers
+
+fuzz-smoke: fuzzers
+	cd $(SAN_BUILD) && ctest --output-on-failure -L fuzz
+
+# Every fuzz target for FUZZ_SECONDS each, one after the other; findings land in
+# $(SAN_BUILD)/tests/fuzz/work/<target>/artifacts.
+fuzz: fuzzers
+	@for t in $$(cd $(SAN_BUILD)/fuzz && ls); do \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  log=$(SAN_BUILD)/tests/fuzz/work/$$t.log; mkdir -p $$(dirname $$log); \
+	  sh tests/fuzz/run_fuzzer.sh $(SAN_BUILD)/fuzz/$$t tests/fuzz/corpus/$${t#fuzz_} \
+	    $(SAN_BUILD)/tests/fuzz/work/$$t $(FUZZ_SECONDS) >$$log 2>&1; rc=$$?; \
+	  grep -E '^(stat::|Done|#[0-9]+.*DONE)' $$log; [ $$rc -eq 0 ] || { tail -n 40 $$log; exit 1; }; \
+	done
+
+# The unit, integration and python tiers again in the ASan+UBSan build. Python's interpreter is not
+# instrumented: the ASan runtime is preloaded for it, and its own leaks are not ours to report.
+sanitize: san-configure
+	cmake --build $(SAN_BUILD) -j$(JOBS)
+	cd $(SAN_BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 1500 -L 'unit|integration'
+	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 \
+	  LD_PRELOAD=$$(clang -print-file-name=libclang_rt.asan-x86_64.so) \
+	  ctest --output-on-failure -j$(JOBS) --timeout 1500 -L python
+
+# The fault suites (tests/integration/faults) for long: they read SOFTCARD_SOAK_* for their bounds.
+soak: build
+	cd $(BUILD) && SOFTCARD_SOAK_KILLS=$(SOAK_KILLS) SOFTCARD_SOAK_ROUNDS=$(SOAK_ROUNDS) \
+	  ctest --output-on-failure -R '^fault_'
 
 demo: build
 	@scripts/demo.sh $(BUILD)
@@ -35,5 +82,8 @@ bench: build
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
 
+format-check:
+	git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)

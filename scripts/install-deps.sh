@@ -12,6 +12,7 @@ packages=(
   pybind11-dev python3-dev python3-pytest python3-pyscard python3-cryptography python3-setuptools python3-pip
   pcscd vsmartcard-vpcd opensc pcsc-tools
   util-linux iproute2 procps
+  clang libclang-rt-14-dev llvm clang-format
 )
 
 missing=()

@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "cli_checks.h"
 #include "commands.h"
+#include "key_options.h"
 #include "rig/pcsc_wait.h"
 #include "rig/private_world.h"
 #include "rig/served_cards.h"
@@ -37,6 +39,7 @@ struct RigOptions {
   bool host_network = false;
   double timeout_s = 30;
   std::vector<std::string> command;
+  KeyOptions key;
 };
 
 // Signals the main thread handles itself (sigtimedwait); blocked before any thread exists so
@@ -105,13 +108,17 @@ int run_rig(const RigOptions& opts) {
   // Enter the namespaces while still single-threaded.
   PrivateWorld world(wo);
 
-  // Cards from profiles are fresh images in the world's directory, gone with it.
+  // Cards from profiles are fresh images in the world's directory, gone with it (encrypted
+  // under the image key too when one is given).
+  const auto key = opts.key.load();
   std::vector<std::filesystem::path> images(opts.cards.begin(), opts.cards.end());
   for (std::size_t i = 0; i < opts.profiles.size(); ++i) {
     OpenSslRng rng;
     const Profile profile = load_profile(opts.profiles[i]);
     const auto image = world.dir() / ("card" + std::to_string(i) + "-" + profile.name + ".img");
-    create_image(image, profile, rng);
+    PersonalizeOptions po;
+    po.image_key = key;
+    create_image(image, profile, rng, po);
     images.push_back(image);
   }
 
@@ -130,7 +137,9 @@ int run_rig(const RigOptions& opts) {
     vpcd::LinkOptions link;
     link.mode = vpcd::Mode::connect;
     link.endpoint = {"127.0.0.1", world.slots()[i].port};
-    served.add(images[i], link);
+    OpenOptions open;
+    open.key = key;
+    served.add(images[i], link, std::move(open));
   }
   try {
     // Cards connect only once pcscd has set up every reader: vpcd loses a card that connects to
@@ -244,7 +253,14 @@ void register_rig(CLI::App& app) {
   cmd->add_option("--slots", opts->slots,
                   "Total reader slots, at most 2 (default: one per card); extra slots stay empty "
                   "for cards served "
-                  "by `softcard run --vpcd $SOFTCARD_RIG_VPCD_<n>` from inside the rig");
+                  "by `softcard run --vpcd $SOFTCARD_RIG_VPCD_<n>` from inside the rig")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return text == "1" || text == "2"
+                       ? std::string()
+                       : "'" + text + "': 1 or 2 (at most 2 slots per rig, see docs/vpcd.md)";
+          },
+          "1|2"));
   cmd->add_flag(
       "--hold", opts->hold,
       "No COMMAND: keep the world up until SIGINT/SIGTERM (or until the parent process "
@@ -258,8 +274,12 @@ void register_rig(CLI::App& app) {
       "--host-network", opts->host_network,
       "Do not use a private network namespace (vpcd then listens on free host ports, on all "
       "interfaces); lets processes outside the rig serve cards into its empty slots");
+  add_key_options(cmd, opts->key,
+                  "the key of the --card images (each must be encrypted under it); --profile "
+                  "cards are then encrypted under it too");
   cmd->add_option("--timeout", opts->timeout_s, "Seconds to wait for readers and cards")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(positive_seconds(24 * 3600));
   cmd->add_option("COMMAND", opts->command, "Command and arguments, after --");
   cmd->positionals_at_end();
   cmd->callback([opts] {

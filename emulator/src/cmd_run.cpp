@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "cli_checks.h"
 #include "commands.h"
+#include "key_options.h"
 #include "rig/served_cards.h"
 #include "run_faults.h"
 #include "softcard/harness/rule_file.h"
@@ -28,12 +30,14 @@ void register_run(CLI::App& app) {
     bool trace = false;
     std::string faults;
     std::vector<std::string> images;
+    KeyOptions key;
   };
   auto opts = std::make_shared<Options>();
-  auto* vpcd_opt = cmd->add_option(
-      "--vpcd", opts->vpcd,
-      "vpcd to connect to, HOST:PORT (default 127.0.0.1:35963, Debian's 'Virtual PCD 00 00'); "
-      "the Nth image uses PORT+N");
+  auto* vpcd_opt = cmd->add_option("--vpcd", opts->vpcd,
+                                   "vpcd to connect to, HOST:PORT (default 127.0.0.1:35963, "
+                                   "Debian's 'Virtual PCD 00 00'); "
+                                   "the Nth image uses PORT+N")
+                       ->check(vpcd_endpoint());
   auto* listen_opt = cmd->add_option(
       "--listen", opts->listen,
       "Reversed mode: listen on ADDR:PORT (default address 127.0.0.1) for a vpcd configured "
@@ -41,6 +45,8 @@ void register_run(CLI::App& app) {
   vpcd_opt->excludes(listen_opt);
   cmd->add_flag("--trace", opts->trace,
                 "Print every APDU and response with names and status meanings");
+  add_key_options(cmd, opts->key,
+                  "the key of the images (every image given must be encrypted under it)");
   cmd->add_option("--faults", opts->faults,
                   "JSON fault-rule file (docs/faults.md): status words, delays, corrupted bytes, "
                   "dropped links, torn power and a latency profile, injected in front of the "
@@ -54,6 +60,7 @@ void register_run(CLI::App& app) {
     const bool listen = !opts->listen.empty();
     const auto base = listen ? vpcd::parse_endpoint(opts->listen, "127.0.0.1")
                              : vpcd::parse_endpoint(opts->vpcd, "127.0.0.1");
+    const auto key = opts->key.load();
     // The rule file is read and checked before any image is opened or anything connects.
     std::optional<harness::FaultFile> faults;
     if (!opts->faults.empty()) {
@@ -72,7 +79,9 @@ void register_run(CLI::App& app) {
       link.mode = listen ? vpcd::Mode::listen : vpcd::Mode::connect;
       link.endpoint = base.offset(static_cast<unsigned>(i));
       try {
-        cards.add(opts->images[i], link, front);
+        OpenOptions open;
+        open.key = key;
+        cards.add(opts->images[i], link, std::move(open), front);
       } catch (const boost::system::system_error& e) {
         throw std::runtime_error("cannot listen on " + link.endpoint.to_string() + ": " +
                                  e.code().message());

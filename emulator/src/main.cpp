@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli_checks.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -13,6 +14,13 @@ int main(int argc, char** argv) {
   softcard::cli::register_run(app);
   softcard::cli::register_rig(app);
   softcard::cli::register_demo(app);
+  if (const auto word = softcard::cli::unknown_subcommand(app, argc, argv); !word.empty()) {
+    std::fprintf(stderr,
+                 "softcard: unknown subcommand '%s' (expected init, inspect, run, rig or demo; "
+                 "see --help)\n",
+                 word.c_str());
+    return 109;  // CLI11's exit code for unexpected arguments
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -50,7 +50,12 @@ std::unique_ptr<CardSession> Env::prepare(int index, DWORD version) {
 
 std::unique_ptr<CardSession> Env::open(int index, DWORD version) {
   auto cs = prepare(index, version);
+  // The base CSP calls CardAcquireContext inside a transaction; without one, another process's
+  // acquisition (it selects the applet and reads files) can interleave with ours.
+  if (const DWORD t = pcsc::begin_transaction(cs->conn); t != 0)
+    throw NodeFailure("SCardBeginTransaction failed: " + error_name(t), 0, t);
   const DWORD rc = (*cs)->acquire();
+  pcsc::end_transaction(cs->conn);
   if (rc != 0) throw NodeFailure("CardAcquireContext failed: " + error_name(rc), 0, rc);
   return cs;
 }

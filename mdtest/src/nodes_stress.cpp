@@ -27,8 +27,16 @@ namespace {
 // reset it between a login and a signature.
 std::string sign_loop(Env& env, CARD_DATA* cd, pcsc::Connection& conn, BYTE index, unsigned n) {
   Bytes pub;
-  if (DWORD rc = container_public(cd, index, false, pub); rc != 0 || pub.empty()) {
-    if (container_public(cd, index, true, pub) != 0 || pub.empty()) return "no public key";
+  {
+    if (DWORD rc = pcsc::begin_transaction(conn); rc != 0)
+      return "SCardBeginTransaction failed: " + std::to_string(rc);
+    struct End {
+      pcsc::Connection& c;
+      ~End() { pcsc::end_transaction(c); }
+    } end{conn};
+    if (DWORD rc = container_public(cd, index, false, pub); rc != 0 || pub.empty()) {
+      if (container_public(cd, index, true, pub) != 0 || pub.empty()) return "no public key";
+    }
   }
   auto key = verify::from_bcrypt_ecc_public(pub);
   for (unsigned i = 0; i < n; ++i) {

@@ -27,6 +27,12 @@ SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardConnect(LPCSTR szReaderWanted, SCARDCONT
                                                 LPSTR szReader, DWORD cchReader);
 SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardDisconnect(SCARDCONTEXT hContext, SCARDHANDLE hCard);
 
+/* Zeroes *pCardData, sets dwVersion to CARD_DATA_CURRENT_VERSION and the CSP allocator callbacks
+ * to the C heap (pfnCspAlloc zero-fills; free what the library returns with pfnCspFree or
+ * free()). What a host without a CSP of its own (tests, Python, the demo) sets before
+ * CardAcquireContext; it still fills in pbAtr, pwszCardName, hSCardCtx and hScard itself. */
+SOFTCARD_MD_EXPORT void WINAPI SoftcardPrepareCardData(PCARD_DATA pCardData);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,4 +1,5 @@
 // CardAcquireContext: version negotiation, the v7 function table, no-card mode.
+#include <algorithm>
 #include <cstring>
 
 #include "md.h"
@@ -9,37 +10,9 @@ using namespace softcard::md;
 
 namespace {
 
-constexpr DWORD min_version = CARD_DATA_VERSION_FOUR;
-
-// Entry points the card module does not implement (the spec asks for SCARD_E_UNSUPPORTED_FEATURE).
-DWORD WINAPI unsupported_get_challenge(PCARD_DATA, PBYTE*, PDWORD) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_auth_challenge(PCARD_DATA, PBYTE, DWORD, PDWORD) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_unblock(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_change_auth(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD,
-                                     PDWORD) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_create_dir(PCARD_DATA, LPSTR, CARD_DIRECTORY_ACCESS_CONDITION) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_delete_dir(PCARD_DATA, LPSTR) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_create_file(PCARD_DATA, LPSTR, LPSTR, DWORD, CARD_FILE_ACCESS_CONDITION) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_delete_file(PCARD_DATA, LPSTR, LPSTR, DWORD) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
-DWORD WINAPI unsupported_challenge_ex(PCARD_DATA, PIN_ID, PBYTE*, PDWORD, DWORD) {
-  return SCARD_E_UNSUPPORTED_FEATURE;
-}
+// Versions 4 and 5 predate the PIN_ID entry points this library's table relies on (M1).
+constexpr DWORD min_version = CARD_DATA_VERSION_SIX;
+constexpr DWORD max_atr_len = 33;
 
 const Bytes gids_select = {0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00,
                            0x03, 0x97, 0x42, 0x54, 0x46, 0x59, 0x00};
@@ -51,19 +24,19 @@ void fill_table(PCARD_DATA cd) {
   cd->pfnCardCreateContainer = MdCardCreateContainer;
   cd->pfnCardGetContainerInfo = MdCardGetContainerInfo;
   cd->pfnCardAuthenticatePin = MdCardAuthenticatePin;
-  cd->pfnCardGetChallenge = unsupported_get_challenge;
-  cd->pfnCardAuthenticateChallenge = unsupported_auth_challenge;
-  cd->pfnCardUnblockPin = unsupported_unblock;
-  cd->pfnCardChangeAuthenticator = unsupported_change_auth;
+  cd->pfnCardGetChallenge = MdCardGetChallenge;
+  cd->pfnCardAuthenticateChallenge = MdCardAuthenticateChallenge;
+  cd->pfnCardUnblockPin = MdCardUnblockPin;
+  cd->pfnCardChangeAuthenticator = MdCardChangeAuthenticator;
   cd->pfnCardDeauthenticate = MdCardDeauthenticate;
-  cd->pfnCardCreateDirectory = unsupported_create_dir;
-  cd->pfnCardDeleteDirectory = unsupported_delete_dir;
+  cd->pfnCardCreateDirectory = MdCardCreateDirectory;
+  cd->pfnCardDeleteDirectory = MdCardDeleteDirectory;
   cd->pvUnused3 = nullptr;
   cd->pvUnused4 = nullptr;
-  cd->pfnCardCreateFile = unsupported_create_file;
+  cd->pfnCardCreateFile = MdCardCreateFile;
   cd->pfnCardReadFile = MdCardReadFile;
   cd->pfnCardWriteFile = MdCardWriteFile;
-  cd->pfnCardDeleteFile = unsupported_delete_file;
+  cd->pfnCardDeleteFile = MdCardDeleteFile;
   cd->pfnCardEnumFiles = MdCardEnumFiles;
   cd->pfnCardGetFileInfo = MdCardGetFileInfo;
   cd->pfnCardQueryFreeSpace = MdCardQueryFreeSpace;
@@ -76,7 +49,7 @@ void fill_table(PCARD_DATA cd) {
     cd->pfnCardDestroyDHAgreement = MdCardDestroyDHAgreement;
   }
   if (cd->dwVersion >= CARD_DATA_VERSION_SIX) {
-    cd->pfnCardGetChallengeEx = unsupported_challenge_ex;
+    cd->pfnCardGetChallengeEx = MdCardGetChallengeEx;
     cd->pfnCardAuthenticateEx = MdCardAuthenticateEx;
     cd->pfnCardChangeAuthenticatorEx = MdCardChangeAuthenticatorEx;
     cd->pfnCardDeauthenticateEx = MdCardDeauthenticateEx;
@@ -112,10 +85,17 @@ DWORD acquire(PCARD_DATA pCardData, DWORD dwFlags, RawTransmit transport) {
     // Secure key injection needs the v7 table.
     if (pCardData->dwVersion < CARD_DATA_VERSION_SEVEN) return SCARD_E_UNSUPPORTED_FEATURE;
   } else {
-    if (pCardData->pbAtr == nullptr || pCardData->cbAtr == 0 || pCardData->pwszCardName == nullptr)
+    if (pCardData->pbAtr == nullptr || pCardData->cbAtr == 0 || pCardData->cbAtr > max_atr_len ||
+        pCardData->pwszCardName == nullptr)
       return SCARD_E_INVALID_PARAMETER;
     if (!transport) {
       if (pCardData->hScard == 0) return SCARD_E_INVALID_HANDLE;
+      // The caller's ATR must be the card's: a context for another card would talk GIDS to it.
+      Bytes atr;
+      if (const DWORD rc = pcsc_atr(pCardData->hScard, atr)) return rc;
+      if (!std::equal(atr.begin(), atr.end(), pCardData->pbAtr,
+                      pCardData->pbAtr + pCardData->cbAtr))
+        return SCARD_E_UNKNOWN_CARD;
       transport = make_pcsc_transport(pCardData->hScard);
     }
   }

@@ -14,6 +14,9 @@
 #include "softcard/apdu.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"
+#include "softcard/wire/gids.h"
+#include "softcard/wire/ski.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::md {
 
@@ -33,6 +36,8 @@ class MdError : public std::exception {
 // Raw transport: C-APDU bytes in, R-APDU bytes out; returns 0 or a Windows SCARD_* error.
 using RawTransmit = std::function<DWORD(ByteView command, Bytes& response)>;
 RawTransmit make_pcsc_transport(std::uintptr_t hscard);
+// The ATR of the card behind hscard; 0 or a Windows SCARD_* error.
+DWORD pcsc_atr(std::uintptr_t hscard, Bytes& atr);
 
 // APDU exchange with command chaining (CLA bit 0x10), GET RESPONSE (61xx) and 6Cxx retries.
 class ApduChannel {
@@ -60,10 +65,8 @@ struct HostKey {
   SecretBytes shared_key;
 };
 
-struct CardFile {
-  std::string dir, name;
-  std::uint16_t ef = 0, dobj = 0;
-};
+// A master file entry: directory, name, DO tag and EF of a minidriver file.
+using CardFile = wire::gids::MasterFileEntry;
 
 struct Context {
   bool no_card = false;
@@ -72,6 +75,7 @@ struct Context {
   std::unique_ptr<ApduChannel> channel;  // null in no-card mode
   std::map<CARD_KEY_HANDLE, HostKey> keys;
   CARD_KEY_HANDLE next_handle = 1;
+  bool admin = false;  // this context answered an admin challenge (the card has no query)
 
   ApduChannel& card() {
     if (!channel) fail(SCARD_E_UNSUPPORTED_FEATURE);
@@ -112,19 +116,15 @@ Bytes dword_bytes(DWORD v);
 PBYTE csp_alloc(PCARD_DATA pCardData, std::size_t n);
 PBYTE csp_copy(PCARD_DATA pCardData, ByteView data);
 
-// TLV helpers (BER, one-byte tags).
-void put_tlv(Bytes& out, std::uint8_t tag, ByteView value);
-std::optional<ByteView> find_tlv(ByteView data, std::uint8_t tag);
-ByteView find_tlv2(ByteView data, std::uint16_t tag);  // two-byte tag (e.g. 7F49); empty if absent
+// BER-TLV for the APDU templates.
+using wire::find_tlv;
+using wire::put_tlv;
 
 // SKI client commands (ski_client.cpp).
-struct SkiCapabilities {
-  std::uint8_t import_support = 0, algs = 0, paddings = 0, modes = 0, slots = 0, free = 0,
-               curves = 0;
-};
+using SkiCapabilities = wire::ski::Capabilities;
 SkiCapabilities read_capabilities(Context& ctx);
 
-// GIDS client (gids_client.cpp) pieces needed elsewhere.
+// Containers (containers.cpp) pieces needed elsewhere.
 std::optional<std::uint8_t> container_count_free(Context& ctx, DWORD* max);
 
 }  // namespace softcard::md
@@ -155,6 +155,10 @@ DWORD WINAPI MdCardQueryKeySizes(PCARD_DATA, DWORD, DWORD, PCARD_KEY_SIZES);
 DWORD WINAPI MdCardQueryFreeSpace(PCARD_DATA, DWORD, PCARD_FREE_SPACE_INFO);
 DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA, BYTE, LPCWSTR, PBYTE, DWORD, PDWORD, DWORD);
 DWORD WINAPI MdCardSetContainerProperty(PCARD_DATA, BYTE, LPCWSTR, PBYTE, DWORD, DWORD);
+DWORD WINAPI MdCardCreateFile(PCARD_DATA, LPSTR, LPSTR, DWORD, CARD_FILE_ACCESS_CONDITION);
+DWORD WINAPI MdCardDeleteFile(PCARD_DATA, LPSTR, LPSTR, DWORD);
+DWORD WINAPI MdCardCreateDirectory(PCARD_DATA, LPSTR, CARD_DIRECTORY_ACCESS_CONDITION);
+DWORD WINAPI MdCardDeleteDirectory(PCARD_DATA, LPSTR);
 DWORD WINAPI MdCardReadFile(PCARD_DATA, LPSTR, LPSTR, DWORD, PBYTE*, PDWORD);
 DWORD WINAPI MdCardWriteFile(PCARD_DATA, LPSTR, LPSTR, DWORD, PBYTE, DWORD);
 DWORD WINAPI MdCardEnumFiles(PCARD_DATA, LPSTR, LPSTR*, LPDWORD, DWORD);
@@ -167,6 +171,12 @@ DWORD WINAPI MdCardAuthenticatePin(PCARD_DATA, LPWSTR, PBYTE, DWORD, PDWORD);
 DWORD WINAPI MdCardAuthenticateEx(PCARD_DATA, PIN_ID, DWORD, PBYTE, DWORD, PBYTE*, PDWORD, PDWORD);
 DWORD WINAPI MdCardDeauthenticate(PCARD_DATA, LPWSTR, DWORD);
 DWORD WINAPI MdCardDeauthenticateEx(PCARD_DATA, PIN_SET, DWORD);
+DWORD WINAPI MdCardGetChallenge(PCARD_DATA, PBYTE*, PDWORD);
+DWORD WINAPI MdCardGetChallengeEx(PCARD_DATA, PIN_ID, PBYTE*, PDWORD, DWORD);
+DWORD WINAPI MdCardAuthenticateChallenge(PCARD_DATA, PBYTE, DWORD, PDWORD);
+DWORD WINAPI MdCardUnblockPin(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD);
+DWORD WINAPI MdCardChangeAuthenticator(PCARD_DATA, LPWSTR, PBYTE, DWORD, PBYTE, DWORD, DWORD, DWORD,
+                                       PDWORD);
 DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA, DWORD, PIN_ID, PBYTE, DWORD, PIN_ID, PBYTE,
                                          DWORD, DWORD, PDWORD);
 DWORD WINAPI MdCardSignData(PCARD_DATA, PCARD_SIGNING_INFO);

@@ -40,6 +40,16 @@ std::uint32_t to_windows_rc(LONG rc) {
   }
 }
 
+std::uint32_t pcsc_atr(std::uintptr_t hscard, Bytes& atr) {
+  unsigned char buf[MAX_ATR_SIZE];
+  DWORD atr_len = sizeof buf, state = 0, protocol = 0, reader_len = 0;
+  const LONG rc = SCardStatus(static_cast<SCARDHANDLE>(hscard), nullptr, &reader_len, &state,
+                              &protocol, buf, &atr_len);
+  if (rc != SCARD_S_SUCCESS) return to_windows_rc(rc);
+  atr.assign(buf, buf + atr_len);
+  return 0;
+}
+
 RawTransmit make_pcsc_transport(std::uintptr_t hscard) {
   return [hscard](ByteView command, Bytes& response) -> std::uint32_t {
     const auto h = static_cast<SCARDHANDLE>(hscard);

@@ -1,5 +1,6 @@
 // Card properties (including the SKI capability properties read from the card), capabilities,
 // key sizes, free space, container properties.
+#include "associated_ecdh.h"
 #include "md.h"
 
 using namespace softcard;
@@ -165,7 +166,8 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
       copy_out(pbData, cbData, pdwDataLen, cardid(ctx, pCardData));
     } else if (wide_equal(p, CP_CARD_PIN_INFO)) {
       if (dwFlags != ROLE_USER && dwFlags != ROLE_ADMIN) fail(SCARD_E_INVALID_PARAMETER);
-      if (pbData && cbData >= 4 && ski::get_u32le({pbData, 4}, 0) > PIN_INFO_CURRENT_VERSION)
+      // The caller names the PIN_INFO layout it expects; only version 6 exists (M8).
+      if (pbData && cbData >= 4 && wire::get_u32le({pbData, 4}, 0) != PIN_INFO_CURRENT_VERSION)
         fail(ERROR_REVISION_MISMATCH);
       copy_out(pbData, cbData, pdwDataLen, pin_info(dwFlags));
     } else if (wide_equal(p, CP_CARD_LIST_PINS)) {
@@ -175,7 +177,8 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
     } else if (wide_equal(p, CP_CARD_AUTHENTICATED_STATE)) {
       no_flags();
       copy_out(pbData, cbData, pdwDataLen,
-               dword_bytes(user_verified(ctx) ? CREATE_PIN_SET(ROLE_USER) : 0));
+               dword_bytes((user_verified(ctx) ? CREATE_PIN_SET(ROLE_USER) : 0) |
+                           (ctx.admin ? CREATE_PIN_SET(ROLE_ADMIN) : 0)));
     } else if (wide_equal(p, CP_CARD_PIN_STRENGTH_VERIFY) ||
                wide_equal(p, CP_CARD_PIN_STRENGTH_CHANGE) ||
                wide_equal(p, CP_CARD_PIN_STRENGTH_UNBLOCK)) {
@@ -241,7 +244,7 @@ DWORD WINAPI MdCardQueryFreeSpace(PCARD_DATA pCardData, DWORD dwFlags,
 DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR p, PBYTE pbData,
                                         DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags) {
   return guard([&] {
-    context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false);
     if (!p || !pdwDataLen || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (wide_equal(p, CCP_CONTAINER_INFO)) {
       if (!pbData || cbData < sizeof(CONTAINER_INFO)) {
@@ -257,20 +260,28 @@ DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR 
       if (DWORD rc = MdCardGetContainerInfo(pCardData, idx, 0, &ci)) fail(rc);
       pCardData->pfnCspFree(ci.pbKeyExPublicKey ? ci.pbKeyExPublicKey : ci.pbSigPublicKey);
       copy_out(pbData, cbData, pdwDataLen, dword_bytes(ROLE_USER));
+    } else if (wide_equal(p, CCP_ASSOCIATED_ECDH_KEY)) {
+      const std::uint8_t v = associated_ecdh_key(ctx, pCardData, idx);
+      copy_out(pbData, cbData, pdwDataLen, Bytes{v});
     } else {
       fail(SCARD_E_INVALID_PARAMETER);
     }
   });
 }
 
-DWORD WINAPI MdCardSetContainerProperty(PCARD_DATA pCardData, BYTE, LPCWSTR p, PBYTE pbData,
+DWORD WINAPI MdCardSetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR p, PBYTE pbData,
                                         DWORD cbDataLen, DWORD dwFlags) {
   return guard([&] {
-    context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false);
     if (!p || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
+    if (wide_equal(p, CCP_ASSOCIATED_ECDH_KEY)) {
+      if (!pbData || cbDataLen != 1) fail(SCARD_E_INVALID_PARAMETER);
+      set_associated_ecdh_key(ctx, pCardData, idx, pbData[0]);
+      return;
+    }
     if (wide_equal(p, CCP_PIN_IDENTIFIER)) {
       if (!pbData || cbDataLen != 4) fail(SCARD_E_INVALID_PARAMETER);
-      if (ski::get_u32le({pbData, 4}, 0) == ROLE_USER)
+      if (wire::get_u32le({pbData, 4}, 0) == ROLE_USER)
         return;  // GIDS keys are bound to the user PIN
     }
     fail(SCARD_E_UNSUPPORTED_FEATURE);

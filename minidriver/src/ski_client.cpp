@@ -1,7 +1,9 @@
 // SKI entry points that need the card: capabilities, RSA key establishment, DH-derived keys.
 #include <cstring>
 
+#include "gids_commands.h"
 #include "md.h"
+#include "softcard/wire/key_blobs.h"
 
 using namespace softcard;
 using namespace softcard::md;
@@ -14,20 +16,8 @@ SkiCapabilities read_capabilities(Context& ctx) {
   cmd.ins = 0x50;
   cmd.ne = 256;
   Response r = ctx.card().transmit(cmd);
-  SkiCapabilities c;
-  if (r.sw != Sw::ok) return c;  // a card without the SKI extension: nothing supported
-  auto byte = [&](std::uint8_t tag) -> std::uint8_t {
-    auto v = find_tlv(r.data, tag);
-    return (v && v->size() == 1) ? (*v)[0] : 0;
-  };
-  c.import_support = byte(0x80);
-  c.algs = byte(0x81);
-  c.paddings = byte(0x82);
-  c.modes = byte(0x83);
-  c.slots = byte(0x84);
-  c.free = byte(0x85);
-  c.curves = byte(0x86);
-  return c;
+  if (r.sw != Sw::ok) return {};  // a card without the SKI extension: nothing supported
+  return wire::ski::decode_capabilities(r.data);
 }
 
 }  // namespace softcard::md
@@ -109,6 +99,11 @@ DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, 
     } else {
       fail(SCARD_E_INVALID_PARAMETER);
     }
+    // Session keys are unwrapped with an RSA key only (docs/ski.md): an EC container is the
+    // caller's mistake, not a missing feature.
+    const auto rec = container_at(read_cmap(ctx), bContainerIndex);
+    if (rec.valid() && wire::gids::is_ec_bits(rec.kx_key_bits ? rec.kx_key_bits : rec.sig_key_bits))
+      fail(SCARD_E_INVALID_PARAMETER);
     Command cmd;
     cmd.cla = 0x80;
     cmd.ins = 0x52;
@@ -130,16 +125,15 @@ DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT
     if (pInfo->dwVersion != CARD_DH_AGREEMENT_INFO_VERSION) fail(ERROR_REVISION_MISMATCH);
     if (pInfo->dwFlags != 0 || !pInfo->pbPublicKey || pInfo->dwPublicKey < 8)
       fail(SCARD_E_INVALID_PARAMETER);
-    ByteView blob{pInfo->pbPublicKey, pInfo->dwPublicKey};
-    const DWORD magic = ski::get_u32le(blob, 0), cb = ski::get_u32le(blob, 4);
-    DWORD expect = 0;
-    if (magic == BCRYPT_ECDH_PUBLIC_P256_MAGIC) expect = 32;
-    if (magic == BCRYPT_ECDH_PUBLIC_P384_MAGIC) expect = 48;
-    if (magic == BCRYPT_ECDH_PUBLIC_P521_MAGIC) expect = 66;
-    if (expect == 0 || cb != expect || blob.size() != 8 + 2 * std::size_t(cb))
+    const auto pub = wire::decode_bcrypt_ecckey_blob({pInfo->pbPublicKey, pInfo->dwPublicKey});
+    if (!pub || !pub->ecdh || pub->has_private) fail(SCARD_E_INVALID_PARAMETER);
+    // Only an ECDH (key exchange) key agrees; an ECDSA container holds a signature key (M20).
+    const auto rec = container_at(read_cmap(ctx), pInfo->bContainerIndex);
+    if (rec.valid() && !(rec.kx_key_bits && wire::gids::is_ec_bits(rec.kx_key_bits)))
       fail(SCARD_E_INVALID_PARAMETER);
     Bytes point = {0x04};
-    append(point, blob.subspan(8));
+    append(point, pub->x);
+    append(point, pub->y);
     Command cmd;
     cmd.cla = 0x80;
     cmd.ins = 0x56;
@@ -157,7 +151,11 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
-    if (pInfo->dwVersion < CARD_DERIVE_KEY_VERSION_TWO) fail(ERROR_REVISION_MISMATCH);
+    if (pInfo->dwVersion != CARD_DERIVE_KEY_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
+    const auto kdf = wide(pInfo->pwszKDF);
+    if (kdf != BCRYPT_KDF_HKDF && kdf != BCRYPT_KDF_HASH && kdf != u"HMAC" &&
+        kdf != u"SP800_56A_CONCAT" && kdf != u"TLS_PRF" && kdf != u"SP800_108_CTR_HMAC")
+      fail(SCARD_E_INVALID_PARAMETER);
     // Returning derived bytes would reveal what a key handle protects (docs/ski.md D22).
     if (!(pInfo->dwFlags & CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_UNSUPPORTED_FEATURE);
     if (pInfo->dwFlags & ~DWORD(CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_INVALID_PARAMETER);

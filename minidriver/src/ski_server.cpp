@@ -18,22 +18,6 @@ std::optional<std::uint8_t> csf_id(LPCWSTR name) {
   return std::nullopt;
 }
 
-// Cheap structural check of the plaintext structure so the server learns about its own mistakes
-// before the card does (the card checks everything again).
-bool plausible_structure(std::uint8_t f, ByteView p) {
-  if (p.size() < 4 || ski::get_u32le(p, 0) != 7) return false;
-  switch (f) {
-    case ski::csf::import_keypair:
-      return p.size() >= 24 && ski::get_u32le(p, 20) == p.size() - 24;
-    case ski::csf::authenticate:
-      return p.size() >= 16 && ski::get_u32le(p, 12) == p.size() - 16;
-    case ski::csf::change_authenticator:
-      return p.size() >= 28 &&
-             std::uint64_t(ski::get_u32le(p, 12)) + ski::get_u32le(p, 20) == p.size() - 28;
-  }
-  return false;
-}
-
 DWORD reject_code(ski::Reject r) {
   switch (r) {
     case ski::Reject::malformed:
@@ -120,7 +104,9 @@ DWORD WINAPI MdMDEncryptData(PCARD_DATA pCardData, CARD_KEY_HANDLE hKey, LPCWSTR
     if (!f) fail(SCARD_E_INVALID_PARAMETER);
     HostKey& k = ctx.key(hKey);
     if (k.on_card || k.pending || k.sk.key.empty()) fail(SCARD_E_INVALID_HANDLE);
-    if (!plausible_structure(*f, {pbInput, cbInput})) fail(SCARD_E_INVALID_PARAMETER);
+    // The structure is checked here so the server learns about its own mistakes before the card
+    // does (the card checks everything again).
+    if (!wire::ski::well_formed(*f, {pbInput, cbInput})) fail(SCARD_E_INVALID_PARAMETER);
     if (!ski::mode_allowed(k.sk.alg, k.sk.mode) ||
         k.sk.iv.size() != ski::iv_length(k.sk.alg, k.sk.mode))
       fail(SCARD_E_INVALID_PARAMETER);
@@ -144,27 +130,25 @@ DWORD WINAPI MdCardGetSharedKeyHandle(PCARD_DATA pCardData, PBYTE pbInput, DWORD
     Context& ctx = context_for(pCardData, true);
     if (!phKey || !pbInput || cbInput < 5) fail(SCARD_E_INVALID_PARAMETER);
     ByteView in{pbInput, cbInput};
-    if (in[2] != 0x01) fail(SCARD_E_INVALID_PARAMETER);
-    auto alg = ski::alg_from_id(in[4]);
-    if (!alg) fail(SCARD_E_INVALID_PARAMETER);
-    const std::uint8_t number = in[3];
+    if (in[2] != 0x01 || !ski::alg_from_id(in[4])) fail(SCARD_E_INVALID_PARAMETER);
     if (in[0] == 'S' && in[1] == 'R') {  // server request: start the handshake
-      if (cbInput != 38 || in[5] != 32 || !ppbOutput || !pcbOutput) fail(SCARD_E_INVALID_PARAMETER);
+      const auto req = wire::ski::decode_shared_request(in);
+      if (!req || !ppbOutput || !pcbOutput) fail(SCARD_E_INVALID_PARAMETER);
       HostKey hk;
       hk.pending = true;
-      hk.shared_number = number;
-      hk.shared_key = SecretBytes(in.subspan(6, 32));
-      hk.sk.alg = *alg;
+      hk.shared_number = req->number;
+      hk.shared_key = SecretBytes(req->shared_key);
+      hk.sk.alg = req->alg;
       hk.pending_ns = ctx.random(ski::shared_nonce_length);
-      Bytes hello = {'S', 'H', 0x01, number, std::uint8_t(*alg)};
-      append(hello, hk.pending_ns);
+      const Bytes hello = wire::ski::encode_server_hello({req->number, req->alg, hk.pending_ns});
       *ppbOutput = csp_copy(pCardData, hello);
       *pcbOutput = static_cast<DWORD>(hello.size());
       *phKey = ctx.add_key(std::move(hk));
       return;
     }
     if (in[0] == 'S' && in[1] == 'H') {  // client: forward the server hello to the card
-      if (cbInput != 21 || !ppbOutput || !pcbOutput) fail(SCARD_E_INVALID_PARAMETER);
+      const auto hello = wire::ski::decode_server_hello(in);
+      if (!hello || !ppbOutput || !pcbOutput) fail(SCARD_E_INVALID_PARAMETER);
       if (ctx.no_card) fail(SCARD_E_UNSUPPORTED_FEATURE);
       Command cmd;
       cmd.cla = 0x80;
@@ -174,12 +158,13 @@ DWORD WINAPI MdCardGetSharedKeyHandle(PCARD_DATA pCardData, PBYTE pbInput, DWORD
       Bytes r = ctx.card().exchange(cmd);
       auto kr = find_tlv(r, 0x84);
       auto ch = find_tlv(r, 0x87);
-      if (!kr || kr->size() != 1 || !ch || ch->size() != 45) fail(SCARD_E_UNEXPECTED);
+      if (!kr || kr->size() != 1 || !ch || !wire::ski::decode_card_hello(*ch))
+        fail(SCARD_E_UNEXPECTED);
       HostKey hk;
       hk.on_card = true;
       hk.card_ref = (*kr)[0];
-      hk.sk.alg = *alg;
-      hk.sk.iv = Bytes(ski::block_length(*alg), 0);
+      hk.sk.alg = hello->alg;
+      hk.sk.iv = Bytes(ski::block_length(hello->alg), 0);
       PBYTE out = csp_copy(pCardData, *ch);
       *ppbOutput = out;
       *pcbOutput = static_cast<DWORD>(ch->size());
@@ -187,15 +172,16 @@ DWORD WINAPI MdCardGetSharedKeyHandle(PCARD_DATA pCardData, PBYTE pbInput, DWORD
       return;
     }
     if (in[0] == 'C' && in[1] == 'H') {  // server: finish with the card hello
-      if (cbInput != 45) fail(SCARD_E_INVALID_PARAMETER);
-      ByteView ns = in.subspan(5, 16), nc = in.subspan(21, 16), kid = in.subspan(37, 8);
+      const auto hello = wire::ski::decode_card_hello(in);
+      if (!hello) fail(SCARD_E_INVALID_PARAMETER);
       for (auto& [h, k] : ctx.keys) {
-        if (!k.pending || k.shared_number != number || k.sk.alg != *alg ||
-            !constant_time_equal(k.pending_ns, ns))
+        if (!k.pending || k.shared_number != hello->number || k.sk.alg != hello->alg ||
+            !constant_time_equal(k.pending_ns, hello->ns))
           continue;
-        SecretBytes sk = ski::derive_shared(ctx.crypto, k.shared_key.view(), number, *alg, ns, nc);
-        ski::SessionKey s = ski::make_session_key(ctx.crypto, *alg, sk.view());
-        if (!constant_time_equal(s.id, kid)) fail(NTE_BAD_DATA);
+        SecretBytes sk = ski::derive_shared(ctx.crypto, k.shared_key.view(), hello->number,
+                                            hello->alg, hello->ns, hello->nc);
+        ski::SessionKey s = ski::make_session_key(ctx.crypto, hello->alg, sk.view());
+        if (!constant_time_equal(s.id, hello->key_id)) fail(NTE_BAD_DATA);
         k.sk = std::move(s);
         k.pending = false;
         k.shared_key.wipe();
@@ -250,10 +236,10 @@ DWORD WINAPI MdCardGetAlgorithmProperty(PCARD_DATA pCardData, LPCWSTR pwszAlgId,
     } else if (wide_equal(pwszProperty, SOFTCARD_KEY_LENGTHS)) {
       Bytes v;
       if (aes) {
-        ski::put_u32le(v, 128), ski::put_u32le(v, 256), ski::put_u32le(v, 64);
+        wire::put_u32le(v, 128), wire::put_u32le(v, 256), wire::put_u32le(v, 64);
       } else {
         const DWORD bits = alg == CARD_3DES_ALGORITHM ? 192 : 128;
-        ski::put_u32le(v, bits), ski::put_u32le(v, bits), ski::put_u32le(v, 0);
+        wire::put_u32le(v, bits), wire::put_u32le(v, bits), wire::put_u32le(v, 0);
       }
       copy_out(pbData, cbData, pdwDataLen, v);
     } else {
@@ -345,7 +331,7 @@ DWORD WINAPI MdCardProcessEncryptedData(PCARD_DATA pCardData, CARD_KEY_HANDLE hK
       auto& o = std::get<ski::Opened>(r);
       *pdwOutputLen = static_cast<DWORD>(o.plaintext.size());
       if (!pbOutput || cbOutput < o.plaintext.size()) fail(ERROR_INSUFFICIENT_BUFFER);
-      std::memcpy(pbOutput, o.plaintext.data(), o.plaintext.size());
+      if (!o.plaintext.empty()) std::memcpy(pbOutput, o.plaintext.data(), o.plaintext.size());
       k.sk.last_in_seq = o.seq;
       return;
     }
@@ -369,14 +355,14 @@ DWORD WINAPI MdCardProcessEncryptedData(PCARD_DATA pCardData, CARD_KEY_HANDLE hK
       const bool blocked = r.sw == Sw::auth_method_blocked;
       if (!(wrong_pin || blocked) || *f == ski::csf::import_keypair) fail(map_sw(r.sw, true));
       const DWORD left = wrong_pin ? (value(r.sw) & 0x0F) : 0;
-      answer.clear();
-      ski::put_u32le(answer, 7);
-      if (*f == ski::csf::authenticate) ski::put_u32le(answer, 0);
-      ski::put_u32le(answer, left);
+      answer = *f == ski::csf::authenticate
+                   ? wire::ski::encode_authenticate_response({left, {}})
+                   : wire::ski::encode_change_authenticator_response({left});
       rc = wrong_pin ? SCARD_W_WRONG_CHV : SCARD_W_CHV_BLOCKED;
     }
     if (pdwOutputLen) *pdwOutputLen = static_cast<DWORD>(answer.size());
-    if (pbOutput) std::memcpy(pbOutput, answer.data(), answer.size());
+    // An empty answer has no data pointer, and memcpy from null is undefined even for 0 bytes.
+    if (pbOutput && !answer.empty()) std::memcpy(pbOutput, answer.data(), answer.size());
     if (rc) fail(rc);
   });
 }

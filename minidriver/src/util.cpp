@@ -75,7 +75,7 @@ void copy_out(PBYTE pbData, DWORD cbData, PDWORD pdwDataLen, ByteView value) {
 
 Bytes dword_bytes(DWORD v) {
   Bytes b;
-  ski::put_u32le(b, v);
+  wire::put_u32le(b, v);
   return b;
 }
 
@@ -90,66 +90,6 @@ PBYTE csp_copy(PCARD_DATA pCardData, ByteView data) {
   PBYTE p = csp_alloc(pCardData, data.size());
   std::copy(data.begin(), data.end(), p);
   return p;
-}
-
-void put_tlv(Bytes& out, std::uint8_t tag, ByteView value) {
-  out.push_back(tag);
-  const std::size_t n = value.size();
-  if (n < 0x80) {
-    out.push_back(static_cast<std::uint8_t>(n));
-  } else if (n < 0x100) {
-    out.push_back(0x81);
-    out.push_back(static_cast<std::uint8_t>(n));
-  } else {
-    out.push_back(0x82);
-    out.push_back(static_cast<std::uint8_t>(n >> 8));
-    out.push_back(static_cast<std::uint8_t>(n));
-  }
-  append(out, value);
-}
-
-namespace {
-// Parses one TLV at `pos` (tag 1 or 2 bytes); returns false on malformed input.
-bool next_tlv(ByteView data, std::size_t& pos, std::uint16_t& tag, ByteView& value) {
-  if (pos >= data.size()) return false;
-  tag = data[pos++];
-  if ((tag & 0x1F) == 0x1F) {
-    if (pos >= data.size()) return false;
-    tag = static_cast<std::uint16_t>((tag << 8) | data[pos++]);
-  }
-  if (pos >= data.size()) return false;
-  std::size_t len = data[pos++];
-  if (len == 0x81 || len == 0x82) {
-    const std::size_t k = len - 0x80;
-    if (pos + k > data.size()) return false;
-    len = 0;
-    for (std::size_t i = 0; i < k; ++i) len = (len << 8) | data[pos++];
-  } else if (len > 0x80) {
-    return false;
-  }
-  if (pos + len > data.size()) return false;
-  value = data.subspan(pos, len);
-  pos += len;
-  return true;
-}
-}  // namespace
-
-std::optional<ByteView> find_tlv(ByteView data, std::uint8_t tag) {
-  std::size_t pos = 0;
-  std::uint16_t t;
-  ByteView v;
-  while (next_tlv(data, pos, t, v))
-    if (t == tag) return v;
-  return std::nullopt;
-}
-
-ByteView find_tlv2(ByteView data, std::uint16_t tag) {
-  std::size_t pos = 0;
-  std::uint16_t t;
-  ByteView v;
-  while (next_tlv(data, pos, t, v))
-    if (t == tag) return v;
-  return {};
 }
 
 DWORD map_sw(Sw sw, bool ski) {

@@ -157,46 +157,36 @@ class Minidriver:
         self._md.destroy_key(key)
 
 
-# -- blobs the server builds ---------------------------------------------------------------------
+# -- blobs the server builds (the wire library's encoders, docs/wire.md) -------------------------
 def key_data_blob(key: bytes) -> bytes:
     """BCRYPT_KEY_DATA_BLOB: magic, version 1, length, key (D4)."""
-    return struct.pack("<III", 0x4D42444B, 1, len(key)) + key
+    return _core.wire_key_data_blob(key)
 
 
-def _le(value: int, n: int) -> bytes:
-    return value.to_bytes(n, "little")
+def _be(value: int) -> bytes:
+    return value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big")
 
 
 def privatekeyblob(private_key, keyx: bool = True) -> bytes:
     """CAPI PRIVATEKEYBLOB of a ``cryptography`` RSA private key (D15)."""
     nums = private_key.private_numbers()
     pub = nums.public_numbers
-    bits = private_key.key_size
-    n, h = bits // 8, bits // 16
-    out = bytes((0x07, 0x02, 0, 0)) + struct.pack("<III", 0xA400 if keyx else 0x2400, 0x32415352, bits)
-    out += struct.pack("<I", pub.e) + _le(pub.n, n)
-    for v in (nums.p, nums.q, nums.dmp1, nums.dmq1, nums.iqmp):
-        out += _le(v, h)
-    return out + _le(nums.d, n)
+    return _core.wire_privatekeyblob(_be(pub.n), _be(pub.e), _be(nums.d), _be(nums.p), _be(nums.q),
+                                     _be(nums.dmp1), _be(nums.dmq1), _be(nums.iqmp), keyx)
 
 
 def rsa_public_from_blob(blob: bytes):
     """A ``cryptography`` RSA public key from a CAPI PUBLICKEYBLOB (CardGetContainerInfo)."""
     from cryptography.hazmat.primitives.asymmetric import rsa
-    if len(blob) < 20 or blob[0] != 0x06:
-        raise ValueError("not a CAPI PUBLICKEYBLOB")
-    magic, bits, e = struct.unpack("<III", blob[8:20])
-    if magic != 0x31415352:
-        raise ValueError("not an RSA1 public key blob")
-    n = int.from_bytes(blob[20:20 + bits // 8], "little")
-    return rsa.RSAPublicNumbers(e, n).public_key()
+    n, e = _core.wire_decode_publickeyblob(blob)
+    return rsa.RSAPublicNumbers(int.from_bytes(e, "big"), int.from_bytes(n, "big")).public_key()
 
 
 def import_keypair(index: int, key_spec: int, key_size: int, blob: bytes, pin_id: int = ROLE_USER) -> bytes:
     """CARD_IMPORT_KEYPAIR plaintext for CSF_IMPORT_KEYPAIR (§8.1)."""
-    return struct.pack("<IB3xIIII", 7, index, pin_id, key_spec, key_size, len(blob)) + blob
+    return _core.wire_import_keypair(index, key_spec, key_size, blob, pin_id)
 
 
 def authenticate(pin: bytes, flags: int = 0, pin_id: int = ROLE_USER) -> bytes:
     """CARD_AUTHENTICATE plaintext for CSF_AUTHENTICATE (§8.2)."""
-    return struct.pack("<IIII", 7, flags, pin_id, len(pin)) + pin
+    return _core.wire_authenticate(pin, flags, pin_id)

@@ -72,5 +72,6 @@ void register_card(pyb::module_& m);
 void register_store(pyb::module_& m);
 void register_rig(pyb::module_& m);
 void register_minidriver(pyb::module_& m);
+void register_wire(pyb::module_& m);
 
 }  // namespace softcard::py

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   register_store(m);
   register_rig(m);
   register_minidriver(m);
+  register_wire(m);
 }

@@ -51,6 +51,12 @@ void CardHandle::unserve() {
 
 namespace {
 
+// An image key given as Python bytes (None: no key).
+std::optional<SecretBytes> key_from(const std::optional<pyb::bytes>& key) {
+  if (!key) return std::nullopt;
+  return SecretBytes(as_view(*key));
+}
+
 CardOptions options_for(Rng& rng) {
   CardOptions o;
   o.rng = &rng;
@@ -65,16 +71,21 @@ Profile profile_from(const std::string& profile) {
 }
 
 std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> path,
-                                        const std::string& profile, const Bytes& serial) {
+                                        const std::string& profile, const Bytes& serial,
+                                        std::optional<SecretBytes> key) {
   auto rng = CardHandle::make_rng();
   const Profile p = profile_from(profile);
   PersonalizeOptions po;
   po.serial = serial;
+  po.image_key = key;
   std::unique_ptr<Card> card;
   if (path) {
     create_image(*path, p, *rng, po);
-    card = open_card(*path, options_for(*rng));
+    OpenOptions open;
+    open.key = std::move(key);
+    card = open_card(*path, options_for(*rng), std::move(open));
   } else {
+    if (key) throw ImageError("an image key needs an image file (path is None)");
     card = make_card(p, std::make_unique<MemoryStore>(), options_for(*rng), po);
   }
   auto handle = std::make_unique<CardHandle>(std::move(card), path ? path->string() : "<memory>");
@@ -82,9 +93,12 @@ std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> pat
   return handle;
 }
 
-std::unique_ptr<CardHandle> open_image(const std::filesystem::path& path) {
+std::unique_ptr<CardHandle> open_image(const std::filesystem::path& path,
+                                       std::optional<SecretBytes> key) {
   auto rng = CardHandle::make_rng();
-  auto card = open_card(path, options_for(*rng));
+  OpenOptions open;
+  open.key = std::move(key);
+  auto card = open_card(path, options_for(*rng), std::move(open));
   auto handle = std::make_unique<CardHandle>(std::move(card), path.string());
   handle->rng = std::move(rng);
   return handle;
@@ -139,14 +153,23 @@ void register_card(pyb::module_& m) {
       .def_static(
           "create",
           [](std::optional<std::filesystem::path> path, const std::string& profile,
-             const pyb::bytes& serial) {
+             const pyb::bytes& serial, const std::optional<pyb::bytes>& key) {
             const auto v = as_view(serial);
             const Bytes s(v.begin(), v.end());
+            auto k = key_from(key);
             pyb::gil_scoped_release release;
-            return create_card(std::move(path), profile, s);
+            return create_card(std::move(path), profile, s, std::move(k));
           },
-          pyb::arg("path"), pyb::arg("profile"), pyb::arg("serial") = pyb::bytes())
-      .def_static("open", &open_image, pyb::arg("path"), pyb::call_guard<pyb::gil_scoped_release>())
+          pyb::arg("path"), pyb::arg("profile"), pyb::arg("serial") = pyb::bytes(),
+          pyb::arg("key") = pyb::none())
+      .def_static(
+          "open",
+          [](const std::filesystem::path& path, const std::optional<pyb::bytes>& key) {
+            auto k = key_from(key);
+            pyb::gil_scoped_release release;
+            return open_image(path, std::move(k));
+          },
+          pyb::arg("path"), pyb::arg("key") = pyb::none())
       .def("transmit", &transmit, pyb::arg("command"))
       .def(
           "power_on", [](CardHandle& h) { h.faulty().power_on(); },

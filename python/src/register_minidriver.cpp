@@ -40,16 +40,6 @@ std::u16string wide(const std::string& s) {
   return out;
 }
 
-LPVOID WINAPI md_alloc(SIZE_T n) {
-  return std::calloc(1, n);
-}
-LPVOID WINAPI md_realloc(LPVOID p, SIZE_T n) {
-  return std::realloc(p, n);
-}
-void WINAPI md_free(LPVOID p) {
-  std::free(p);
-}
-
 class Minidriver {
  public:
   // No-card mode (the server side of secure key injection).
@@ -146,13 +136,7 @@ class Minidriver {
   bool no_card() const { return card_ == nullptr && pcsc_ctx_ == 0; }
 
  private:
-  void prepare() {
-    std::memset(&cd_, 0, sizeof cd_);
-    cd_.dwVersion = CARD_DATA_CURRENT_VERSION;
-    cd_.pfnCspAlloc = md_alloc;
-    cd_.pfnCspReAlloc = md_realloc;
-    cd_.pfnCspFree = md_free;
-  }
+  void prepare() { SoftcardPrepareCardData(&cd_); }
 
   static DWORD transmit(void* ctx, const BYTE* cmd, DWORD n, BYTE* resp, DWORD* rlen) {
     auto* self = static_cast<Minidriver*>(ctx);

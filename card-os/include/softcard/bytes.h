@@ -6,10 +6,17 @@
 #include <string_view>
 #include <vector>
 
+#include "softcard/wire/bytes.h"
+#include "softcard/wire/endian.h"
+
 namespace softcard {
 
-using Bytes = std::vector<std::uint8_t>;
-using ByteView = std::span<const std::uint8_t>;
+// The wire library's byte types and helpers, under the names card-os code has always used.
+using Bytes = wire::Bytes;
+using ByteView = wire::ByteView;
+using wire::append;
+using wire::get_u16be;
+using wire::put_u16be;
 
 // Lower-case hex; `sep` (if non-zero) is put between bytes.
 std::string to_hex(ByteView data, char sep = 0);
@@ -21,17 +28,6 @@ inline ByteView view(const Bytes& b) {
 }
 inline ByteView view(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
-inline void append(Bytes& out, ByteView more) {
-  out.insert(out.end(), more.begin(), more.end());
-}
-inline void put_u16be(Bytes& out, unsigned v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-inline unsigned get_u16be(ByteView b, std::size_t at) {
-  return (unsigned(b[at]) << 8) | b[at + 1];
 }
 
 // Secret material: wiped on destruction and never printed.

@@ -28,13 +28,15 @@ class AppletRegistry {
 // Every applet built into this softcard.
 AppletRegistry builtin_applets();
 
-// Installs the applets listed in the store (first = default applet) on a new Card. Throws
-// ImageError when the image lists no applet, an applet twice, one this build lacks, or a stored
-// ATR that is not a valid ATR.
+// Installs the applets listed in the store (first = default applet) on a new Card, then checks
+// every record (Card::validate). Throws ImageError when the image lists no applet, an applet
+// twice, one this build lacks, a stored ATR that is not a valid ATR, or a damaged record: all
+// before any command.
 std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions options,
                                 const AppletRegistry& registry);
-// Opens an existing card image (exclusively) with the built-in applets.
-std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options);
+// Opens an existing card image (exclusively; shared when read-only) with the built-in applets.
+std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options,
+                                OpenOptions open = {});
 
 // The card identity every image carries (written at personalization).
 struct CardIdentity {

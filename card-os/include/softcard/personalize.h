@@ -4,6 +4,7 @@
 // The JSON itself stays inside card-os: a Profile is a checked, opaque document.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ Profile parse_profile(const std::string& label, const std::string& text);
 
 struct PersonalizeOptions {
   Bytes serial;  // overrides the profile's serial when not empty
+  // create_image: encrypt the image's secret records at rest under this 32-byte key.
+  std::optional<SecretBytes> image_key;
 };
 
 // Writes the whole card described by the profile into the store (pending, not committed).

@@ -1,23 +1,10 @@
 #pragma once
-// Minimal BER-TLV reading and writing for FCP/FCI and security attributes.
-#include <cstdint>
-#include <optional>
-#include <vector>
-
-#include "softcard/bytes.h"
+// card-os code says fs::parse_tlvs / fs::put_tlv: the wire library's BER-TLV under those names.
+#include "softcard/wire/tlv.h"
 
 namespace softcard::fs {
-
-struct Tlv {
-  unsigned tag = 0;  // one or two bytes, as on the wire (e.g. 0x62, 0x5F2D)
-  ByteView value;
-};
-
-// Splits a sequence of data objects. Returns nullopt when an encoding is malformed or runs
-// past the end.
-std::optional<std::vector<Tlv>> parse_tlvs(ByteView data);
-
-void put_tlv(Bytes& out, unsigned tag, ByteView value);
-void put_length(Bytes& out, std::size_t length);
-
+using wire::parse_tlvs;
+using wire::put_length;
+using wire::put_tlv;
+using wire::Tlv;
 }  // namespace softcard::fs

@@ -59,9 +59,7 @@ ChangeSet personalized_objects(const Profile& profile, Rng& rng, const Personali
   ObjectStore staging(std::make_unique<MemoryStore>());
   identity = personalize(profile, staging, rng, options);
   staging.commit();
-  ChangeSet all;
-  for (const auto& key : staging.keys("")) all.writes.emplace_back(key, *staging.get(key));
-  return all;
+  return staging.snapshot();  // secret records stay marked secret
 }
 
 }  // namespace
@@ -87,7 +85,7 @@ CardIdentity create_image(const std::filesystem::path& image, const Profile& pro
   // Personalize in memory first so a bad profile never leaves a half-made file behind.
   CardIdentity id;
   const ChangeSet all = personalized_objects(profile, rng, options, id);
-  auto store = SqliteStore::create(image);  // refuses an existing file
+  auto store = SqliteStore::create(image, options.image_key);  // refuses an existing file
   try {
     store->apply(all);
   } catch (...) {
@@ -105,7 +103,7 @@ std::unique_ptr<Card> make_card(const Profile& profile, std::unique_ptr<CardStor
                                 CardOptions options, const PersonalizeOptions& personalize,
                                 const AppletRegistry& registry) {
   if (!options.rng) throw std::invalid_argument("make_card: CardOptions::rng is required");
-  if (!store->load().empty())
+  if (!store->load().values.empty())
     throw ImageError("card store " + store->describe() + " already holds a card");
   CardIdentity id;
   store->apply(personalized_objects(profile, *options.rng, personalize, id));

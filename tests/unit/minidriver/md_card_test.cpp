@@ -1,151 +1,22 @@
 // The minidriver against an in-process GIDS card with the SKI extension: the CA key-archival
 // scenario, shared-key and ECDH establishment, the secure functions, and every rejection with
 // the card image unchanged.
-#include "md_test_support.h"
-#include "softcard/card.h"
-#include "softcard/personalize.h"
+#include "md_card_fixture.h"
 
 using namespace softcard;
 using namespace softcard::mdtest;
 
 namespace {
 
-DWORD card_transmit(void* ctx, const BYTE* cmd, DWORD n, BYTE* resp, DWORD* rlen) {
-  Bytes r = static_cast<Card*>(ctx)->transmit(ByteView{cmd, n});
-  if (r.size() > *rlen) return SCARD_E_INSUFFICIENT_BUFFER;
-  std::memcpy(resp, r.data(), r.size());
-  *rlen = static_cast<DWORD>(r.size());
-  return 0;
-}
-
-struct WithCard : ::testing::Test {
-  OpenSslRng rng;
-  CryptoProvider crypto;  // the server's / verifier's own crypto
-  MemoryStore* backend = nullptr;
-  std::unique_ptr<Card> card;
-  CARD_DATA client{}, server{};
-  Bytes atr;
-  char16_t name[9] = u"softcard";
-
-  void SetUp() override {
-    // A GIDS card with secure key injection and shared key 1, from the card factory.
-    auto store = std::make_unique<MemoryStore>();
-    backend = store.get();
-    CardOptions o;
-    o.rng = &rng;
-    card = make_card(
-        parse_profile("md-test",
-                      R"({"softcard_profile":1,"applets":["gids"],"gids":{"user_pin":{"value":)"
-                      R"("123456"},"admin_key":{"value":)"
-                      R"("0102030405060708090A0B0C0D0E0F101112131415161718"}},)"
-                      R"("ski":{"shared_keys":[{"number":1,"key":")" +
-                          to_hex(Bytes(32, 0x5C)) + R"("}]}})"),
-        std::move(store), std::move(o));
-    card->power_on();
-    atr = card->atr();
-    prepare(client);
-    client.pbAtr = atr.data(), client.cbAtr = DWORD(atr.size()), client.pwszCardName = name;
-    ASSERT_EQ(SoftcardAcquireContextWithTransport(&client, 0, card_transmit, card.get()), 0u);
-    prepare(server);
-    ASSERT_EQ(CardAcquireContext(&server, CARD_SECURE_KEY_INJECTION_NO_CARD_MODE), 0u);
-  }
-  void TearDown() override {
-    client.pfnCardDeleteContext(&client);
-    server.pfnCardDeleteContext(&server);
-  }
-
-  void login() {
-    BYTE pin[] = {'1', '2', '3', '4', '5', '6'};
-    char16_t user[] = u"user";
-    DWORD left = 99;
-    ASSERT_EQ(client.pfnCardAuthenticatePin(&client, user, pin, 6, &left), 0u);
-  }
-
-  PublicKey container_public(BYTE idx) {
-    CONTAINER_INFO ci{};
-    ci.dwVersion = 1;
-    EXPECT_EQ(client.pfnCardGetContainerInfo(&client, idx, 0, &ci), 0u);
-    PBYTE blob = ci.pbKeyExPublicKey ? ci.pbKeyExPublicKey : ci.pbSigPublicKey;
-    DWORD cb = ci.pbKeyExPublicKey ? ci.cbKeyExPublicKey : ci.cbSigPublicKey;
-    ByteView b{blob, cb};
-    std::optional<PublicKey> pk;
-    if (ski::get_u32le(b, 0) == BCRYPT_ECDH_PUBLIC_P256_MAGIC) {
-      EcPublic e;
-      e.curve = Curve::p256;
-      e.point = {0x04};
-      append(e.point, b.subspan(8));
-      pk = crypto.import_ec_public(e);
-    } else {
-      EXPECT_EQ(b[0], PUBLICKEYBLOB);
-      const DWORD bits = ski::get_u32le(b, 12), exp = ski::get_u32le(b, 16);
-      RsaPublic r;
-      r.n.assign(b.rbegin(), b.rbegin() + bits / 8);
-      for (int i = 3; i >= 0; --i)
-        if (!r.e.empty() || ((exp >> (8 * i)) & 0xFF)) r.e.push_back(std::uint8_t(exp >> (8 * i)));
-      pk = crypto.import_rsa_public(r);
-    }
-    client.pfnCspFree(blob);
-    return *pk;
-  }
-
-  // RSA key establishment: server session key wrapped under container `idx`.
-  std::pair<CARD_KEY_HANDLE, CARD_KEY_HANDLE> rsa_session(BYTE idx, const Bytes& s1) {
-    PublicKey k1 = container_public(idx);
-    Bytes blob = ski::key_data_blob(s1);
-    Bytes ct = crypto.rsa_encrypt(k1, blob, RsaPadding::oaep(HashAlg::sha256, from_hex("4341")));
-    CARD_KEY_HANDLE hs = 0, hc = 0;
-    EXPECT_EQ(server.pfnMDImportSessionKey(&server, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &hs,
-                                           blob.data(), DWORD(blob.size())),
-              0u);
-    UCHAR label[] = {0x43, 0x41};
-    BCRYPT_OAEP_PADDING_INFO oaep{u"SHA256", label, 2};
-    EXPECT_EQ(client.pfnCardImportSessionKey(&client, idx, &oaep, BCRYPT_KEY_DATA_BLOB,
-                                             CARD_AES_ALGORITHM, &hc, ct.data(), DWORD(ct.size()),
-                                             CARD_PADDING_OAEP),
-              0u);
-    return {hs, hc};
-  }
-
-  void set_props(CARD_KEY_HANDLE hs, CARD_KEY_HANDLE hc, const char16_t* mode, const Bytes& iv) {
-    const DWORD cb = DWORD((std::u16string_view(mode).size() + 1) * 2);
-    for (auto [cd, h] : {std::pair{&server, hs}, std::pair{&client, hc}}) {
-      ASSERT_EQ(cd->pfnCardSetKeyProperty(cd, h, CKP_CHAINING_MODE, (PBYTE)mode, cb, 0), 0u);
-      ASSERT_EQ(cd->pfnCardSetKeyProperty(cd, h, CKP_INITIALIZATION_VECTOR, (PBYTE)iv.data(),
-                                          DWORD(iv.size()), 0),
-                0u);
-    }
-  }
-
-  Bytes encrypt(CARD_KEY_HANDLE hs, const char16_t* f, const Bytes& plain) {
-    PCARD_ENCRYPTED_DATA enc = nullptr;
-    DWORD count = 0;
-    EXPECT_EQ(server.pfnMDEncryptData(&server, hs, f, (PBYTE)plain.data(), DWORD(plain.size()), 0,
-                                      &enc, &count),
-              0u);
-    Bytes blob(enc[0].pbEncryptedData, enc[0].pbEncryptedData + enc[0].cbEncryptedData);
-    server.pfnCspFree(enc);
-    return blob;
-  }
-
-  DWORD process(CARD_KEY_HANDLE hc, const char16_t* f, Bytes blob, Bytes* out = nullptr) {
-    CARD_ENCRYPTED_DATA ed{blob.data(), DWORD(blob.size())};
-    BYTE buf[256];
-    DWORD len = 0;
-    DWORD rc = client.pfnCardProcessEncryptedData(&client, hc, f, &ed, 1, buf, sizeof buf, &len, 0);
-    if (out) out->assign(buf, buf + len);
-    return rc;
-  }
-};
-
 TEST_F(WithCard, CaKeyArchivalScenario) {
   BYTE buf[256];
   DWORD len = 0;
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_KEY_IMPORT_SUPPORT, buf, 4, &len, 0), 0u);
-  EXPECT_EQ(ski::get_u32le({buf, 4}, 0), 0x0Fu);
+  EXPECT_EQ(wire::get_u32le({buf, 4}, 0), 0x0Fu);
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_PADDING_SCHEMES, buf, 4, &len,
                                       CARD_ASYMMETRIC_OPERATION),
             0u);
-  EXPECT_EQ(ski::get_u32le({buf, 4}, 0), DWORD(CARD_PADDING_PKCS1 | CARD_PADDING_OAEP));
+  EXPECT_EQ(wire::get_u32le({buf, 4}, 0), DWORD(CARD_PADDING_PKCS1 | CARD_PADDING_OAEP));
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_ENUM_ALGORITHMS, buf, sizeof buf, &len,
                                       CARD_CIPHER_OPERATION),
             0u);
@@ -229,7 +100,7 @@ TEST_F(WithCard, CbcBlobsAndWrongIv) {
   Bytes out;
   ASSERT_EQ(process(hc, CSF_AUTHENTICATE, blob, &out), 0u);
   ASSERT_EQ(out.size(), 12u);
-  EXPECT_EQ(ski::get_u32le(out, 8), 3u);
+  EXPECT_EQ(wire::get_u32le(out, 8), 3u);
 }
 
 TEST_F(WithCard, SharedKeySessionPinAndChangeAuthenticator) {
@@ -261,7 +132,7 @@ TEST_F(WithCard, SharedKeySessionPinAndChangeAuthenticator) {
                     &resp),
             SCARD_W_WRONG_CHV);
   ASSERT_EQ(resp.size(), 12u);
-  EXPECT_EQ(ski::get_u32le(resp, 8), 2u);
+  EXPECT_EQ(wire::get_u32le(resp, 8), 2u);
 
   // generate a session PIN; only the server can read it
   ASSERT_EQ(process(hc, CSF_AUTHENTICATE,
@@ -270,9 +141,9 @@ TEST_F(WithCard, SharedKeySessionPinAndChangeAuthenticator) {
                                                 view(std::string_view("123456")))),
                     &resp),
             0u);
-  const DWORD cb = ski::get_u32le(resp, 4);
+  const DWORD cb = wire::get_u32le(resp, 4);
   ASSERT_GT(cb, 16u);
-  EXPECT_EQ(ski::get_u32le(resp, 8), 3u);
+  EXPECT_EQ(wire::get_u32le(resp, 8), 3u);
   Bytes pin_blob(resp.begin() + 12, resp.begin() + 12 + cb);
   CARD_ENCRYPTED_DATA ed{pin_blob.data(), cb};
   BYTE token[64];
@@ -353,10 +224,12 @@ TEST_F(WithCard, EcdhDerivedSessionKey) {
   ASSERT_EQ(server.pfnMDImportSessionKey(&server, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &hs,
                                          kblob.data(), DWORD(kblob.size())),
             0u);
-  Bytes pub;
-  ski::put_u32le(pub, BCRYPT_ECDH_PUBLIC_P256_MAGIC), ski::put_u32le(pub, 32);
-  Bytes point = crypto.ec_public(eph).point;
-  append(pub, ByteView(point).subspan(1));
+  const Bytes point = crypto.ec_public(eph).point;
+  wire::EccParts eph_pub;
+  eph_pub.ecdh = true;
+  eph_pub.x.assign(point.begin() + 1, point.begin() + 33);
+  eph_pub.y.assign(point.begin() + 33, point.end());
+  Bytes pub = wire::encode_bcrypt_ecckey_blob(eph_pub);
   CARD_DH_AGREEMENT_INFO ai{};
   ai.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION, ai.bContainerIndex = 2,
   ai.dwPublicKey = DWORD(pub.size()), ai.pbPublicKey = pub.data();
@@ -442,13 +315,15 @@ Bytes ecc_private_blob(CryptoProvider& c, const KeyPair& k, DWORD magic) {
   auto outer = der_sequence(p8.view());
   auto ec = der_sequence(outer[2]);
   const std::size_t f = curve_field_size(k.curve());
-  Bytes d = ec[1];
-  while (d.size() < f) d.insert(d.begin(), 0);
-  Bytes out;
-  ski::put_u32le(out, magic), ski::put_u32le(out, DWORD(f));
-  append(out, ByteView(pub.point).subspan(1));
-  append(out, d);
-  return out;
+  wire::EccParts blob;
+  blob.curve_bits = curve_bits(k.curve());
+  blob.ecdh = magic == wire::ecc_magic(blob.curve_bits, true, true);
+  EXPECT_EQ(magic, wire::ecc_magic(blob.curve_bits, blob.ecdh, true));
+  blob.has_private = true;
+  blob.x.assign(pub.point.begin() + 1, pub.point.begin() + 1 + std::ptrdiff_t(f));
+  blob.y.assign(pub.point.begin() + 1 + std::ptrdiff_t(f), pub.point.end());
+  blob.d = ec[1];
+  return wire::encode_bcrypt_ecckey_blob(blob);
 }
 
 TEST_F(WithCard, ImportEcKeysThroughSki) {
@@ -597,6 +472,8 @@ TEST_F(WithCard, StandardFunctions) {
     di.dwVersion = 2, di.bContainerIndex = 3, di.dwKeySpec = AT_KEYEXCHANGE, di.pbData = ct.data(),
     di.cbData = DWORD(ct.size());
     di.dwPaddingType = pad;
+    BCRYPT_OAEP_PADDING_INFO sha1{u"SHA1", nullptr, 0};
+    if (pad == CARD_PADDING_OAEP) di.pPaddingInfo = &sha1;
     ASSERT_EQ(client.pfnCardRSADecrypt(&client, &di), 0u) << pad;
     Bytes pt(ct.begin(), ct.begin() + di.cbData);
     std::reverse(pt.begin(), pt.end());
@@ -622,14 +499,14 @@ TEST_F(WithCard, StandardFunctions) {
   EXPECT_EQ(left, 2u);
   EXPECT_EQ(client.pfnCardAuthenticateEx(&client, ROLE_USER, CARD_AUTHENTICATE_GENERATE_SESSION_PIN,
                                          newp, 6, nullptr, nullptr, &left),
-            SCARD_E_UNSUPPORTED_FEATURE);
+            SCARD_E_INVALID_PARAMETER);  // parameters are checked before the feature
   EXPECT_EQ(client.pfnCardAuthenticateEx(&client, ROLE_USER, 0, newp, 6, nullptr, nullptr, &left),
             0u);
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CARD_AUTHENTICATED_STATE, guid, 4, &len, 0), 0u);
-  EXPECT_EQ(ski::get_u32le({guid, 4}, 0), DWORD(CREATE_PIN_SET(ROLE_USER)));
+  EXPECT_EQ(wire::get_u32le({guid, 4}, 0), DWORD(CREATE_PIN_SET(ROLE_USER)));
   ASSERT_EQ(client.pfnCardDeauthenticateEx(&client, CREATE_PIN_SET(ROLE_USER), 0), 0u);
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_CARD_AUTHENTICATED_STATE, guid, 4, &len, 0), 0u);
-  EXPECT_EQ(ski::get_u32le({guid, 4}, 0), 0u);
+  EXPECT_EQ(wire::get_u32le({guid, 4}, 0), 0u);
   PIN_INFO pi{};
   pi.dwVersion = 6;
   ASSERT_EQ(

@@ -107,7 +107,7 @@ TEST_F(NoCard, KeyPropertiesAndAlgorithmProperties) {
   DWORD len = 0;
   ASSERT_EQ(cd.pfnCardGetKeyProperty(&cd, h, CKP_BLOCK_LENGTH, buf, sizeof buf, &len, 0), 0u);
   EXPECT_EQ(len, 4u);
-  EXPECT_EQ(ski::get_u32le({buf, 4}, 0), 16u);
+  EXPECT_EQ(wire::get_u32le({buf, 4}, 0), 16u);
   EXPECT_EQ(cd.pfnCardGetKeyProperty(&cd, h, CKP_BLOCK_LENGTH, buf, 2, &len, 0),
             ERROR_INSUFFICIENT_BUFFER);
   EXPECT_EQ(cd.pfnCardGetKeyProperty(&cd, h, CKP_BLOCK_LENGTH, buf, 4, &len, 1),
@@ -132,12 +132,12 @@ TEST_F(NoCard, KeyPropertiesAndAlgorithmProperties) {
   ASSERT_EQ(cd.pfnCardGetAlgorithmProperty(&cd, CARD_3DES_112_ALGORITHM, CKP_BLOCK_LENGTH, buf, 64,
                                            &len, 0),
             0u);
-  EXPECT_EQ(ski::get_u32le({buf, 4}, 0), 8u);
+  EXPECT_EQ(wire::get_u32le({buf, 4}, 0), 8u);
   ASSERT_EQ(cd.pfnCardGetAlgorithmProperty(&cd, CARD_AES_ALGORITHM, SOFTCARD_KEY_LENGTHS, buf, 64,
                                            &len, 0),
             0u);
   EXPECT_EQ(len, 12u);
-  EXPECT_EQ(ski::get_u32le({buf, 12}, 4), 256u);
+  EXPECT_EQ(wire::get_u32le({buf, 12}, 4), 256u);
   EXPECT_EQ(cd.pfnCardGetAlgorithmProperty(&cd, u"RC2", CKP_BLOCK_LENGTH, buf, 64, &len, 0),
             SCARD_E_INVALID_PARAMETER);
   EXPECT_EQ(

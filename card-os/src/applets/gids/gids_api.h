@@ -17,6 +17,7 @@
 #include "softcard/crypto.h"
 #include "softcard/status_word.h"
 #include "softcard/store.h"
+#include "softcard/wire/gids.h"
 
 namespace softcard::gids {
 
@@ -32,19 +33,10 @@ enum class KeySpec : std::uint8_t {
   signature = 2,     // AT_SIGNATURE: sign only (wSigKeySizeBits)
 };
 
-// One CONTAINER_MAP_RECORD (minidriver v7 §4.4, 86 bytes on the card), decoded.
-struct ContainerRecord {
-  static constexpr std::uint8_t flag_valid = 0x01;
-  static constexpr std::uint8_t flag_default = 0x02;
-  std::u16string guid;  // container name, at most 39 UTF-16 code units
-  std::uint8_t flags = 0;
-  std::uint16_t sig_key_bits = 0;
-  std::uint16_t kx_key_bits = 0;
-  bool valid() const { return (flags & flag_valid) != 0; }
-  bool operator==(const ContainerRecord&) const = default;
-};
-inline constexpr std::size_t container_record_size = 86;
-Bytes encode_cmapfile(const std::vector<ContainerRecord>& records);
+// One CONTAINER_MAP_RECORD (minidriver v7 §4.4, 86 bytes on the card): the wire format.
+using wire::gids::container_record_size;
+using wire::gids::ContainerRecord;
+using wire::gids::encode_cmapfile;
 // Throws CardError(6A80) when the length is not a multiple of 86.
 std::vector<ContainerRecord> decode_cmapfile(ByteView data);
 

@@ -59,6 +59,9 @@ struct EfRecord {
   bool active() const { return lcs == lcs_operational; }
 };
 Bytes encode_ef(const EfRecord& ef);
+// Applet::validate (validate.cpp): decodes every record under gids/ and ski/; throws
+// ImageError("record KEY: problem").
+void validate_records(const ObjectStore& store);
 EfRecord decode_ef(ByteView data);  // throws ImageError
 
 // The compact security attribute (8C) of an FCP as stored (62 L {...}); am = 0 when the FCP has
@@ -85,15 +88,10 @@ struct AlgInfo {
 };
 std::optional<AlgInfo> alg_info(std::uint8_t algid);
 
-// Master file (A000/DF1F) records: dir[9] name[9] pad[2] DO(le32) EF(le32).
-struct MasterFileEntry {
-  std::string dir;
-  std::string name;
-  std::uint16_t tag = 0;
-  std::uint16_t ef = 0;
-};
+// Master file (A000/DF1F) records: the wire format.
+using wire::gids::encode_masterfile;
+using wire::gids::MasterFileEntry;
 std::vector<MasterFileEntry> decode_masterfile(ByteView data);  // throws CardError(6A80)
-Bytes encode_masterfile(const std::vector<MasterFileEntry>& entries);
 Bytes initial_masterfile();
 
 }  // namespace softcard::gids

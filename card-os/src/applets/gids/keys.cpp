@@ -46,8 +46,10 @@ Response manage_security_environment(GidsSession& s, const Command& cmd, CardCon
         sign ? (high == 0x10 || high == 0x50) : (high == 0x00 || high == 0x40 || high == 0x80);
     if (!known) throw CardError(Sw::wrong_data);
   } else {
-    // EC: ECDSA over a host hash (B6) or ECDH (B8); the high nibble carries no padding.
-    if (high != 0x00 && high != 0x10 && high != 0x50) throw CardError(Sw::wrong_data);
+    // EC: ECDSA over a host hash (B6) or ECDH (B8); the high nibble carries no padding. 4x is
+    // the decipher nibble hosts use for any key exchange key, so it means ECDH too.
+    const bool ecdh_4x = !sign && high == 0x40;
+    if (high != 0x00 && high != 0x10 && high != 0x50 && !ecdh_4x) throw CardError(Sw::wrong_data);
   }
   check_key_usage(ef, sign ? KeyUsage::sign : KeyUsage::decipher, m);
   s.env = GidsSession::SecurityEnv{sign, m, kid};

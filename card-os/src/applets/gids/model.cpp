@@ -1,6 +1,5 @@
 // Persistent record formats and the small pure data structures of the GIDS card.
 #include <cstdio>
-#include <cstring>
 
 #include "applets/gids/gids_internal.h"
 #include "fs/tlv.h"
@@ -15,10 +14,6 @@ std::string hex4(unsigned v) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04x", v & 0xFFFF);
   return buf;
-}
-
-unsigned get_u16le(ByteView b, std::size_t at) {
-  return b[at] | (unsigned(b[at + 1]) << 8);
 }
 }  // namespace
 
@@ -108,93 +103,28 @@ const Bytes& app_fcp() {
 }
 
 std::optional<std::uint8_t> algid_for(const KeyPair& key) {
-  if (key.key_type() == KeyType::rsa) {
-    switch (key.bits()) {
-      case 1024:
-        return 0x06;
-      case 2048:
-        return 0x07;
-      case 3072:
-        return 0x08;
-      case 4096:
-        return 0x09;
-      default:
-        return std::nullopt;
-    }
-  }
-  switch (key.curve()) {
-    case Curve::p256:
-      return 0x0C;
-    case Curve::p384:
-      return 0x0D;
-    case Curve::p521:
-      return 0x0E;
-  }
-  return std::nullopt;
+  if (key.key_type() == KeyType::rsa) return wire::gids::algid_for({false, key.bits()});
+  return wire::gids::algid_for({true, curve_bits(key.curve())});
 }
 
 std::optional<AlgInfo> alg_info(std::uint8_t algid) {
-  switch (algid) {
-    case 0x06:
-      return AlgInfo{KeyType::rsa, 1024, Curve::p256};
-    case 0x07:
-      return AlgInfo{KeyType::rsa, 2048, Curve::p256};
-    case 0x08:
-      return AlgInfo{KeyType::rsa, 3072, Curve::p256};
-    case 0x09:
-      return AlgInfo{KeyType::rsa, 4096, Curve::p256};
-    case 0x0C:
+  const auto alg = wire::gids::key_alg(algid);
+  if (!alg) return std::nullopt;
+  if (!alg->ec) return AlgInfo{KeyType::rsa, alg->bits, Curve::p256};
+  switch (alg->bits) {
+    case 256:
       return AlgInfo{KeyType::ec, 0, Curve::p256};
-    case 0x0D:
+    case 384:
       return AlgInfo{KeyType::ec, 0, Curve::p384};
-    case 0x0E:
-      return AlgInfo{KeyType::ec, 0, Curve::p521};
     default:
-      return std::nullopt;  // 0A/0B (P-192/P-224) are not offered
+      return AlgInfo{KeyType::ec, 0, Curve::p521};
   }
 }
-
-namespace {
-constexpr std::size_t mf_record_size = 28;
-
-std::string fixed_string(ByteView b) {
-  std::string s;
-  for (auto c : b) {
-    if (c == 0) break;
-    s.push_back(static_cast<char>(c));
-  }
-  return s;
-}
-}  // namespace
 
 std::vector<MasterFileEntry> decode_masterfile(ByteView d) {
-  if (d.empty() || d[0] != 0x01 || (d.size() - 1) % mf_record_size != 0)
-    throw CardError(Sw::wrong_data);
-  std::vector<MasterFileEntry> out;
-  for (std::size_t at = 1; at < d.size(); at += mf_record_size) {
-    MasterFileEntry e;
-    e.dir = fixed_string(d.subspan(at, 9));
-    e.name = fixed_string(d.subspan(at + 9, 9));
-    e.tag = static_cast<std::uint16_t>(get_u16le(d, at + 20));
-    e.ef = static_cast<std::uint16_t>(get_u16le(d, at + 24));
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
-Bytes encode_masterfile(const std::vector<MasterFileEntry>& entries) {
-  Bytes out{0x01};
-  for (const auto& e : entries) {
-    Bytes rec(mf_record_size, 0);
-    std::memcpy(rec.data(), e.dir.data(), std::min<std::size_t>(e.dir.size(), 8));
-    std::memcpy(rec.data() + 9, e.name.data(), std::min<std::size_t>(e.name.size(), 8));
-    rec[20] = static_cast<std::uint8_t>(e.tag);
-    rec[21] = static_cast<std::uint8_t>(e.tag >> 8);
-    rec[24] = static_cast<std::uint8_t>(e.ef);
-    rec[25] = static_cast<std::uint8_t>(e.ef >> 8);
-    append(out, rec);
-  }
-  return out;
+  auto entries = wire::gids::decode_masterfile(d);
+  if (!entries) throw CardError(Sw::wrong_data);
+  return std::move(*entries);
 }
 
 Bytes initial_masterfile() {
@@ -205,41 +135,10 @@ Bytes initial_masterfile() {
                             {"mscp", "cmapfile", cmapfile_do, cmapfile_ef}});
 }
 
-Bytes encode_cmapfile(const std::vector<ContainerRecord>& records) {
-  Bytes out;
-  out.reserve(records.size() * container_record_size);
-  for (const auto& r : records) {
-    Bytes rec(container_record_size, 0);
-    for (std::size_t i = 0; i < r.guid.size() && i < 39; ++i) {
-      rec[2 * i] = static_cast<std::uint8_t>(r.guid[i]);
-      rec[2 * i + 1] = static_cast<std::uint8_t>(r.guid[i] >> 8);
-    }
-    rec[80] = r.flags;
-    rec[82] = static_cast<std::uint8_t>(r.sig_key_bits);
-    rec[83] = static_cast<std::uint8_t>(r.sig_key_bits >> 8);
-    rec[84] = static_cast<std::uint8_t>(r.kx_key_bits);
-    rec[85] = static_cast<std::uint8_t>(r.kx_key_bits >> 8);
-    append(out, rec);
-  }
-  return out;
-}
-
 std::vector<ContainerRecord> decode_cmapfile(ByteView d) {
-  if (d.size() % container_record_size != 0) throw CardError(Sw::wrong_data);
-  std::vector<ContainerRecord> out;
-  for (std::size_t at = 0; at < d.size(); at += container_record_size) {
-    ContainerRecord r;
-    for (std::size_t i = 0; i < 40; ++i) {
-      const char16_t c = static_cast<char16_t>(get_u16le(d, at + 2 * i));
-      if (c == 0) break;
-      r.guid.push_back(c);
-    }
-    r.flags = d[at + 80];
-    r.sig_key_bits = static_cast<std::uint16_t>(get_u16le(d, at + 82));
-    r.kx_key_bits = static_cast<std::uint16_t>(get_u16le(d, at + 84));
-    out.push_back(std::move(r));
-  }
-  return out;
+  auto records = wire::gids::decode_cmapfile(d);
+  if (!records) throw CardError(Sw::wrong_data);
+  return std::move(*records);
 }
 
 }  // namespace softcard::gids

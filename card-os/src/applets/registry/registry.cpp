@@ -9,6 +9,10 @@
 #include "applets/gids/gids_applet.h"
 #define SOFTCARD_REGISTER_GIDS 1
 #endif
+#if SOFTCARD_HAVE_PIV && __has_include("applets/piv/piv_applet.h")
+#include "applets/piv/piv_applet.h"
+#define SOFTCARD_REGISTER_PIV 1
+#endif
 #if SOFTCARD_HAVE_SKI && __has_include("applets/ski/ski_extension.h")
 #include "applets/ski/ski_extension.h"
 #define SOFTCARD_REGISTER_SKI 1
@@ -47,6 +51,10 @@ AppletRegistry builtin_applets() {
   r.add("gids", [] { return make_gids_applet(); });
 #endif
 #endif
+#ifdef SOFTCARD_REGISTER_PIV
+  r.add(piv_applet_name, [] { return make_piv_applet(); });
+  r.add(yubikey_mgmt_applet_name, [] { return make_yubikey_mgmt_applet(); });
+#endif
   return r;
 }
 
@@ -68,11 +76,14 @@ std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions op
       throw ImageError(image + ": the stored ATR (" + std::string(keys::atr) + " = " +
                        to_hex(id.atr) + ") is invalid: " + why);
   for (const auto& name : id.applets) card->install(registry.make(name));
+  card->validate();  // a damaged record is an error now, not a 6F00 at the first command
   return card;
 }
 
-std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options) {
-  return make_card(SqliteStore::open(image), std::move(options), builtin_applets());
+std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options,
+                                OpenOptions open) {
+  return make_card(SqliteStore::open(image, std::move(open)), std::move(options),
+                   builtin_applets());
 }
 
 }  // namespace softcard

@@ -18,7 +18,8 @@ Response import_session_key(SkiSession& s, const Command& cmd, CardContext& ctx,
   auto pad = need_tlv(cmd.data, 0x81);
   auto label = find_tlv(cmd.data, 0x82);
   auto ct = need_tlv(cmd.data, 0x87);
-  if (alg_req.size() != 1 || !alg_from_id(alg_req[0]) || pad.size() != 1) reject(Sw::wrong_data);
+  if (alg_req.size() != 1 || pad.size() != 1) reject(Sw::wrong_data);
+  if (!alg_from_id(alg_req[0])) reject(Sw::function_not_supported);  // D27: unknown id = 6A81
   RsaPadding padding;
   switch (pad[0]) {
     case padding_id::pkcs1:
@@ -61,7 +62,9 @@ Response import_session_key(SkiSession& s, const Command& cmd, CardContext& ctx,
     alg = alg_from_name(u"AES", sk->size());
   else if (key_length(requested) == sk->size())
     alg = requested;
-  if (!alg) reject(Sw::wrong_data);
+  // The key length comes out of the unwrapped plaintext: a distinct status would be an oracle
+  // on the decryption (D28).
+  if (!alg) reject(sw_unwrap_failed);
   return key_ref_answer(s.store_key(make_session_key(ctx.crypto(), *alg, sk->view())));
 }
 
@@ -71,7 +74,7 @@ Response shared_key(SkiSession& s, const Command& cmd, CardContext& ctx, gids::G
   if (hello.size() != 21 || hello[0] != 'S' || hello[1] != 'H' || hello[2] != 0x01)
     reject(Sw::wrong_data);
   auto alg = alg_from_id(hello[4]);
-  if (!alg) reject(Sw::wrong_data);
+  if (!alg) reject(Sw::function_not_supported);
   const Bytes* ks = ctx.store().get(shared_key_name(hello[3]));
   if (!ks || ks->size() != 32) reject(Sw::reference_not_found);
   if (s.free_slots() == 0) reject(Sw::not_enough_memory);
@@ -118,7 +121,8 @@ Response derive(SkiSession& s, const Command& cmd, CardContext& ctx, gids::GidsA
   if (cmd.p2 != 0x01) reject(Sw::incorrect_p1p2);  // only "return a key handle"
   if (cmd.p1 >= dh_slots || !s.agreements[cmd.p1]) reject(Sw::reference_not_found);
   auto a = need_tlv(cmd.data, 0x80);
-  if (a.size() != 1 || !alg_from_id(a[0])) reject(Sw::wrong_data);
+  if (a.size() != 1) reject(Sw::wrong_data);
+  if (!alg_from_id(a[0])) reject(Sw::function_not_supported);
   if (s.free_slots() == 0) reject(Sw::not_enough_memory);
   SecretBytes sk = derive_ecdh(ctx.crypto(), s.agreements[cmd.p1]->view(), static_cast<Alg>(a[0]));
   s.agreements[cmd.p1].reset();  // consumed: one agreement, one session key

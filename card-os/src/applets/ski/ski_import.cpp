@@ -82,6 +82,16 @@ KeyPair ec_from_blob(CryptoProvider& crypto, ByteView b, std::uint32_t spec, std
   return k;
 }
 
+bool holds_key(CardContext& ctx, gids::GidsApi& gids, std::size_t index) {
+  try {
+    gids.container_public_key(ctx, index);
+    return true;
+  } catch (const CardError& e) {
+    if (e.sw() == Sw::reference_not_found) return false;  // no key file, or one without a key
+    throw;
+  }
+}
+
 }  // namespace
 
 Response import_keypair(ByteView p, CardContext& ctx, gids::GidsApi& gids) {
@@ -95,6 +105,9 @@ Response import_keypair(ByteView p, CardContext& ctx, gids::GidsApi& gids) {
   if (!gids.pin_verified()) reject(Sw::security_not_satisfied);
   auto containers = gids.containers(ctx.store());
   if (index < containers.size() && containers[index].valid()) reject(Sw::file_exists);
+  // A key in the container's key file makes it in use too, whatever the cmapfile says (D32): an
+  // import never silently replaces a key.
+  if (holds_key(ctx, gids, index)) reject(Sw::file_exists);
   bool has_default = false;
   for (const auto& c : containers)
     has_default |= (c.flags & gids::ContainerRecord::flag_default) != 0;

@@ -21,8 +21,11 @@ Response capabilities(SkiSession& s, const Command& cmd, CardContext&, gids::Gid
 Response set_property(SkiSession& s, const Command& cmd, CardContext&, gids::GidsApi&) {
   SessionKey& k = s.slot(cmd.p2);
   if (cmd.p1 == 0x01) {
-    auto m = cmd.data.size() == 1 ? mode_from_id(cmd.data[0]) : std::nullopt;
-    if (!m || !mode_allowed(k.alg, *m)) reject(Sw::wrong_data);
+    if (cmd.data.size() != 1) reject(Sw::wrong_data);
+    // An unknown mode, or GCM with 3DES, is unsupported (D29). The base IV is kept as it is: it
+    // may be set before or after the mode and must fit the mode when a blob is opened (D30).
+    auto m = mode_from_id(cmd.data[0]);
+    if (!m || !mode_allowed(k.alg, *m)) reject(Sw::function_not_supported);
     k.mode = *m;
   } else if (cmd.p1 == 0x02) {
     const std::size_t n = cmd.data.size();

@@ -9,35 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "hex.h"
 #include "softcard/crypto.h"
 
 namespace softcard::test {
-
-inline Bytes hex(std::string_view s) {
-  Bytes out;
-  int hi = -1;
-  for (char c : s) {
-    int v;
-    if (c >= '0' && c <= '9')
-      v = c - '0';
-    else if (c >= 'a' && c <= 'f')
-      v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F')
-      v = c - 'A' + 10;
-    else if (c == ' ' || c == '\n')
-      continue;
-    else
-      throw std::invalid_argument("bad hex");
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(hi << 4 | v));
-      hi = -1;
-    }
-  }
-  if (hi >= 0) throw std::invalid_argument("odd hex");
-  return out;
-}
 
 inline std::string hexs(ByteView b) {
   static const char* d = "0123456789abcdef";

@@ -10,7 +10,9 @@ namespace {
 
 using security::AccessCondition;
 
-Sw thrown(auto&& f) { return test::thrown_sw(f); }
+Sw thrown(auto&& f) {
+  return test::thrown_sw(f);
+}
 
 FileHeader sample_ef() {
   FileHeader h;

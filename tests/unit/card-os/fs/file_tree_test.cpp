@@ -11,7 +11,9 @@ namespace {
 
 using security::AccessCondition;
 
-Sw thrown(auto&& f) { return test::thrown_sw(f); }
+Sw thrown(auto&& f) {
+  return test::thrown_sw(f);
+}
 
 FileHeader df(std::uint16_t fid, Bytes name = {}) {
   FileHeader h;

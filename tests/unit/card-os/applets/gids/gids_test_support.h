@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "applets/gids/gids_applet.h"
@@ -12,6 +13,8 @@
 #include "softcard/crypto.h"
 #include "softcard/errors.h"
 #include "softcard/personalize.h"
+#include "softcard/wire/gids.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard {
 inline Bytes operator+(Bytes a, const Bytes& b) {
@@ -130,24 +133,7 @@ struct GidsCardTest : ::testing::Test {
         Bytes{0x5C, 0x02, static_cast<std::uint8_t>(tag >> 8), static_cast<std::uint8_t>(tag)});
   }
 
-  static Bytes tlv(unsigned tag, const Bytes& value) {
-    Bytes out;
-    if (tag > 0xFF) out.push_back(static_cast<std::uint8_t>(tag >> 8));
-    out.push_back(static_cast<std::uint8_t>(tag));
-    const std::size_t n = value.size();
-    if (n < 0x80) {
-      out.push_back(static_cast<std::uint8_t>(n));
-    } else if (n < 0x100) {
-      out.push_back(0x81);
-      out.push_back(static_cast<std::uint8_t>(n));
-    } else {
-      out.push_back(0x82);
-      out.push_back(static_cast<std::uint8_t>(n >> 8));
-      out.push_back(static_cast<std::uint8_t>(n));
-    }
-    append(out, value);
-    return out;
-  }
+  static Bytes tlv(unsigned tag, const Bytes& value) { return wire::tlv(tag, value); }
 
   Rx put_do(std::uint16_t ef, std::uint16_t tag, const Bytes& value) {
     return send(0xDB, static_cast<std::uint8_t>(ef >> 8), static_cast<std::uint8_t>(ef),
@@ -156,18 +142,7 @@ struct GidsCardTest : ::testing::Test {
 
   // OpenSC's key-exchange key file FCP for key id `kid` and algorithm `algid`.
   static Bytes keyfile_fcp(std::uint8_t kid, std::uint8_t algid) {
-    Bytes crts;
-    for (auto [t, m] : {std::pair<unsigned, unsigned>{0xB8, 0x00},
-                        {0xB8, 0x80},
-                        {0xB8, 0x40},
-                        {0xB6, 0x10},
-                        {0xB6, 0x50}})
-      append(crts, tlv(t, Bytes{0x80, 0x01, static_cast<std::uint8_t>(m | algid), 0x83, 0x01, kid,
-                                0x95, 0x01, 0x40}));
-    Bytes inner = {0x82, 0x01, 0x18, 0x83, 0x02, 0xB0, kid,
-                   0x8C, 0x05, 0x8F, 0x10, 0x10, 0x10, 0x00};
-    append(inner, tlv(0xA5, crts));
-    return tlv(0x62, inner);
+    return wire::gids::encode_key_file_fcp({kid, algid, true, true});
   }
 
   void create_keyfile(std::uint8_t kid, std::uint8_t algid) {
@@ -180,48 +155,26 @@ struct GidsCardTest : ::testing::Test {
     return send(0x47, 0, 0, Bytes{0xAC, 0x06, 0x80, 0x01, algid, 0x83, 0x01, kid});
   }
 
+  // The value of tag `tag` inside the 7F49 public key template.
+  static Bytes public_key_field(const Bytes& tmpl, unsigned tag) {
+    const auto pk = wire::find_tlv(tmpl, 0x7F49);
+    EXPECT_TRUE(pk);
+    const auto v = pk ? wire::find_tlv(*pk, tag) : std::nullopt;
+    EXPECT_TRUE(v) << std::hex << tag;
+    return v ? Bytes(v->begin(), v->end()) : Bytes{};
+  }
+
   PublicKey rsa_public_from(const Bytes& tmpl) {
-    // 7F49 L { 81 n 82 e }
-    std::size_t i = 2;
-    std::size_t len = tmpl[i++];
-    if (len == 0x81)
-      len = tmpl[i++];
-    else if (len == 0x82) {
-      len = (tmpl[i] << 8) | tmpl[i + 1];
-      i += 2;
-    }
     RsaPublic pub;
-    while (i < tmpl.size()) {
-      const std::uint8_t tag = tmpl[i++];
-      std::size_t l = tmpl[i++];
-      if (l == 0x81)
-        l = tmpl[i++];
-      else if (l == 0x82) {
-        l = (tmpl[i] << 8) | tmpl[i + 1];
-        i += 2;
-      }
-      Bytes v(tmpl.begin() + static_cast<std::ptrdiff_t>(i),
-              tmpl.begin() + static_cast<std::ptrdiff_t>(i + l));
-      if (tag == 0x81) pub.n = v;
-      if (tag == 0x82) pub.e = v;
-      i += l;
-    }
+    pub.n = public_key_field(tmpl, 0x81);
+    pub.e = public_key_field(tmpl, 0x82);
     return host.import_rsa_public(pub);
   }
 
   PublicKey ec_public_from(const Bytes& tmpl, Curve curve) {
-    // 7F49 L { 86 L point }
-    std::size_t i = 2;
-    std::size_t len = tmpl[i++];
-    if (len == 0x81) len = tmpl[i++];
-    EXPECT_EQ(tmpl[i], 0x86);
-    ++i;
-    std::size_t l = tmpl[i++];
-    if (l == 0x81) l = tmpl[i++];
     EcPublic pub;
     pub.curve = curve;
-    pub.point.assign(tmpl.begin() + static_cast<std::ptrdiff_t>(i),
-                     tmpl.begin() + static_cast<std::ptrdiff_t>(i + l));
+    pub.point = public_key_field(tmpl, 0x86);
     return host.import_ec_public(pub);
   }
 

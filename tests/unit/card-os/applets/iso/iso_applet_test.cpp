@@ -169,9 +169,11 @@ TEST_F(IsoAppletTest, PinTryIsCommittedBeforeTheComparison) {
   EXPECT_EQ(sw("002000810430303030"), "63c2");
   EXPECT_EQ(c->memory->apply_count(), before + 1) << "the failed APDU still made the try durable";
   EXPECT_EQ(tries(0x81), 2);
-  // A medium that cannot take the decrement: the right PIN is never compared, nothing changes.
+  // A medium that cannot take the decrement: the PIN is never compared, nothing changes, and the
+  // answer is the memory failure every other write gives.
   c->memory->set_failing(true);
-  EXPECT_EQ(sw("002000810431323334"), "6f00");
+  EXPECT_EQ(sw("002000810431323334"), "6581");
+  EXPECT_EQ(sw("002000810430303030"), "6581");
   c->memory->set_failing(false);
   EXPECT_EQ(sw("00200081"), "63c2");
   // Success: decrement committed, then the restore with the APDU: two writes.

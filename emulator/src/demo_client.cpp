@@ -1,0 +1,113 @@
+// The demo's world: a private pcscd + vpcd with one GIDS + SKI card, and the step helpers.
+#include "demo_client.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "applets/gids/gids_applet.h"
+#include "applets/gids/gids_personalize.h"
+#include "applets/ski/ski_extension.h"
+#include "rig/pcsc_wait.h"
+#include "rig/private_world.h"
+#include "softcard/card.h"
+#include "softcard/crypto.h"
+#include "softcard/vpcd/bridge.h"
+#include "softcard/vpcd/card_adapter.h"
+#include "softcard/wire/endian.h"
+
+namespace softcard::cli::demo {
+
+int DemoClient::run() {
+  WorldOptions wo;
+  wo.slots = 1;
+  if (const char* p = std::getenv("SOFTCARD_PCSCD")) wo.pcscd = p;
+  PrivateWorld world(wo);
+  dir_ = world.dir();
+  // The card: GIDS with the SKI extension, personalized with the user PIN, a random admin key and
+  // shared key #1 (which the server also gets).
+  OpenSslRng rng;
+  CardOptions co;
+  co.rng = &rng;
+  Card card(std::make_unique<MemoryStore>(), std::move(co));
+  card.install(make_gids_applet(ski::make_ski_extension()));
+  gids::GidsPersonalization gp;
+  gp.user_pin = "123456";
+  Bytes admin(24), shared(32);
+  rng.fill(admin), rng.fill(shared);
+  gp.admin_key = SecretBytes(admin);
+  gids::personalize_gids(card.store(), rng, gp);
+  ski::provision_shared_key(card.store(), 1, shared);
+  card.store().commit();
+  ::setenv("PCSCLITE_CSOCK_NAME", world.socket_path().c_str(), 1);
+  world.start_pcscd();
+  vpcd::Bridge bridge;
+  vpcd::CardAdapter adapter(card);
+  vpcd::LinkOptions link;
+  link.mode = vpcd::Mode::connect;
+  link.endpoint = {"127.0.0.1", world.slots()[0].port};
+  link.name = "demo card";
+  bridge.add(adapter, link);
+  bridge.start();
+  wait_for_readers({world.slots()[0].reader}, Clock::now() + std::chrono::seconds(30));
+  wait_for_cards({world.slots()[0].reader}, Clock::now() + std::chrono::seconds(30));
+  say("rig", "private pcscd + vpcd up; GIDS card with the SKI extension in reader '" +
+                 world.slots()[0].reader + "'");
+  int rc = 1;
+  try {
+    rc = scenario(shared);
+  } catch (const std::exception& e) {
+    std::printf("\nFAILED at step %u: %s\n", step_, e.what());
+    rc = 1;
+  }
+  server_.reset();
+  bridge.stop();
+  bridge.wait();
+  world.stop_pcscd();
+  return rc;
+}
+
+void DemoClient::say(const std::string& actor, const std::string& text) {
+  std::printf("%3u. [%s] %s\n", ++step_, actor.c_str(), text.c_str());
+  std::fflush(stdout);
+}
+
+DWORD DemoClient::get_dword_property(LPCWSTR property, DWORD flags, const std::string& what) {
+  BYTE buf[4];
+  DWORD len = 0;
+  check(cd_.pfnCardGetProperty(&cd_, property, buf, sizeof buf, &len, flags), what);
+  return wire::get_u32le({buf, 4}, 0);
+}
+
+Bytes DemoClient::container_public(BYTE idx) {
+  CONTAINER_INFO ci{};
+  ci.dwVersion = CONTAINER_INFO_CURRENT_VERSION;
+  check(cd_.pfnCardGetContainerInfo(&cd_, idx, 0, &ci), "CardGetContainerInfo");
+  PBYTE p = ci.pbKeyExPublicKey ? ci.pbKeyExPublicKey : ci.pbSigPublicKey;
+  DWORD n = ci.pbKeyExPublicKey ? ci.cbKeyExPublicKey : ci.cbSigPublicKey;
+  Bytes out(p, p + n);
+  cd_.pfnCspFree(p);
+  return out;
+}
+
+void DemoClient::set_and_process(CARD_KEY_HANDLE h, const std::vector<std::string>& blob_line,
+                                 const char16_t* f, Bytes* answer, DWORD expect) {
+  const std::u16string mode = blob_line[1] == "GCM" ? u"ChainingModeGCM" : u"ChainingModeCBC";
+  Bytes iv = from_hex(blob_line[2]), blob = from_hex(blob_line[3]);
+  check(cd_.pfnCardSetKeyProperty(&cd_, h, CKP_CHAINING_MODE, (PBYTE)mode.c_str(),
+                                  DWORD((mode.size() + 1) * 2), 0),
+        "CardSetKeyProperty(ChainingMode)");
+  check(
+      cd_.pfnCardSetKeyProperty(&cd_, h, CKP_INITIALIZATION_VECTOR, iv.data(), DWORD(iv.size()), 0),
+      "CardSetKeyProperty(IV)");
+  CARD_ENCRYPTED_DATA ed{blob.data(), DWORD(blob.size())};
+  BYTE out[256];
+  DWORD len = 0;
+  const DWORD rc = cd_.pfnCardProcessEncryptedData(&cd_, h, f, &ed, 1, answer ? out : nullptr,
+                                                   sizeof out, &len, 0);
+  if (rc != expect)
+    throw DemoFailure("CardProcessEncryptedData returned " + hexrc(rc) + ", expected " +
+                      hexrc(expect));
+  if (answer) answer->assign(out, out + len);
+}
+
+}  // namespace softcard::cli::demo

@@ -1,0 +1,21 @@
+#pragma once
+// Host-side RSA paddings the GIDS MSE cannot name (PSS, OAEP with SHA-2 or a label): the card
+// does the raw private-key operation, the library encodes or decodes around it (RFC 8017).
+#include "md.h"
+
+namespace softcard::md {
+
+// The hash a BCrypt algorithm name (L"SHA1", L"SHA256", L"SHA384", L"SHA512") names;
+// SCARD_E_INVALID_PARAMETER for any other name.
+HashAlg bcrypt_hash(LPCWSTR name);
+// The hash a CALG_SHA* id names; SCARD_E_INVALID_PARAMETER for any other id.
+HashAlg calg_hash(ALG_ID alg);
+
+// EMSA-PSS encoding of `hash` for a modulus of `mod_bits`, left-padded to the modulus length;
+// SCARD_E_INVALID_PARAMETER when the hash or salt does not fit.
+Bytes pss_encode(Context& ctx, HashAlg md, ByteView hash, std::size_t salt_len, unsigned mod_bits);
+// EME-OAEP decoding of the raw block `em` (modulus length); NTE_BAD_DATA when it is not a valid
+// encoding for `label`.
+SecretBytes oaep_decode(Context& ctx, HashAlg md, ByteView em, ByteView label);
+
+}  // namespace softcard::md

@@ -1,0 +1,40 @@
+#pragma once
+// Cards for the fuzz targets: personalized once from a profile, cloned into a fresh in-memory
+// store per input.
+#include <memory>
+#include <string>
+
+#include "fuzz_support.h"
+#include "softcard/card.h"
+#include "softcard/card_factory.h"
+#include "softcard/personalize.h"
+#include "softcard/store.h"
+
+namespace softcard::fuzz {
+
+// The committed objects (and which are secret) of a card personalized from `profile_text` with a
+// fixed RNG.
+inline StoredObjects personalized_objects(const Profile& profile) {
+  DeterministicRng rng;
+  ObjectStore store(std::make_unique<MemoryStore>());
+  personalize(profile, store, rng);
+  store.commit();
+  return store.backend().load();
+}
+
+// A fresh in-memory card holding `objects`; `backend` points at its store for snapshots.
+inline std::unique_ptr<Card> card_from(const StoredObjects& objects, Rng& rng,
+                                       const AppletRegistry& registry,
+                                       const MemoryStore** backend) {
+  auto store = std::make_unique<MemoryStore>();
+  ChangeSet all;
+  for (const auto& [k, v] : objects.values)
+    all.writes.emplace_back(k, v, objects.secret.count(k) != 0);
+  store->apply(all);
+  *backend = store.get();
+  CardOptions options;
+  options.rng = &rng;
+  return make_card(std::move(store), std::move(options), registry);
+}
+
+}  // namespace softcard::fuzz
