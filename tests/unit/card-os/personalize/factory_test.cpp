@@ -52,7 +52,7 @@ TEST_F(Factory, SerialOverrideAndGidsSelect) {
 class CountingStore final : public CardStore {
  public:
   explicit CountingStore(std::size_t& applies) : applies_(applies) {}
-  ObjectMap load() override { return {}; }
+  StoredObjects load() override { return {}; }
   void apply(const ChangeSet&) override { ++applies_; }
   std::string describe() const override { return "<counting>"; }
 
