@@ -16,6 +16,7 @@
 
 #include "cli_checks.h"
 #include "commands.h"
+#include "key_options.h"
 #include "profile/profile.h"
 #include "rig/pcsc_wait.h"
 #include "rig/private_world.h"
@@ -38,6 +39,7 @@ struct RigOptions {
   bool host_network = false;
   double timeout_s = 30;
   std::vector<std::string> command;
+  KeyOptions key;
 };
 
 // Signals the main thread handles itself (sigtimedwait); blocked before any thread exists so
@@ -106,13 +108,17 @@ int run_rig(const RigOptions& opts) {
   // Enter the namespaces while still single-threaded.
   PrivateWorld world(wo);
 
-  // Cards from profiles are fresh images in the world's directory, gone with it.
+  // Cards from profiles are fresh images in the world's directory, gone with it (encrypted
+  // under the image key too when one is given).
+  const auto key = opts.key.load();
   std::vector<std::filesystem::path> images(opts.cards.begin(), opts.cards.end());
   for (std::size_t i = 0; i < opts.profiles.size(); ++i) {
     OpenSslRng rng;
     const Profile profile = load_profile(opts.profiles[i]);
     const auto image = world.dir() / ("card" + std::to_string(i) + "-" + profile.name + ".img");
-    create_image(image, profile, rng);
+    PersonalizeOptions po;
+    po.image_key = key;
+    create_image(image, profile, rng, po);
     images.push_back(image);
   }
 
@@ -131,7 +137,9 @@ int run_rig(const RigOptions& opts) {
     vpcd::LinkOptions link;
     link.mode = vpcd::Mode::connect;
     link.endpoint = {"127.0.0.1", world.slots()[i].port};
-    served.add(images[i], link);
+    OpenOptions open;
+    open.key = key;
+    served.add(images[i], link, std::move(open));
   }
   try {
     // Cards connect only once pcscd has set up every reader: vpcd loses a card that connects to
@@ -266,6 +274,9 @@ void register_rig(CLI::App& app) {
       "--host-network", opts->host_network,
       "Do not use a private network namespace (vpcd then listens on free host ports, on all "
       "interfaces); lets processes outside the rig serve cards into its empty slots");
+  add_key_options(cmd, opts->key,
+                  "the key of the --card images (each must be encrypted under it); --profile "
+                  "cards are then encrypted under it too");
   cmd->add_option("--timeout", opts->timeout_s, "Seconds to wait for readers and cards")
       ->capture_default_str()
       ->check(positive_seconds(24 * 3600));

@@ -10,6 +10,7 @@
 
 #include "cli_checks.h"
 #include "commands.h"
+#include "key_options.h"
 #include "rig/served_cards.h"
 #include "run_faults.h"
 #include "softcard/harness/rule_file.h"
@@ -29,6 +30,7 @@ void register_run(CLI::App& app) {
     bool trace = false;
     std::string faults;
     std::vector<std::string> images;
+    KeyOptions key;
   };
   auto opts = std::make_shared<Options>();
   auto* vpcd_opt = cmd->add_option("--vpcd", opts->vpcd,
@@ -43,6 +45,8 @@ void register_run(CLI::App& app) {
   vpcd_opt->excludes(listen_opt);
   cmd->add_flag("--trace", opts->trace,
                 "Print every APDU and response with names and status meanings");
+  add_key_options(cmd, opts->key,
+                  "the key of the images (every image given must be encrypted under it)");
   cmd->add_option("--faults", opts->faults,
                   "JSON fault-rule file (docs/faults.md): status words, delays, corrupted bytes, "
                   "dropped links, torn power and a latency profile, injected in front of the "
@@ -56,6 +60,7 @@ void register_run(CLI::App& app) {
     const bool listen = !opts->listen.empty();
     const auto base = listen ? vpcd::parse_endpoint(opts->listen, "127.0.0.1")
                              : vpcd::parse_endpoint(opts->vpcd, "127.0.0.1");
+    const auto key = opts->key.load();
     // The rule file is read and checked before any image is opened or anything connects.
     std::optional<harness::FaultFile> faults;
     if (!opts->faults.empty()) {
@@ -74,7 +79,9 @@ void register_run(CLI::App& app) {
       link.mode = listen ? vpcd::Mode::listen : vpcd::Mode::connect;
       link.endpoint = base.offset(static_cast<unsigned>(i));
       try {
-        cards.add(opts->images[i], link, front);
+        OpenOptions open;
+        open.key = key;
+        cards.add(opts->images[i], link, std::move(open), front);
       } catch (const boost::system::system_error& e) {
         throw std::runtime_error("cannot listen on " + link.endpoint.to_string() + ": " +
                                  e.code().message());

@@ -156,17 +156,19 @@ class Card:
     # -- construction ----------------------------------------------------------------------
     @classmethod
     def create(cls, path: Optional[PathLike] = None, profile: Union[str, Mapping[str, Any], PathLike] = "gids",
-               *, serial: Optional[bytes] = None) -> "Card":
+               *, serial: Optional[bytes] = None, key: Optional[bytes] = None) -> "Card":
         """A new card personalized from ``profile``: a built-in name (``gids``, ``gids-blank``,
         ``iso``, ...), a JSON profile file, or a profile given as a dict or JSON text.
-        ``path`` names the new image file (refused if it exists); ``None`` keeps it in memory."""
+        ``path`` names the new image file (refused if it exists); ``None`` keeps it in memory.
+        ``key`` (32 bytes) encrypts the image's secret records at rest (docs/card-image.md)."""
         p = None if path is None else os.fspath(path)
-        return cls(_core.CoreCard.create(p, _profile_arg(profile), serial or b""))
+        return cls(_core.CoreCard.create(p, _profile_arg(profile), serial or b"", key))
 
     @classmethod
-    def open(cls, path: PathLike) -> "Card":
-        """Opens an existing card image (exclusively, until closed)."""
-        return cls(_core.CoreCard.open(os.fspath(path)))
+    def open(cls, path: PathLike, *, key: Optional[bytes] = None) -> "Card":
+        """Opens an existing card image (exclusively, until closed). ``key`` is the image key of
+        an encrypted image; a missing or wrong key raises ImageError naming the file."""
+        return cls(_core.CoreCard.open(os.fspath(path), key))
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:

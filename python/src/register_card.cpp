@@ -69,8 +69,17 @@ AppletRegistry python_applets() {
   return r;
 }
 
-std::unique_ptr<Card> open_with_registry(const std::filesystem::path& image, CardOptions options) {
-  return make_card(SqliteStore::open(image), std::move(options), python_applets());
+std::unique_ptr<Card> open_with_registry(const std::filesystem::path& image, CardOptions options,
+                                         std::optional<SecretBytes> key = std::nullopt) {
+  OpenOptions open;
+  open.key = std::move(key);
+  return make_card(SqliteStore::open(image, std::move(open)), std::move(options), python_applets());
+}
+
+// An image key given as Python bytes (None: no key).
+std::optional<SecretBytes> key_from(const std::optional<pyb::bytes>& key) {
+  if (!key) return std::nullopt;
+  return SecretBytes(as_view(*key));
 }
 
 CardOptions options_for(Rng& rng) {
@@ -89,26 +98,27 @@ Profile profile_from(const std::string& profile) {
 #endif
 
 std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> path,
-                                        const std::string& profile, const Bytes& serial) {
+                                        const std::string& profile, const Bytes& serial,
+                                        std::optional<SecretBytes> key) {
 #if SOFTCARD_HAVE_PROFILES
   auto rng = CardHandle::make_rng();
   const Profile p = profile_from(profile);
   PersonalizeOptions po;
   po.serial = serial;
+  po.image_key = key;
   std::unique_ptr<Card> card;
   std::string where;
   if (path) {
     create_image(*path, p, *rng, po);
-    card = open_with_registry(*path, options_for(*rng));
+    card = open_with_registry(*path, options_for(*rng), std::move(key));
     where = path->string();
   } else {
+    if (key) throw ImageError("an image key needs an image file (path is None)");
     ObjectStore staging(std::make_unique<MemoryStore>());
     personalize(p, staging, *rng, po);
     staging.commit();
     auto memory = std::make_unique<MemoryStore>();
-    ChangeSet all;
-    for (const auto& key : staging.keys("")) all.writes.emplace_back(key, *staging.get(key));
-    memory->apply(all);
+    memory->apply(staging.snapshot());
     card = make_card(std::move(memory), options_for(*rng), python_applets());
     where = "<memory>";
   }
@@ -119,13 +129,15 @@ std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> pat
   (void)path;
   (void)profile;
   (void)serial;
+  (void)key;
   throw pyb::value_error("this softcard build has no profile support (emulator/ not built)");
 #endif
 }
 
-std::unique_ptr<CardHandle> open_image(const std::filesystem::path& path) {
+std::unique_ptr<CardHandle> open_image(const std::filesystem::path& path,
+                                       std::optional<SecretBytes> key) {
   auto rng = CardHandle::make_rng();
-  auto card = open_with_registry(path, options_for(*rng));
+  auto card = open_with_registry(path, options_for(*rng), std::move(key));
   auto handle = std::make_unique<CardHandle>(std::move(card), path.string());
   handle->rng = std::move(rng);
   return handle;
@@ -180,14 +192,23 @@ void register_card(pyb::module_& m) {
       .def_static(
           "create",
           [](std::optional<std::filesystem::path> path, const std::string& profile,
-             const pyb::bytes& serial) {
+             const pyb::bytes& serial, const std::optional<pyb::bytes>& key) {
             const auto v = as_view(serial);
             const Bytes s(v.begin(), v.end());
+            auto k = key_from(key);
             pyb::gil_scoped_release release;
-            return create_card(std::move(path), profile, s);
+            return create_card(std::move(path), profile, s, std::move(k));
           },
-          pyb::arg("path"), pyb::arg("profile"), pyb::arg("serial") = pyb::bytes())
-      .def_static("open", &open_image, pyb::arg("path"), pyb::call_guard<pyb::gil_scoped_release>())
+          pyb::arg("path"), pyb::arg("profile"), pyb::arg("serial") = pyb::bytes(),
+          pyb::arg("key") = pyb::none())
+      .def_static(
+          "open",
+          [](const std::filesystem::path& path, const std::optional<pyb::bytes>& key) {
+            auto k = key_from(key);
+            pyb::gil_scoped_release release;
+            return open_image(path, std::move(k));
+          },
+          pyb::arg("path"), pyb::arg("key") = pyb::none())
       .def("transmit", &transmit, pyb::arg("command"))
       .def(
           "power_on", [](CardHandle& h) { h.faulty().power_on(); },

@@ -12,8 +12,10 @@
 
 namespace softcard::fuzz {
 
-// The committed objects of a card personalized from `profile_text` with a fixed RNG.
-inline ObjectMap personalized_objects(const std::string& name, const std::string& profile_text) {
+// The committed objects (and which are secret) of a card personalized from `profile_text` with a
+// fixed RNG.
+inline StoredObjects personalized_objects(const std::string& name,
+                                          const std::string& profile_text) {
   DeterministicRng rng;
   ObjectStore store(std::make_unique<MemoryStore>());
   personalize(parse_profile(name, profile_text), store, rng);
@@ -22,12 +24,13 @@ inline ObjectMap personalized_objects(const std::string& name, const std::string
 }
 
 // A fresh in-memory card holding `objects`; `backend` points at its store for snapshots.
-inline std::unique_ptr<Card> card_from(const ObjectMap& objects, Rng& rng,
+inline std::unique_ptr<Card> card_from(const StoredObjects& objects, Rng& rng,
                                        const AppletRegistry& registry,
                                        const MemoryStore** backend) {
   auto store = std::make_unique<MemoryStore>();
   ChangeSet all;
-  for (const auto& [k, v] : objects) all.writes.emplace_back(k, v);
+  for (const auto& [k, v] : objects.values)
+    all.writes.emplace_back(k, v, objects.secret.count(k) != 0);
   store->apply(all);
   *backend = store.get();
   CardOptions options;

@@ -36,7 +36,7 @@ std::string profile_text() {
 }
 
 struct World {
-  ObjectMap objects = fuzz::personalized_objects("fuzz", profile_text());
+  StoredObjects objects = fuzz::personalized_objects("fuzz", profile_text());
   AppletRegistry registry = builtin_applets();
   std::vector<Bytes> secrets = {from_hex(admin_key_hex), from_hex(shared_key_hex)};
 };

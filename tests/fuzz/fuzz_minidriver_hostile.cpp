@@ -55,7 +55,7 @@ const std::string& gids_profile() {
 }
 
 struct World {
-  ObjectMap objects = fuzz::personalized_objects("gids", gids_profile());
+  StoredObjects objects = fuzz::personalized_objects("gids", gids_profile());
   AppletRegistry registry = builtin_applets();
 };
 

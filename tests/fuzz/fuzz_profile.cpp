@@ -12,7 +12,7 @@ using namespace softcard;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   fuzz::DeterministicRng rng;
-  ObjectMap objects;
+  StoredObjects objects;
   try {
     ObjectStore store(std::make_unique<MemoryStore>());
     personalize(parse_profile("fuzz", text), store, rng);

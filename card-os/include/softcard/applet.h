@@ -27,9 +27,11 @@ class CardContext {
   // The card's one crypto provider, drawing its randomness from rng(). Keys an applet caches
   // may keep using it for as long as the card lives.
   virtual CryptoProvider& crypto() = 0;
-  // Commits what the current command has written so far, on its own and flushed to disk (used
-  // for PIN retry counters, which must be durable before the comparison).
-  virtual void commit_now() = 0;
+  // Durably writes the current command's pending write of one record on its own, flushed to
+  // disk, before the command goes on (PIN retry counters, which must be durable before the
+  // comparison); the command's other writes stay in its transaction. A write that fails throws
+  // CardError(6581) and the record keeps its committed value.
+  virtual void persist_now(std::string_view key) = 0;
   virtual void log(LogLevel level, std::string_view message) = 0;
 };
 
@@ -48,6 +50,9 @@ class Applet {
   virtual void deselect(CardContext&) {}
   // Power off / reset: forget all volatile state (security status, session keys).
   virtual void clear_volatile() = 0;
+  // Checks every persistent record the applet owns, when the image is opened and before the
+  // card serves anything; throws ImageError("record KEY: problem") for the first bad one.
+  virtual void validate(const ObjectStore& /*store*/) const {}
   // Human-readable summary of the applet's persistent state for `softcard inspect`: file tree,
   // PIN status, objects, containers. Never key material or PIN values.
   virtual std::string describe(const ObjectStore& /*store*/) const { return {}; }

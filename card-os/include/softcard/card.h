@@ -73,6 +73,10 @@ class Card {
   // A card that is not powered is powered on first, as a reader would.
   Bytes transmit(ByteView command) noexcept;
 
+  // Checks the card OS's own records (ATR, life cycle) and every applet's (Applet::validate);
+  // throws ImageError naming the image and the record. Card factories call it at open.
+  void validate() const;
+
   ObjectStore& store() { return store_; }
   const ObjectStore& store() const { return store_; }
   Applet* selected_applet() const { return selected_; }

@@ -28,11 +28,13 @@ class AppletRegistry {
 // Every applet built into this softcard.
 AppletRegistry builtin_applets();
 
-// Installs the applets listed in the store (first = default applet) on a new Card.
+// Installs the applets listed in the store (first = default applet) on a new Card, then checks
+// every record (Card::validate): a damaged image is an ImageError here, before any command.
 std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions options,
                                 const AppletRegistry& registry);
-// Opens an existing card image (exclusively) with the built-in applets.
-std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options);
+// Opens an existing card image (exclusively; shared when read-only) with the built-in applets.
+std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options,
+                                OpenOptions open = {});
 
 // The card identity every image carries (written at personalization).
 struct CardIdentity {

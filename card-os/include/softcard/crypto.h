@@ -213,6 +213,14 @@ enum class KeyCheck {
   stored,
 };
 
+// scrypt (RFC 7914) cost: N = 2^log2_n, block size r, parallelism p; memory is 128 * N * r bytes.
+struct ScryptCost {
+  unsigned log2_n = 15;
+  std::uint32_t r = 8;
+  std::uint32_t p = 1;
+  bool operator==(const ScryptCost&) const = default;
+};
+
 struct GcmSealed {
   Bytes ciphertext;
   Bytes tag;  // 16 bytes
@@ -332,6 +340,9 @@ class CryptoProvider {
   SecretBytes hkdf_sha256(ByteView salt, ByteView ikm, ByteView info, std::size_t length) {
     return hkdf(HashAlg::sha256, salt, ikm, info, length);
   }
+
+  // scrypt (RFC 7914) of a low-entropy secret; `length` output bytes.
+  SecretBytes scrypt(ByteView password, ByteView salt, const ScryptCost& cost, std::size_t length);
 
   // Random bytes from this provider's DRBG (or from its Rng).
   void random(std::span<std::uint8_t> out);

@@ -19,15 +19,16 @@ class Card::Context final : public CardContext {
     if (!crypto_) crypto_ = std::make_unique<CryptoProvider>(*card_.options_.rng);
     return *crypto_;
   }
-  // Used for PIN retry counters: flushed to disk so a power cut never restores a try.
-  void commit_now() override {
+  // Used for PIN retry counters: flushed to disk so a power cut never restores a try. A medium
+  // that cannot take the write answers 6581 like any other failed write; the caller never gets
+  // to compare.
+  void persist_now(std::string_view key) override {
     try {
-      card_.store_.commit(/*flush_to_disk=*/true);
+      card_.store_.commit_one(key);
     } catch (const ImageError& e) {
-      // A full or failing medium answers 6581 like any other write; the caller stops before
-      // acting on the state it could not commit (e.g. a PIN is never compared).
       card_.store_.rollback();
-      card_.log(LogLevel::error, std::string("cannot persist: ") + e.what());
+      card_.log(LogLevel::error,
+                std::string("cannot persist ") + std::string(key) + ": " + e.what());
       throw CardError(Sw::memory_failure);
     }
   }
@@ -50,6 +51,33 @@ Card::Card(std::unique_ptr<CardStore> store, CardOptions options)
 }
 
 Card::~Card() = default;
+
+void Card::validate() const {
+  const std::string image = store_.backend().describe();
+  const auto fail = [&](const std::string& what) {
+    throw ImageError("card image " + image + ": " + what);
+  };
+  if (const Bytes* atr = store_.get(keys::atr); atr && !atr->empty()) {
+    // ISO 7816-3: TS (3B direct, 3F inverse convention), T0, then at most 31 more bytes.
+    if (atr->size() < 2 || atr->size() > 33 || ((*atr)[0] != 0x3B && (*atr)[0] != 0x3F))
+      fail(std::string("record ") + keys::atr + ": not an ATR (" + to_hex(*atr) + ")");
+  }
+  if (const Bytes* lcs = store_.get(keys::life_cycle)) {
+    const auto known = {LifeCycle::creation, LifeCycle::initialisation, LifeCycle::operational,
+                        LifeCycle::deactivated, LifeCycle::terminated};
+    if (lcs->size() != 1 || std::none_of(known.begin(), known.end(), [&](LifeCycle l) {
+          return static_cast<std::uint8_t>(l) == (*lcs)[0];
+        }))
+      fail(std::string("record ") + keys::life_cycle + ": not a life cycle byte");
+  }
+  for (const auto& a : applets_) {
+    try {
+      a->validate(store_);
+    } catch (const ImageError& e) {
+      fail(e.what());
+    }
+  }
+}
 
 void Card::install(std::unique_ptr<Applet> applet) {
   if (!applet) throw std::invalid_argument("null applet");

@@ -1,17 +1,24 @@
 #include "security/pin.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 #include "softcard/errors.h"
 
 namespace softcard::security {
 namespace {
 
-constexpr std::uint8_t record_version = 1;
+// Version 2: the PIN as a scrypt verifier (version 1 kept the PIN itself; images holding
+// such records are refused at open, docs/card-image.md).
+constexpr std::uint8_t record_version = 2;
 constexpr std::uint8_t flag_pad = 0x01;
 constexpr std::uint8_t flag_unblock = 0x02;
 constexpr std::uint8_t flag_admin = 0x04;
+constexpr std::uint8_t kdf_scrypt = 0x01;
 constexpr std::size_t header_size = 10;
+constexpr std::size_t verifier_size = 4 + 16 + 32;  // kdf, log2 N, r, p, salt, hash
+constexpr std::size_t record_size = header_size + verifier_size;
 
 // Host input without trailing padding; the view aliases `in`.
 ByteView unpadded(const PinRecord& pin, ByteView in) {
@@ -31,8 +38,12 @@ ByteView checked_value(const PinRecord& pin, ByteView in) {
 }  // namespace
 
 Bytes encode_pin_record(const PinRecord& pin) {
+  if (!pin.verifier) throw std::logic_error("PIN record without a verifier");
+  const PinVerifier& v = *pin.verifier;
+  if (v.cost.r > 255 || v.cost.p > 255 || v.cost.log2_n > 255)
+    throw std::logic_error("PIN verifier cost does not fit the record");
   Bytes out;
-  out.reserve(header_size + pin.value.size());
+  out.reserve(record_size);
   std::uint8_t flags = 0;
   if (pin.pad_byte) flags |= flag_pad;
   if (pin.unblock_reference) flags |= flag_unblock;
@@ -46,8 +57,13 @@ Bytes encode_pin_record(const PinRecord& pin) {
   out.push_back(flags);
   out.push_back(pin.pad_byte.value_or(0));
   out.push_back(pin.unblock_reference.value_or(0));
-  out.push_back(static_cast<std::uint8_t>(pin.value.size()));
-  append(out, pin.value.view());
+  out.push_back(v.length);
+  out.push_back(kdf_scrypt);
+  out.push_back(static_cast<std::uint8_t>(v.cost.log2_n));
+  out.push_back(static_cast<std::uint8_t>(v.cost.r));
+  out.push_back(static_cast<std::uint8_t>(v.cost.p));
+  append(out, v.salt);
+  append(out, v.hash);
   return out;
 }
 
@@ -55,7 +71,7 @@ PinRecord decode_pin_record(ByteView d) {
   if (d.size() < header_size) throw ImageError("PIN record truncated");
   if (d[0] != record_version)
     throw ImageError("PIN record version " + std::to_string(d[0]) + " not supported");
-  if (d.size() != header_size + d[9]) throw ImageError("PIN record length mismatch");
+  if (d.size() != record_size) throw ImageError("PIN record length mismatch");
   PinRecord pin;
   pin.reference = d[1];
   pin.min_length = d[2];
@@ -67,8 +83,20 @@ PinRecord decode_pin_record(ByteView d) {
   if (flags & flag_pad) pin.pad_byte = d[7];
   if (flags & flag_unblock) pin.unblock_reference = d[8];
   pin.grants_admin = (flags & flag_admin) != 0;
-  pin.value = SecretBytes(d.subspan(header_size));
-  if (pin.tries_left > pin.max_tries || pin.min_length > pin.max_length)
+  PinVerifier v;
+  v.length = d[9];
+  if (d[10] != kdf_scrypt) throw ImageError("PIN record KDF unknown");
+  v.cost = ScryptCost{d[11], d[12], d[13]};
+  // Bounded so that a doctored record cannot make VERIFY allocate without limit (1 GiB).
+  if (v.cost.log2_n < 1 || v.cost.log2_n > 22 || v.cost.r == 0 || v.cost.p == 0 ||
+      (std::uint64_t{128} << v.cost.log2_n) * v.cost.r > (std::uint64_t{1} << 30))
+    throw ImageError("PIN record KDF cost out of range");
+  std::copy_n(d.begin() + 14, v.salt.size(), v.salt.begin());
+  std::copy_n(d.begin() + 30, v.hash.size(), v.hash.begin());
+  pin.verifier = v;
+  if (pin.max_tries == 0 || pin.max_tries > 15 || pin.tries_left > pin.max_tries ||
+      pin.min_length == 0 || pin.min_length > pin.max_length || pin.max_length > 127 ||
+      v.length < pin.min_length || v.length > pin.max_length)
     throw ImageError("PIN record values inconsistent");
   return pin;
 }
@@ -90,11 +118,20 @@ void PinManager::install(ObjectStore& store, const PinRecord& pin) const {
     fail("min_length must be 1..max_length");
   if (pin.max_tries == 0 || pin.max_tries > 15) fail("max_tries must be 1..15");
   if (pin.tries_left > pin.max_tries) fail("tries_left exceeds max_tries");
-  if (pin.value.size() < pin.min_length || pin.value.size() > pin.max_length)
-    fail("value length outside min_length..max_length");
   if (pin.unblock_reference && *pin.unblock_reference == pin.reference)
     fail("a PIN cannot unblock itself");
-  save(store, pin);
+  PinRecord stored = pin;
+  stored.value.wipe();
+  if (!pin.value.empty()) {
+    if (pin.value.size() < pin.min_length || pin.value.size() > pin.max_length)
+      fail("value length outside min_length..max_length");
+    stored.verifier = make_pin_verifier(pin.value.view(), pin_kdf_cost());
+  } else if (!pin.verifier) {
+    fail("no value");
+  } else if (pin.verifier->length < pin.min_length || pin.verifier->length > pin.max_length) {
+    fail("value length outside min_length..max_length");
+  }
+  save(store, stored);
 }
 
 std::optional<PinRecord> PinManager::find(const ObjectStore& store, std::uint8_t reference) const {
@@ -124,7 +161,7 @@ PinRecord PinManager::load(const ObjectStore& store, std::uint8_t reference) con
 }
 
 void PinManager::save(ObjectStore& store, const PinRecord& pin) const {
-  store.put(key(pin.reference), encode_pin_record(pin));
+  store.put_secret(key(pin.reference), encode_pin_record(pin));
 }
 
 PinInfo PinManager::info(const ObjectStore& store, const SecurityState& state,
@@ -141,8 +178,8 @@ Sw PinManager::check(CardContext& ctx, PinRecord& pin, ByteView candidate) const
   const std::uint8_t before = pin.tries_left;
   pin.tries_left = static_cast<std::uint8_t>(before - 1);
   save(ctx.store(), pin);
-  ctx.commit_now();
-  if (!constant_time_equal(candidate, pin.value.view())) return sw_retries(pin.tries_left);
+  ctx.persist_now(key(pin.reference));
+  if (!pin_matches(*pin.verifier, candidate)) return sw_retries(pin.tries_left);
   pin.tries_left = pin.max_tries;
   save(ctx.store(), pin);
   return Sw::ok;
@@ -180,7 +217,7 @@ void PinManager::deauthenticate(const ObjectStore& store, SecurityState& state,
 
 std::size_t PinManager::current_length(const ObjectStore& store, std::uint8_t reference) const {
   const PinRecord pin = load(store, reference);
-  return pin.pad_byte ? pin.max_length : pin.value.size();
+  return pin.pad_byte ? pin.max_length : pin.verifier->length;
 }
 
 Sw PinManager::change(CardContext& ctx, SecurityState& state, std::uint8_t reference,
@@ -195,7 +232,7 @@ Sw PinManager::change(CardContext& ctx, SecurityState& state, std::uint8_t refer
     if (pin.grants_admin) state.set_admin(false);
     return sw;
   }
-  pin.value = SecretBytes(new_value);
+  pin.verifier = make_pin_verifier(new_value, pin_kdf_cost());
   save(ctx.store(), pin);
   state.set_verified(reference, true);
   if (pin.grants_admin) state.set_admin(true);
@@ -207,7 +244,7 @@ void PinManager::change_verified(CardContext& ctx, const SecurityState& state,
   PinRecord pin = load(ctx.store(), reference);
   if (pin.blocked()) throw CardError(Sw::auth_method_blocked);
   if (!state.verified(reference)) throw CardError(Sw::security_not_satisfied);
-  pin.value = SecretBytes(checked_value(pin, new_pin));
+  pin.verifier = make_pin_verifier(checked_value(pin, new_pin), pin_kdf_cost());
   save(ctx.store(), pin);
 }
 
@@ -229,7 +266,7 @@ Sw PinManager::unblock(CardContext& ctx, SecurityState& state, std::uint8_t refe
   const Sw sw = check(ctx, puk, candidate);
   if (sw != Sw::ok) return sw;
   pin.tries_left = pin.max_tries;
-  if (new_value) pin.value = SecretBytes(*new_value);
+  if (new_value) pin.verifier = make_pin_verifier(*new_value, pin_kdf_cost());
   save(ctx.store(), pin);
   state.set_verified(reference, false);
   return Sw::ok;
@@ -240,7 +277,7 @@ void PinManager::reset_by_admin(CardContext& ctx, const SecurityState& state,
   PinRecord pin = load(ctx.store(), reference);
   if (!state.admin()) throw CardError(Sw::security_not_satisfied);
   pin.tries_left = pin.max_tries;
-  if (new_pin) pin.value = SecretBytes(checked_value(pin, *new_pin));
+  if (new_pin) pin.verifier = make_pin_verifier(checked_value(pin, *new_pin), pin_kdf_cost());
   save(ctx.store(), pin);
 }
 

@@ -11,8 +11,9 @@
 //  - everything else is THROWN as CardError: unknown reference -> 6A88, PIN length outside
 //    min/max -> 6A80 (no try is consumed), missing authorization -> 6982.
 // Every comparison first decrements the retry counter and makes it durable with
-// CardContext::commit_now(), then compares in constant time; success restores the counter
-// (that write is committed with the rest of the APDU).
+// CardContext::persist_now() (that record alone), then compares in constant time; success restores
+// the counter (that write is committed with the rest of the APDU).
+#include <array>
 #include <bitset>
 #include <cstdint>
 #include <optional>
@@ -21,6 +22,7 @@
 
 #include "softcard/applet.h"
 #include "softcard/bytes.h"
+#include "softcard/crypto.h"
 #include "softcard/status_word.h"
 #include "softcard/store.h"
 
@@ -45,6 +47,25 @@ class SecurityState {
   bool admin_ = false;
 };
 
+// What the image keeps of a PIN: a salted scrypt verifier, never the PIN (docs/card-image.md,
+// "PIN records"). Checking a candidate costs one scrypt at the record's own cost.
+struct PinVerifier {
+  std::uint8_t length = 0;  // of the unpadded PIN: CHANGE REFERENCE DATA splits old || new by it
+  ScryptCost cost;
+  std::array<std::uint8_t, 16> salt{};
+  std::array<std::uint8_t, 32> hash{};
+};
+
+// The cost given to every new verifier: scrypt N = 2^14, r = 8, p = 1 (16 MiB). It lives in a
+// translation unit of its own (pin_kdf_cost.cpp) so that unit tests can link a cheaper one
+// (tests/support/fast_pin_kdf.cpp); nothing else can lower it.
+ScryptCost pin_kdf_cost();
+// A verifier for `pin` with a fresh random salt (OpenSSL's DRBG, not the card's Rng: a salt
+// must be unique, also on test cards with a fixed Rng).
+PinVerifier make_pin_verifier(ByteView pin, const ScryptCost& cost);
+// Whether `candidate` is the PIN behind `verifier`; the hashes are compared in constant time.
+bool pin_matches(const PinVerifier& verifier, ByteView candidate);
+
 // A PIN (or PUK: a PUK is just a PIN that another PIN names as its unblock_reference).
 struct PinRecord {
   std::uint8_t reference = 0x81;  // P2 of VERIFY
@@ -59,7 +80,11 @@ struct PinRecord {
   std::optional<std::uint8_t> unblock_reference;
   // Verifying this PIN also authenticates the administrator (SecurityState::admin()).
   bool grants_admin = false;
-  SecretBytes value;  // current reference data, unpadded
+  // A value to set with install() (unpadded): turned into `verifier` and never stored. Empty in
+  // a record read back.
+  SecretBytes value;
+  // The stored form: made by install() from `value`, or kept from a record read back.
+  std::optional<PinVerifier> verifier;
 
   bool blocked() const { return tries_left == 0; }
 };
@@ -75,7 +100,8 @@ struct PinInfo {
   bool blocked() const { return tries_left == 0; }
 };
 
-// Record encoding (exposed for tests and `softcard inspect`); decode throws ImageError.
+// Record encoding (exposed for tests and `softcard inspect`): encode needs the verifier; decode
+// throws ImageError.
 Bytes encode_pin_record(const PinRecord& pin);
 PinRecord decode_pin_record(ByteView data);
 
@@ -87,7 +113,8 @@ class PinManager {
   std::string key(std::uint8_t reference) const;
 
   // --- personalization / inspection ---------------------------------------------------
-  // Writes a PIN record (validated: lengths, tries, value length; throws ProfileError).
+  // Writes a PIN record (validated: lengths, tries, value length; throws ProfileError). A record
+  // with a `value` gets a new verifier; one without keeps its `verifier` (metadata changes).
   void install(ObjectStore& store, const PinRecord& pin) const;
   std::optional<PinRecord> find(const ObjectStore& store, std::uint8_t reference) const;
   std::vector<std::uint8_t> references(const ObjectStore& store) const;

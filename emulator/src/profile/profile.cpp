@@ -193,11 +193,9 @@ CardIdentity create_image(const std::filesystem::path& image, const Profile& pro
   ObjectStore staging(std::make_unique<MemoryStore>());
   CardIdentity id = personalize(profile, staging, rng, options);
   staging.commit();
-  auto store = SqliteStore::create(image);  // refuses an existing file
+  auto store = SqliteStore::create(image, options.image_key);  // refuses an existing file
   try {
-    ChangeSet all;
-    for (const auto& key : staging.keys("")) all.writes.emplace_back(key, *staging.get(key));
-    store->apply(all);
+    store->apply(staging.snapshot());
   } catch (...) {
     store.reset();  // the file is ours (create() refused existing ones): remove it whole
     std::error_code ec;

@@ -30,6 +30,8 @@ Profile parse_profile(const std::string& name, const std::string& text);
 
 struct PersonalizeOptions {
   Bytes serial;  // overrides the profile's serial when not empty
+  // create_image: encrypt the image's secret records at rest under this 32-byte key.
+  std::optional<SecretBytes> image_key;
 };
 
 // Writes the whole card described by the profile into the store (not committed).

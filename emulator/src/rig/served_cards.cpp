@@ -30,7 +30,7 @@ ServedCards::~ServedCards() {
   }
 }
 
-void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link,
+void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link, OpenOptions open,
                       const Front& front) {
   auto served = std::make_unique<Served>();
   served->image = image;
@@ -47,7 +47,7 @@ void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link
       spdlog::info("{}\n{}", label, format_trace(ev));
     };
   }
-  served->card = open_card(image, std::move(options));
+  served->card = open_card(image, std::move(options), std::move(open));
   if (front)
     served->adapter = front(*served->card, label);
   else

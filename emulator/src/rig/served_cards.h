@@ -9,6 +9,7 @@
 
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/store.h"
 #include "softcard/vpcd/bridge.h"
 #include "softcard/vpcd/card_adapter.h"
 
@@ -24,7 +25,9 @@ class ServedCards {
   using Front = std::function<std::unique_ptr<vpcd::VirtualCard>(Card&, const std::string& label)>;
 
   // Opens the image (throws ImageError with the file name and reason) and links it to vpcd.
-  void add(const std::filesystem::path& image, vpcd::LinkOptions link, const Front& front = {});
+  // `open` carries the image key and the read-only flag (store.h).
+  void add(const std::filesystem::path& image, vpcd::LinkOptions link, OpenOptions open = {},
+           const Front& front = {});
 
   void stop_on_signals() { bridge_.stop_on_signals(); }
   void on_signal(int signal, std::function<void()> action) {

@@ -98,6 +98,7 @@ class GidsApplet final : public Applet, public GidsApi {
   }
 
   std::string describe(const ObjectStore& store) const override;
+  void validate(const ObjectStore& store) const override { validate_records(store); }
 
   // --- GidsApi ---------------------------------------------------------------------------------
   Sw verify_pin(CardContext& ctx, ByteView pin) override {

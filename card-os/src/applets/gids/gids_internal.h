@@ -59,6 +59,9 @@ struct EfRecord {
   bool active() const { return lcs == lcs_operational; }
 };
 Bytes encode_ef(const EfRecord& ef);
+// Applet::validate (validate.cpp): decodes every record under gids/ and ski/; throws
+// ImageError("record KEY: problem").
+void validate_records(const ObjectStore& store);
 EfRecord decode_ef(ByteView data);  // throws ImageError
 
 // The compact security attribute (8C) of an FCP as stored (62 L {...}); am = 0 when the FCP has

@@ -129,7 +129,7 @@ void personalize_gids(ObjectStore& store, Rng& rng, const GidsPersonalization& p
   admin.key_kind = KeyKind::symmetric;
   admin.sym_alg = p.admin_key_algorithm == AdminKeyAlgorithm::aes ? SymAlg::aes : SymAlg::tdes;
   admin.key = p.admin_key;
-  store.put(ef_key(admin.fid), encode_ef(admin));
+  store.put_secret(ef_key(admin.fid), encode_ef(admin));
 
   Bytes cardid = p.cardid;
   if (cardid.empty()) {

@@ -72,7 +72,11 @@ EfRecord get_ef(const ObjectStore& store, std::uint16_t fid) {
 }
 
 void put_ef(ObjectStore& store, const EfRecord& ef) {
-  store.put(ef_key(ef.fid), encode_ef(ef));
+  // A key file's record holds its key: secret (encrypted at rest when the image has a key).
+  if (ef.key_kind != KeyKind::none)
+    store.put_secret(ef_key(ef.fid), encode_ef(ef));
+  else
+    store.put(ef_key(ef.fid), encode_ef(ef));
 }
 
 const KeyPair& private_key(GidsSession& s, CardContext& ctx, const EfRecord& ef) {

@@ -51,6 +51,7 @@ class IsoApplet final : public Applet {
 
   std::string_view name() const override { return applet_name; }
   const Bytes& aid() const override { return aid_; }
+  void validate(const ObjectStore& store) const override { validate_records(store); }
 
   Response select(const Command& cmd, CardContext& ctx) override {
     if ((cmd.p2 & 0xF0) != 0) throw CardError(Sw::incorrect_p1p2);

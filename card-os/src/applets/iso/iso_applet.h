@@ -16,6 +16,9 @@ Bytes default_aid();
 
 std::unique_ptr<Applet> make_iso_applet(Bytes aid = default_aid());
 
+// Decodes every record under iso/ (Applet::validate); throws ImageError("record KEY: ...").
+void validate_records(const ObjectStore& store);
+
 }  // namespace softcard::iso
 
 namespace softcard {

@@ -57,7 +57,7 @@ Response reset_retry_counter(PivSession& s, const Command& cmd, CardContext& ctx
   s.security.set_verified(puk_ref, false);
   if (sw != Sw::ok) return sw;
   if (!valid_new_value(data.subspan(block))) {
-    ctx.commit_now();  // the right PUK restored its counter; keep that
+    ctx.persist_now(s.pins.key(puk_ref));  // the right PUK restored its counter; keep that
     return Sw::wrong_data;
   }
   auto pin = s.pins.find(ctx.store(), pin_ref);

@@ -39,7 +39,9 @@ Response get_metadata(PivSession& s, const Command& cmd, CardContext& ctx) {
     if (!pin) return Sw::reference_not_found;
     const Bytes factory = padded_pin(ref == pin_ref ? default_pin : default_puk);
     append(out, tlv1(0x01, {0xFF}));
-    append(out, tlv1(0x05, {is_default(pin->value.view(), factory)}));
+    // The image keeps only a verifier: "still the factory value" costs one KDF run.
+    const bool factory_value = pin->verifier && security::pin_matches(*pin->verifier, factory);
+    append(out, tlv1(0x05, {static_cast<std::uint8_t>(factory_value ? 1 : 0)}));
     append(out, tlv1(0x06, {pin->max_tries, pin->tries_left}));
     return out;
   }

@@ -66,11 +66,14 @@ std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions op
     throw ImageError("card image " + card->store().backend().describe() +
                      ": lists no applets (not personalized?)");
   for (const auto& name : id.applets) card->install(registry.make(name));
+  card->validate();  // a damaged record is an error now, not a 6F00 at the first command
   return card;
 }
 
-std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options) {
-  return make_card(SqliteStore::open(image), std::move(options), builtin_applets());
+std::unique_ptr<Card> open_card(const std::filesystem::path& image, CardOptions options,
+                                OpenOptions open) {
+  return make_card(SqliteStore::open(image, std::move(open)), std::move(options),
+                   builtin_applets());
 }
 
 }  // namespace softcard

@@ -96,7 +96,7 @@ std::unique_ptr<gids::GidsExtension> make_ski_extension() {
 
 void provision_shared_key(ObjectStore& store, std::uint8_t number, ByteView key) {
   if (key.size() != 32) throw ProfileError("SKI shared key must be 32 bytes");
-  store.put(shared_key_name(number), Bytes(key.begin(), key.end()));
+  store.put_secret(shared_key_name(number), Bytes(key.begin(), key.end()));
 }
 
 }  // namespace softcard::ski

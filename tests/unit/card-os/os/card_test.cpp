@@ -204,10 +204,10 @@ TEST_F(CardTest, CardErrorAndExceptionsRollBack) {
   EXPECT_TRUE(backend->objects().empty());
 }
 
-TEST_F(CardTest, CommitNowPersistsBeforeTheRestOfTheCommand) {
+TEST_F(CardTest, PersistNowPersistsBeforeTheRestOfTheCommand) {
   a->handler = [](const Command&, CardContext& ctx) {
     ctx.store().put("counter", {2});
-    ctx.commit_now();
+    ctx.persist_now("counter");
     ctx.store().put("other", {1});
     return Response(sw_retries(2));  // a failed verification: the rest rolls back
   };
@@ -215,6 +215,37 @@ TEST_F(CardTest, CommitNowPersistsBeforeTheRestOfTheCommand) {
   EXPECT_EQ(backend->objects().at("counter"), Bytes{2});
   EXPECT_EQ(backend->durable_apply_count(), 1u);  // the counter commit is flushed to disk
   EXPECT_EQ(backend->objects().count("other"), 0u);
+}
+
+TEST_F(CardTest, PersistNowWritesOnlyThatRecord) {
+  // A write made BEFORE the counter is persisted stays in the command's transaction: the
+  // failed comparison keeps the counter and rolls the other write back.
+  a->handler = [](const Command&, CardContext& ctx) {
+    ctx.store().put("other", {1});
+    ctx.store().put("counter", {2});
+    ctx.persist_now("counter");
+    return Response(sw_retries(2));
+  };
+  EXPECT_EQ(tx("00 20 00 80 04 31323334"), "63c2");
+  EXPECT_EQ(backend->objects().at("counter"), Bytes{2});
+  EXPECT_EQ(backend->last_keys(), std::vector<std::string>{"counter"});
+  EXPECT_EQ(backend->objects().count("other"), 0u);
+  EXPECT_EQ(card->store().get("other"), nullptr);
+}
+
+TEST_F(CardTest, PersistNowFailureAnswersMemoryFailure) {
+  bool compared = false;
+  a->handler = [&](const Command&, CardContext& ctx) {
+    ctx.store().put("counter", {2});
+    ctx.persist_now("counter");
+    compared = true;  // never reached: no comparison without a committed counter
+    return Response(Sw::ok);
+  };
+  backend->set_failing_durable(true);
+  EXPECT_EQ(tx("00 20 00 80 04 31323334"), "6581");
+  EXPECT_FALSE(compared);
+  EXPECT_EQ(card->store().get("counter"), nullptr);
+  EXPECT_EQ(backend->objects().count("counter"), 0u);
 }
 
 TEST_F(CardTest, StoreFailureGivesMemoryFailureAndNoChange) {

@@ -1,6 +1,8 @@
 #pragma once
 // A CardContext over an in-memory store, as the Card provides one per command.
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "softcard/applet.h"
 #include "softcard/store.h"
@@ -27,14 +29,16 @@ class FakeContext final : public CardContext {
     if (!crypto_) crypto_ = std::make_unique<CryptoProvider>(rng_);
     return *crypto_;
   }
-  void commit_now() override {
+  void persist_now(std::string_view key) override {
     ++commits;
-    store_->commit();
+    persisted.emplace_back(key);
+    store_->commit_one(key);
   }
   void log(LogLevel, std::string_view) override {}
 
   MemoryStore* memory = nullptr;  // owned by store_
   int commits = 0;
+  std::vector<std::string> persisted;  // keys given to persist_now, in order
 
  private:
   std::unique_ptr<ObjectStore> store_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_support.h"
 
 #include "fake_context.h"
@@ -23,6 +25,13 @@ PinRecord make_pin(std::uint8_t ref, std::string_view value, std::uint8_t tries 
   p.max_length = 8;
   p.max_tries = p.tries_left = tries;
   p.value = SecretBytes(view(value));
+  return p;
+}
+
+// As install() stores it: the value turned into a verifier.
+PinRecord stored(PinRecord p) {
+  p.verifier = make_pin_verifier(p.value.view(), pin_kdf_cost());
+  p.value.wipe();
   return p;
 }
 
@@ -63,24 +72,89 @@ TEST_F(PinTest, RecordRoundTrip) {
   p.unblock_reference = 0x83;
   p.grants_admin = true;
   p.tries_left = 2;
-  const PinRecord q = decode_pin_record(encode_pin_record(p));
+  const PinRecord q = decode_pin_record(encode_pin_record(stored(std::move(p))));
   EXPECT_EQ(q.reference, 0x85);
   EXPECT_EQ(q.max_tries, 7);
   EXPECT_EQ(q.tries_left, 2);
   EXPECT_EQ(q.pad_byte, std::optional<std::uint8_t>(0x00));
   EXPECT_EQ(q.unblock_reference, std::optional<std::uint8_t>(0x83));
   EXPECT_TRUE(q.grants_admin);
-  EXPECT_TRUE(constant_time_equal(q.value.view(), v("abcdef")));
+  EXPECT_TRUE(q.value.empty());
+  ASSERT_TRUE(q.verifier);
+  EXPECT_EQ(q.verifier->length, 6);
+  EXPECT_TRUE(pin_matches(*q.verifier, v("abcdef")));
+  EXPECT_FALSE(pin_matches(*q.verifier, v("abcdeg")));
+}
+
+TEST_F(PinTest, TheImageHoldsAVerifierNeverThePin) {
+  for (const std::uint8_t ref : {0x81, 0x82, 0x83, 0x84}) {
+    const std::string key = pins.key(ref);
+    const Bytes& raw = ctx.memory->objects().at(key);
+    for (const std::string_view pin : {"1234", "87654321", "12345678", "4321"})
+      EXPECT_EQ(std::search(raw.begin(), raw.end(), pin.begin(), pin.end()), raw.end()) << key;
+    EXPECT_TRUE(ctx.memory->secret_keys().count(key)) << key << " is stored as a secret record";
+  }
+  // Same PIN, different salts: equal PINs do not show in the image.
+  const PinRecord a = *pins.find(ctx.store(), 0x81), b = *pins.find(ctx.store(), 0x84);
+  EXPECT_NE(a.verifier->salt, b.verifier->salt);
+  EXPECT_EQ(a.verifier->cost, pin_kdf_cost());
+}
+
+TEST_F(PinTest, ChangeAndUnblockRewriteTheVerifier) {
+  const auto salt_of = [&](std::uint8_t ref) {
+    return pins.find(ctx.store(), ref)->verifier->salt;
+  };
+  const auto before = salt_of(0x81);
+  ASSERT_EQ(pins.change(ctx, state, 0x81, v("1234"), v("5678")), Sw::ok);
+  EXPECT_NE(salt_of(0x81), before);
+  EXPECT_EQ(pins.find(ctx.store(), 0x81)->verifier->length, 4);
+  const auto changed = salt_of(0x81);
+  ASSERT_EQ(pins.unblock(ctx, state, 0x81, v("12345678"), v("246802")), Sw::ok);
+  EXPECT_NE(salt_of(0x81), changed);
+  EXPECT_EQ(pins.current_length(ctx.store(), 0x81), 6u);
+}
+
+TEST_F(PinTest, InstallKeepsTheVerifierOfARecordReadBack) {
+  PinRecord user = *pins.find(ctx.store(), 0x81);
+  ASSERT_TRUE(user.value.empty());
+  user.unblock_reference.reset();
+  pins.install(ctx.store(), user);  // a metadata change: the PIN stays what it was
+  EXPECT_EQ(pins.verify(ctx, state, 0x81, v("1234")), Sw::ok);
+  PinRecord empty = make_pin(0x90, "");
+  EXPECT_THROW(pins.install(ctx.store(), empty), ProfileError);
+}
+
+TEST_F(PinTest, PersistsOnlyTheCounterRecord) {
+  ctx.store().put("test/other", {1});
+  EXPECT_EQ(pins.verify(ctx, state, 0x81, v("0000")), sw_retries(2));
+  EXPECT_EQ(ctx.persisted, std::vector<std::string>{pins.key(0x81)});
+  EXPECT_EQ(ctx.memory->last_keys(), std::vector<std::string>{pins.key(0x81)});
+  EXPECT_EQ(ctx.memory->objects().count("test/other"), 0u);
+  EXPECT_TRUE(ctx.store().dirty()) << "the other write is still the command's";
+  ctx.store().rollback();
+  EXPECT_EQ(durable_tries(0x81), 2);
 }
 
 TEST_F(PinTest, CorruptRecordsAreImageErrors) {
-  Bytes good = encode_pin_record(make_pin(0x81, "1234"));
+  Bytes good = encode_pin_record(stored(make_pin(0x81, "1234")));
   EXPECT_THROW(decode_pin_record({}), ImageError);
   Bytes truncated(good.begin(), good.end() - 1);
   EXPECT_THROW(decode_pin_record(truncated), ImageError);
   Bytes newer = good;
-  newer[0] = 2;
+  newer[0] = 3;
   EXPECT_THROW(decode_pin_record(newer), ImageError);
+  Bytes plain = good;  // version 1 kept the PIN itself
+  plain[0] = 1;
+  EXPECT_THROW(decode_pin_record(plain), ImageError);
+  Bytes costly = good;  // a doctored cost must not make VERIFY allocate without bound
+  costly[11] = 40;
+  EXPECT_THROW(decode_pin_record(costly), ImageError);
+  Bytes kdf = good;
+  kdf[10] = 7;
+  EXPECT_THROW(decode_pin_record(kdf), ImageError);
+  Bytes length = good;
+  length[9] = 20;  // longer than max_length
+  EXPECT_THROW(decode_pin_record(length), ImageError);
   Bytes inconsistent = good;
   inconsistent[5] = 9;  // tries_left > max_tries
   EXPECT_THROW(decode_pin_record(inconsistent), ImageError);

@@ -42,7 +42,7 @@ TEST(SqliteStore, CreateApplyReopen) {
     store->apply(d);
   }
   auto store = SqliteStore::open(image);
-  const ObjectMap m = store->load();
+  const ObjectMap m = store->load().values;
   EXPECT_EQ(m.size(), 2u);
   EXPECT_EQ(m.at("k2"), Bytes{});
   EXPECT_EQ(m.at("k3"), Bytes{9});
@@ -60,7 +60,7 @@ TEST(SqliteStore, DurableApplyPersistsLikeApply) {
     d.writes.emplace_back("other", Bytes{1});
     store->apply(d);
   }
-  const ObjectMap m = SqliteStore::open(image)->load();
+  const ObjectMap m = SqliteStore::open(image)->load().values;
   EXPECT_EQ(m.at("pin"), Bytes{2});
   EXPECT_EQ(m.at("other"), Bytes{1});
 }

@@ -26,16 +26,12 @@ class CountingRng final : public Rng {
 
 // Writes the ISO test profile (and the applet list) into `backend` in one apply().
 inline void personalize_test_image(CardStore& backend) {
-  auto staging = std::make_unique<MemoryStore>();
-  MemoryStore* raw = staging.get();
-  ObjectStore store(std::move(staging));
+  ObjectStore store(std::make_unique<MemoryStore>());
   iso::personalize(store, iso::test_profile());
   const std::string applets = iso::applet_name;
   store.put(keys::applets, Bytes(applets.begin(), applets.end()));
   store.commit();
-  ChangeSet all;
-  for (const auto& [k, v] : raw->objects()) all.writes.emplace_back(k, v);
-  backend.apply(all);
+  backend.apply(store.snapshot());
 }
 
 struct IsoCard {
