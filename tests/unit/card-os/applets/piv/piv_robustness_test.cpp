@@ -69,3 +69,40 @@ TEST_F(Robustness, MalformedCommandsNeverFailUnexpectedlyOrHalfWrite) {
 
 }  // namespace
 }  // namespace softcard::piv::test
+
+namespace softcard::piv::test {
+namespace {
+
+using Records = PivCardTest;
+
+TEST_F(Records, KeysAreSecretRecordsAndEveryRecordValidates) {
+  select_piv();
+  ASSERT_EQ(authenticate(), 0x9000);
+  ASSERT_EQ(generate(0x9A, 0x11).sw, 0x9000);
+  const auto& secret = backend->secret_keys();
+  for (const char* key : {"piv/mgmt", "piv/key/9a", "piv/key/f9", "piv/pin/80", "piv/pin/81"})
+    EXPECT_TRUE(secret.count(key)) << key;
+  EXPECT_FALSE(secret.count("piv/obj/5fc102"));
+  const Applet* applet = card->find_applet("piv");
+  ASSERT_NE(applet, nullptr);
+  EXPECT_NO_THROW(applet->validate(card->store()));
+  for (const char* key : {"piv/mgmt", "piv/key/9a", "yubikey/device", "piv/pin/80"}) {
+    const Bytes good = *card->store().get(key);
+    Bytes bad = good;
+    bad[0] ^= 0x40;  // the record version
+    card->store().put(key, bad);
+    try {
+      applet->validate(card->store());
+      ADD_FAILURE() << key << " validated";
+    } catch (const ImageError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+    card->store().rollback();
+  }
+  card->store().put("piv/stray", Bytes{1});
+  EXPECT_THROW(applet->validate(card->store()), ImageError);
+  card->store().rollback();
+}
+
+}  // namespace
+}  // namespace softcard::piv::test
