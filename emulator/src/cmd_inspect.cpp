@@ -4,6 +4,7 @@
 #include "key_options.h"
 #include "softcard/card_factory.h"
 #include "softcard/crypto.h"
+#include "softcard/inspection.h"
 #include "softcard/status_word.h"
 
 namespace softcard::cli {
@@ -45,7 +46,7 @@ void register_inspect(CLI::App& app) {
                   applet ? to_hex(applet->aid()).c_str() : "?",
                   name == id.applets.front() ? ", default" : "");
       if (applet) {
-        const std::string text = applet->describe(card->store());
+        const std::string text = render(applet->inspect(card->store()));
         if (!text.empty()) std::printf("%s%s", text.c_str(), text.back() == '\n' ? "" : "\n");
       }
     }

@@ -4,13 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "applets/gids/gids_applet.h"
-#include "applets/gids/gids_personalize.h"
-#include "applets/ski/ski_extension.h"
 #include "rig/pcsc_wait.h"
 #include "rig/private_world.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/personalize.h"
 #include "softcard/vpcd/bridge.h"
 #include "softcard/vpcd/card_adapter.h"
 #include "softcard/wire/endian.h"
@@ -23,25 +21,26 @@ int DemoClient::run() {
   if (const char* p = std::getenv("SOFTCARD_PCSCD")) wo.pcscd = p;
   PrivateWorld world(wo);
   dir_ = world.dir();
-  // The card: GIDS with the SKI extension, personalized with the user PIN, a random admin key and
-  // shared key #1 (which the server also gets).
+  // The card: GIDS with the SKI extension, personalized by the card factory with the user PIN, a
+  // random admin key and shared key #1 (which the server also gets).
   OpenSslRng rng;
-  CardOptions co;
-  co.rng = &rng;
-  Card card(std::make_unique<MemoryStore>(), std::move(co));
-  card.install(make_gids_applet(ski::make_ski_extension()));
-  gids::GidsPersonalization gp;
-  gp.user_pin = "123456";
   Bytes admin(24), shared(32);
   rng.fill(admin), rng.fill(shared);
-  gp.admin_key = SecretBytes(admin);
-  gids::personalize_gids(card.store(), rng, gp);
-  ski::provision_shared_key(card.store(), 1, shared);
-  card.store().commit();
+  const Profile profile = parse_profile(
+      "demo", R"({"softcard_profile": 1, "name": "demo", "applets": ["gids"],
+                  "gids": {"state": "initialized", "user_pin": {"value": "123456"},
+                           "admin_key": {"algorithm": "3des", "value": ")" +
+                  to_hex(admin) + R"("}},
+                  "ski": {"shared_keys": [{"number": 1, "key": ")" +
+                  to_hex(shared) + R"("}]}})");
+  CardOptions co;
+  co.rng = &rng;
+  const std::unique_ptr<Card> card =
+      make_card(profile, std::make_unique<MemoryStore>(), std::move(co));
   ::setenv("PCSCLITE_CSOCK_NAME", world.socket_path().c_str(), 1);
   world.start_pcscd();
   vpcd::Bridge bridge;
-  vpcd::CardAdapter adapter(card);
+  vpcd::CardAdapter adapter(*card);
   vpcd::LinkOptions link;
   link.mode = vpcd::Mode::connect;
   link.endpoint = {"127.0.0.1", world.slots()[0].port};

@@ -9,7 +9,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "applets/ski/ski_codec.h"
+#include "softcard/ski_codec.h"
 #include "demo_support.h"
 #include "softcard/crypto.h"
 #include "softcard/wire/key_blobs.h"

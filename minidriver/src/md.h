@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "applets/ski/ski_codec.h"
+#include "softcard/ski_codec.h"
 #include "cardmod.h"
 #include "softcard/apdu.h"
 #include "softcard/bytes.h"

@@ -41,7 +41,7 @@ class TraceRecord:
     name: str
     sw: Optional[int]
 
-class FileInfo:
+class InspectedFile:
     path: str
     fid: int
     is_df: bool
@@ -49,8 +49,10 @@ class FileInfo:
     life_cycle: str
     size: int
     content: bytes
+    access: str
 
-class PinStatus:
+class InspectedPin:
+    label: str
     reference: int
     min_length: int
     max_length: int
@@ -61,7 +63,33 @@ class PinStatus:
     unblock_reference: Optional[int]
     blocked: bool
 
-has_gids_api: bool
+class InspectedContainer:
+    index: int
+    guid: str
+    flags: int
+    sig_key_bits: int
+    kx_key_bits: int
+
+class InspectionItem:
+    name: str
+    value: str
+    level: int
+    id: int
+    data: bytes
+
+class InspectionSection:
+    title: str
+    items: List[InspectionItem]
+
+class AppletInspection:
+    summary: str
+    files: List[InspectedFile]
+    pins: List[InspectedPin]
+    sections: List[InspectionSection]
+    containers: List[InspectedContainer]
+    notes: List[str]
+    def render(self) -> str: ...
+
 has_minidriver: bool
 has_ski: bool
 
@@ -135,11 +163,7 @@ def trace_epoch_ns(card: CoreCard) -> int: ...
 def identity(card: CoreCard) -> Dict[str, object]: ...
 def objects(card: CoreCard, prefix: str = ...) -> List[Tuple[str, int]]: ...
 def public_object(card: CoreCard, key: str) -> Optional[bytes]: ...
-def describe_applet(card: CoreCard, name: str) -> str: ...
-def files(card: CoreCard, prefix: str) -> List[FileInfo]: ...
-def pins(card: CoreCard, prefix: str) -> List[PinStatus]: ...
-def gids_containers(card: CoreCard) -> Optional[List[Tuple[str, int, int, int]]]: ...
-def gids_pin_tries_left(card: CoreCard) -> Optional[int]: ...
+def inspect_applet(card: CoreCard, applet: str) -> Optional[AppletInspection]: ...
 
 def serve(card: CoreCard, host: str, port: int, reconnect_after_drop: float = ...) -> None: ...
 def unserve(card: CoreCard) -> None: ...

@@ -5,19 +5,25 @@ What it shows, and where it comes from:
 * ``identity()``: profile, serial, ATR, applets, life cycle (the card OS's own objects).
 * ``objects(prefix)``: names and sizes of the stored objects. Never their values: some are key
   material.
-* ``files(applet)``: the ISO 7816-4 file tree an applet keeps through the card OS's file system
-  module (path, FID, DF name, life cycle, size, and EF contents).
-* ``pins(applet)``: PIN status (reference, lengths, tries left, blocked), never PIN values.
-* ``containers()``: the GIDS container map (cmapfile) as :class:`ContainerRecord` values, read
-  through the GIDS applet's public API. :func:`decode_cmapfile` decodes cmapfile bytes read any
-  other way (e.g. through the card edge) with the same record layout: 86 bytes per record,
-  ``wszGuid`` (40 UTF-16LE code units, NUL padded), ``bFlags`` (0x01 valid, 0x02 default),
-  ``bReserved``, ``wSigKeySizeBits`` and ``wKeyExchangeKeySizeBits`` (little-endian u16).
-* ``data_objects()``: the GIDS data objects (``{(ef, tag): value}``, e.g. ``(0xA010, 0xDF23)``
-  is the cmapfile), decoded from their stored records (``gids/do/<ef>/<tag>`` = version byte
-  ``01`` then the value, docs/gids.md). Data objects are public card data; key files and PIN
-  records are never readable through this API.
-* ``describe(applet)``: the applet's own human-readable summary (as ``softcard inspect``).
+* Everything else is the applet's own description of its state (``Applet::inspect`` in the card
+  OS, the same data ``softcard inspect`` prints; never key material, PIN values or management
+  keys):
+
+  * ``files(applet)``: the applet's ISO 7816-4 file tree (path, FID, DF name, life cycle, size,
+    EF contents, access rules); empty for applets without one (GIDS, PIV).
+  * ``pins(applet)``: PIN status (label, reference, lengths, tries left, blocked).
+  * ``sections(applet)``: applet-specific named items: GIDS ``files`` (EFs and their data
+    objects), SKI ``secure key injection`` (shared key numbers), PIV ``keys`` (slot, algorithm,
+    PIN and touch policy) and ``objects`` (tag, size).
+  * ``containers()``: the GIDS container map (cmapfile) as :class:`ContainerRecord` values.
+    :func:`decode_cmapfile` decodes cmapfile bytes read any other way (e.g. through the card
+    edge) with the same record layout: 86 bytes per record, ``wszGuid`` (40 UTF-16LE code
+    units, NUL padded), ``bFlags`` (0x01 valid, 0x02 default), ``bReserved``,
+    ``wSigKeySizeBits`` and ``wKeyExchangeKeySizeBits`` (little-endian u16).
+  * ``data_objects()``: the GIDS data objects (``{(ef, tag): value}``, e.g. ``(0xA010, 0xDF23)``
+    is the cmapfile). Data objects are public card data; key files and PIN records are never
+    readable through this API.
+  * ``describe(applet)``: the rendered text, as ``softcard inspect`` prints it.
 """
 
 from __future__ import annotations
@@ -31,8 +37,8 @@ from . import _core
 if TYPE_CHECKING:
     from .card import Card
 
-__all__ = ["Inspector", "ContainerRecord", "FileEntry", "PinInfo", "Identity", "decode_cmapfile",
-           "CMAP_RECORD_SIZE"]
+__all__ = ["Inspector", "ContainerRecord", "FileEntry", "PinInfo", "Item", "Identity",
+           "decode_cmapfile", "CMAP_RECORD_SIZE"]
 
 CMAP_RECORD_SIZE = 86
 _CMAP_FLAG_VALID = 0x01
@@ -79,6 +85,7 @@ class FileEntry:
     life_cycle: str
     size: int
     content: bytes  # EF contents (empty for DFs)
+    access: str = ""  # access rules, e.g. "read=always update=pin(81) ..."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,10 +98,21 @@ class PinInfo:
     padded: bool
     grants_admin: bool
     unblock_reference: Optional[int]
+    label: str = "PIN"  # "PIN", "user PIN", "PUK"
 
     @property
     def blocked(self) -> bool:
         return self.tries_left == 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """One named item of an applet's inspection section (never secret material)."""
+    name: str  # "EF B080", "key 9a", "object 5fc102", "shared key 01"
+    value: str
+    level: int  # 1 = inside the item listed before it
+    id: int  # its number where it has one (a GIDS data object: EF << 16 | tag; a PIV slot)
+    data: bytes  # public content only (GIDS data objects)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,14 +141,21 @@ class Inspector:
         """(key, size) of every stored object under ``prefix``, sorted by key."""
         return list(_core.objects(self._h(), prefix))
 
+    def _inspection(self, applet: Optional[str]):
+        name = applet or self._card.applet
+        inspection = _core.inspect_applet(self._h(), name)
+        if inspection is None:
+            raise LookupError(f"the card has no applet '{name}'")
+        return inspection
+
     def describe(self, applet: Optional[str] = None) -> str:
-        return _core.describe_applet(self._h(), applet or self._card.applet)
+        return self._inspection(applet).render()
 
     def files(self, applet: Optional[str] = None) -> List[FileEntry]:
-        """The applet's ISO file tree (objects under ``<applet>/fs/``), depth first."""
-        prefix = f"{applet or self._card.applet}/fs/"
-        return [FileEntry(f.path, f.fid, f.is_df, f.df_name, f.life_cycle, f.size, f.content)
-                for f in _core.files(self._h(), prefix)]
+        """The applet's ISO file tree, depth first."""
+        return [FileEntry(f.path, f.fid, f.is_df, f.df_name, f.life_cycle, f.size, f.content,
+                          f.access)
+                for f in self._inspection(applet).files]
 
     def file(self, path: str, applet: Optional[str] = None) -> FileEntry:
         want = path.upper()
@@ -140,11 +165,15 @@ class Inspector:
         raise KeyError(f"no file {path} on the card")
 
     def pins(self, applet: Optional[str] = None) -> List[PinInfo]:
-        """PIN status of the applet (objects under ``<applet>/pin/``); never PIN values."""
-        prefix = f"{applet or self._card.applet}/pin/"
+        """PIN status of the applet; never PIN values."""
         return [PinInfo(p.reference, p.min_length, p.max_length, p.max_tries, p.tries_left,
-                        p.padded, p.grants_admin, p.unblock_reference)
-                for p in _core.pins(self._h(), prefix)]
+                        p.padded, p.grants_admin, p.unblock_reference, p.label)
+                for p in self._inspection(applet).pins]
+
+    def sections(self, applet: Optional[str] = None) -> "dict[str, List[Item]]":
+        """The applet's own sections of named items, by title."""
+        return {s.title: [Item(i.name, i.value, i.level, i.id, i.data) for i in s.items]
+                for s in self._inspection(applet).sections}
 
     def pin(self, reference: int, applet: Optional[str] = None) -> PinInfo:
         for p in self.pins(applet):
@@ -154,16 +183,8 @@ class Inspector:
 
     def data_objects(self) -> "dict[tuple[int, int], bytes]":
         """GIDS data objects as ``{(ef, tag): value}``."""
-        out = {}
-        for key, _size in _core.objects(self._h(), "gids/do/"):
-            _, _, ef, tag = key.split("/")
-            raw = _core.public_object(self._h(), key)
-            if raw is None:
-                continue
-            if not raw or raw[0] != 0x01:
-                raise ValueError(f"{key}: unknown record version")
-            out[(int(ef, 16), int(tag, 16))] = raw[1:]
-        return out
+        files = self.sections("gids").get("files", [])
+        return {(i.id >> 16, i.id & 0xFFFF): i.data for i in files if i.level == 1}
 
     def data_object(self, ef: int, tag: int) -> bytes:
         try:
@@ -173,7 +194,5 @@ class Inspector:
 
     def containers(self) -> List[ContainerRecord]:
         """The GIDS container map. Raises LookupError when the card has no GIDS applet."""
-        recs = _core.gids_containers(self._h())
-        if recs is None:
-            raise LookupError("the card has no GIDS applet (or this build lacks it)")
-        return [ContainerRecord(i, guid, flags, sig, kx) for i, (guid, flags, sig, kx) in enumerate(recs)]
+        return [ContainerRecord(c.index, c.guid, c.flags, c.sig_key_bits, c.kx_key_bits)
+                for c in self._inspection("gids").containers]

@@ -10,6 +10,7 @@
 #include "softcard/apdu.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"
+#include "softcard/inspection.h"
 #include "softcard/rng.h"
 #include "softcard/store.h"
 
@@ -53,9 +54,10 @@ class Applet {
   // Checks every persistent record the applet owns, when the image is opened and before the
   // card serves anything; throws ImageError("record KEY: problem") for the first bad one.
   virtual void validate(const ObjectStore& /*store*/) const {}
-  // Human-readable summary of the applet's persistent state for `softcard inspect`: file tree,
-  // PIN status, objects, containers. Never key material or PIN values.
-  virtual std::string describe(const ObjectStore& /*store*/) const { return {}; }
+  // The applet's persistent state as data, for `softcard inspect` and Python (render() gives
+  // the text): file tree, PIN status, keys, objects, containers. Public card data only: never
+  // key material, PIN values or management keys.
+  virtual AppletInspection inspect(const ObjectStore& /*store*/) const { return {}; }
 };
 
 }  // namespace softcard

@@ -281,4 +281,18 @@ void PinManager::reset_by_admin(CardContext& ctx, const SecurityState& state,
   save(ctx.store(), pin);
 }
 
+InspectedPin inspect_pin(const PinRecord& pin, std::string label) {
+  InspectedPin out;
+  out.label = std::move(label);
+  out.reference = pin.reference;
+  out.min_length = pin.min_length;
+  out.max_length = pin.max_length;
+  out.max_tries = pin.max_tries;
+  out.tries_left = pin.tries_left;
+  out.padded = pin.pad_byte.has_value();
+  out.grants_admin = pin.grants_admin;
+  out.unblock_reference = pin.unblock_reference;
+  return out;
+}
+
 }  // namespace softcard::security

@@ -23,6 +23,7 @@
 #include "softcard/applet.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"
+#include "softcard/inspection.h"
 #include "softcard/status_word.h"
 #include "softcard/store.h"
 
@@ -104,6 +105,8 @@ struct PinInfo {
 // throws ImageError.
 Bytes encode_pin_record(const PinRecord& pin);
 PinRecord decode_pin_record(ByteView data);
+// What Applet::inspect shows of a PIN: its counters and limits, never the verifier.
+InspectedPin inspect_pin(const PinRecord& pin, std::string label);
 
 class PinManager {
  public:

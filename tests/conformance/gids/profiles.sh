@@ -8,7 +8,7 @@ step "built-in profiles"
 run "$SOFTCARD" init --profile gids "$WORK/gids.img"
 expect_output 'life cycle operational' "$SOFTCARD" inspect "$WORK/gids.img"
 expect_output 'user PIN 0x80: 3 of 3 tries left, length 4..16' "$SOFTCARD" inspect "$WORK/gids.img"
-expect_output 'EF B080 key file, 3DES admin key' "$SOFTCARD" inspect "$WORK/gids.img"
+expect_output 'EF B080: key file, 3DES admin key' "$SOFTCARD" inspect "$WORK/gids.img"
 run "$SOFTCARD" init --profile gids-blank "$WORK/blank.img"
 expect_output 'life cycle creation' "$SOFTCARD" inspect "$WORK/blank.img"
 

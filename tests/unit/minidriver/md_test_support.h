@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "applets/ski/ski_codec.h"
+#include "softcard/ski_codec.h"
 #include "cardmod.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"

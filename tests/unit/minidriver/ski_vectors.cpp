@@ -6,7 +6,7 @@
 #include <iostream>
 #include <string>
 
-#include "applets/ski/ski_codec.h"
+#include "softcard/ski_codec.h"
 #include "cardmod.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"

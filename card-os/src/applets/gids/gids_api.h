@@ -68,6 +68,9 @@ class GidsExtension {
   virtual std::optional<Response> process(const Command& cmd, CardContext& ctx, GidsApi& gids) = 0;
   // Power off / reset / deselect: forget session state.
   virtual void clear_volatile() = 0;
+  // Adds what the extension keeps in the card image to the applet's inspection (public data
+  // only, never key values).
+  virtual void inspect(const ObjectStore& /*store*/, AppletInspection& /*out*/) const {}
 };
 
 // What an extension may do with the GIDS card. Implemented by the applet; the reference passed

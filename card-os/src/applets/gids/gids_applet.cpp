@@ -97,7 +97,7 @@ class GidsApplet final : public Applet, public GidsApi {
     return it->second(session_, cmd, ctx);
   }
 
-  std::string describe(const ObjectStore& store) const override;
+  AppletInspection inspect(const ObjectStore& store) const override;
   void validate(const ObjectStore& store) const override { validate_records(store); }
 
   // --- GidsApi ---------------------------------------------------------------------------------
@@ -142,54 +142,20 @@ class GidsApplet final : public Applet, public GidsApi {
   std::unique_ptr<GidsExtension> extension_;
 };
 
-std::string GidsApplet::describe(const ObjectStore& store) const {
-  std::ostringstream out;
+AppletInspection GidsApplet::inspect(const ObjectStore& store) const {
+  AppletInspection out;
   const AppState st = app_state(store);
-  out << "GIDS applet, life cycle "
-      << (st == AppState::creation      ? "creation (blank)"
-          : st == AppState::operational ? "operational"
-                                        : "terminated")
-      << "\n";
-  for (std::uint8_t ref : session_.pins.references(store)) {
-    const auto pin = session_.pins.find(store, ref);
-    if (!pin) continue;
-    char line[96];
-    std::snprintf(line, sizeof line, "  %s 0x%02X: %u of %u tries left, length %u..%u\n",
-                  ref == user_pin_reference ? "user PIN" : "PUK", ref, pin->tries_left,
-                  pin->max_tries, pin->min_length, pin->max_length);
-    out << line;
-  }
-  for (const auto& key : store.keys(ef_prefix())) {
-    const EfRecord ef = decode_ef(*store.get(key));
-    char line[128];
-    const char* kind = ef.type == ef_type_bertlv ? "BER-TLV EF" : "key file";
-    std::snprintf(line, sizeof line, "  EF %04X %s%s", ef.fid, kind,
-                  ef.active() ? "" : " (not activated)");
-    out << line;
-    if (ef.key_kind == KeyKind::symmetric)
-      out << (ef.sym_alg == SymAlg::aes ? ", AES admin key" : ", 3DES admin key");
-    if (ef.key_kind == KeyKind::asymmetric) out << ", private key";
-    out << "\n";
-    if (ef.type == ef_type_bertlv) {
-      for (const auto& dk : store.keys(do_prefix(ef.fid))) {
-        const Bytes* v = store.get(dk);
-        out << "    DO " << dk.substr(dk.size() - 4) << ": " << (v ? v->size() - 1 : 0)
-            << " bytes\n";
-      }
-    }
-  }
-  try {
-    const auto recs = gids::containers(store);
-    for (std::size_t i = 0; i < recs.size(); ++i) {
-      if (!recs[i].valid()) continue;
-      out << "  container " << i << ": " << (recs[i].kx_key_bits ? "key exchange " : "signature ")
-          << (recs[i].kx_key_bits ? recs[i].kx_key_bits : recs[i].sig_key_bits) << " bits"
-          << ((recs[i].flags & ContainerRecord::flag_default) ? " (default)" : "") << "\n";
-    }
-  } catch (const std::exception&) {
-    out << "  cmapfile unreadable\n";
-  }
-  return out.str();
+  out.summary = std::string("GIDS applet, life cycle ") +
+                (st == AppState::creation      ? "creation (blank)"
+                 : st == AppState::operational ? "operational"
+                                               : "terminated");
+  for (std::uint8_t ref : session_.pins.references(store))
+    if (const auto pin = session_.pins.find(store, ref))
+      out.pins.push_back(
+          security::inspect_pin(*pin, ref == user_pin_reference ? "user PIN" : "PUK"));
+  inspect_records(store, out);
+  if (extension_) extension_->inspect(store, out);
+  return out;
 }
 
 }  // namespace

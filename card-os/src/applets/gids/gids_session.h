@@ -89,6 +89,8 @@ Bytes key_file_fcp(std::uint8_t kid, std::uint8_t algid, KeySpec spec, bool pin)
 
 // --- containers (containers.cpp), behind GidsApi ------------------------------------------------
 std::vector<ContainerRecord> containers(const ObjectStore& store);
+// Applet::inspect (inspect.cpp): EFs, data objects and the container map.
+void inspect_records(const ObjectStore& store, AppletInspection& out);
 void create_container_key(GidsSession& s, CardContext& ctx, std::size_t index, const KeyPair& key,
                           const ContainerKeyOptions& options);
 const KeyPair& container_key_for(GidsSession& s, CardContext& ctx, std::size_t index,

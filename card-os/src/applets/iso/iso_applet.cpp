@@ -36,7 +36,7 @@ const char* lcs_name(LifeCycle l) {
     case LifeCycle::initialisation:
       return "initialisation";
     case LifeCycle::operational:
-      return "activated";
+      return "operational";
     case LifeCycle::deactivated:
       return "deactivated";
     case LifeCycle::terminated:
@@ -76,35 +76,39 @@ class IsoApplet final : public Applet {
   void deselect(CardContext&) override { session_.reset(); }
   void clear_volatile() override { session_.reset(); }
 
-  std::string describe(const ObjectStore& store) const override {
-    std::string out = "ISO file system:\n";
+  AppletInspection inspect(const ObjectStore& store) const override {
+    AppletInspection out;
+    out.summary = "ISO file system:";
     const fs::FileTree tree(fs_prefix);
     for (const auto& path : tree.all(store)) {
       const auto h = tree.get(store, path);
-      out += std::string(2 * path.size(), ' ') + fs::to_string(path).substr(5 * (path.size() - 1));
-      out += h.is_df() ? "  DF" : "  EF size " + std::to_string(h.size);
-      if (!h.df_name.empty()) out += " name " + to_hex(h.df_name);
-      out +=
-          std::string("  ") + lcs_name(h.life_cycle) + "\n" + std::string(2 * path.size() + 4, ' ');
-      const bool df = h.is_df();
+      InspectedFile f;
+      f.path = fs::to_string(path);
+      f.fid = h.fid;
+      f.df = h.is_df();
+      f.df_name = h.df_name;
+      f.life_cycle = lcs_name(h.life_cycle);
+      f.size = h.size;
+      if (!f.df) {
+        const auto content = tree.content(store, path);
+        f.content.assign(content.begin(), content.end());
+      }
       for (std::size_t i = 0; i < fs::operation_count; ++i) {
         const auto op = static_cast<fs::Operation>(i);
-        const bool applies = df ? (op != fs::Operation::read && op != fs::Operation::update)
-                                : op != fs::Operation::create;
-        if (applies) out += std::string(" ") + fs::to_string(op) + "=" + h.rules[op].to_string();
+        const bool applies = f.df ? (op != fs::Operation::read && op != fs::Operation::update)
+                                  : op != fs::Operation::create;
+        if (!applies) continue;
+        if (!f.access.empty()) f.access += ' ';
+        f.access += std::string(fs::to_string(op)) + "=" + h.rules[op].to_string();
       }
-      out += "\n";
+      out.files.push_back(std::move(f));
     }
     const security::PinManager pins(pin_prefix);
-    const security::SecurityState none;
     for (const auto ref : pins.references(store)) {
-      const auto info = pins.info(store, none, ref);
-      char line[96];
-      std::snprintf(line, sizeof line, "PIN %02x: %u/%u tries left, length %u..%u%s\n", ref,
-                    info.tries_left, info.max_tries, info.min_length, info.max_length,
-                    info.blocked() ? ", BLOCKED" : "");
-      out += line;
-    }
+      const auto rec = pins.find(store, ref);
+      if (!rec) continue;
+      out.pins.push_back(security::inspect_pin(*rec, "PIN"));
+    }  // rec (with the value) is wiped here; only counters leave
     return out;
   }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "applets/piv/piv_session.h"
@@ -137,52 +138,56 @@ class PivApplet final : public Applet {
   }
 
   void validate(const ObjectStore& store) const override { validate_records(store); }
-  std::string describe(const ObjectStore& store) const override;
+  AppletInspection inspect(const ObjectStore& store) const override;
 
  private:
   PivSession session_;
 };
 
-std::string PivApplet::describe(const ObjectStore& store) const {
-  std::ostringstream out;
+// Keys by slot with algorithm and policies, objects by tag and size, PIN/PUK counters; never a
+// private key, the management key or a PIN value.
+AppletInspection PivApplet::inspect(const ObjectStore& store) const {
+  AppletInspection out;
   char line[160];
   if (const auto d = load_device(store)) {
     std::snprintf(line, sizeof line,
                   "PIV applet, YubiKey personality: firmware %u.%u.%u, serial %u, form factor "
-                  "0x%02X, touch %s\n",
+                  "0x%02X, touch %s",
                   d->version[0], d->version[1], d->version[2], d->serial, d->form_factor,
                   d->touch_times_out ? "times out" : "granted");
-    out << line;
+    out.summary = line;
   } else {
-    out << "PIV applet (SP 800-73-4)\n";
+    out.summary = "PIV applet (SP 800-73-4)";
   }
-  for (std::uint8_t ref : {pin_ref, puk_ref}) {
-    const auto pin = session_.pins.find(store, ref);
-    if (!pin) continue;
-    std::snprintf(line, sizeof line, "  %s 0x%02X: %u of %u tries left\n",
-                  ref == pin_ref ? "PIN" : "PUK", ref, pin->tries_left, pin->max_tries);
-    out << line;
-  }
+  for (std::uint8_t ref : {pin_ref, puk_ref})
+    if (const auto pin = session_.pins.find(store, ref))
+      out.pins.push_back(security::inspect_pin(*pin, ref == pin_ref ? "PIN" : "PUK"));
+  InspectionSection& keys = out.add_section("keys");
   if (store.contains(mgmt_key)) {
     const MgmtKey k = load_mgmt(store);
-    std::snprintf(line, sizeof line, "  management key 9B: %s, touch %s\n",
-                  algorithm_name(k.algorithm), k.touch ? "required" : "not required");
-    out << line;
+    keys.items.push_back({"management key 9B",
+                          std::string(algorithm_name(k.algorithm)) + ", touch " +
+                              (k.touch ? "required" : "not required"),
+                          0, 0x9B, {}});
   }
   for (const auto& key : store.keys(key_prefix)) {
     const SlotKey k = decode_slot(*store.get(key));
-    std::snprintf(line, sizeof line, "  key %s: %s, PIN policy %s, touch policy %s, %s\n",
-                  key.substr(std::string(key_prefix).size()).c_str(), algorithm_name(k.algorithm),
-                  pin_policy_name(k.pin_policy), touch_policy_name(k.touch_policy),
-                  k.origin == Origin::generated ? "generated on card" : "imported");
-    out << line;
+    const std::string slot = key.substr(std::string(key_prefix).size());
+    keys.items.push_back(
+        {"key " + slot,
+         std::string(algorithm_name(k.algorithm)) + ", PIN policy " +
+             pin_policy_name(k.pin_policy) + ", touch policy " +
+             touch_policy_name(k.touch_policy) + ", " +
+             (k.origin == Origin::generated ? "generated on card" : "imported"),
+         0, static_cast<std::uint32_t>(std::strtoul(slot.c_str(), nullptr, 16)), {}});
   }
+  InspectionSection& objects = out.add_section("objects");
   for (const auto& key : store.keys(object_prefix)) {
-    std::snprintf(line, sizeof line, "  object %s: %zu bytes\n",
-                  key.substr(std::string(object_prefix).size()).c_str(), store.get(key)->size());
-    out << line;
+    const std::string tag = key.substr(std::string(object_prefix).size());
+    objects.items.push_back({"object " + tag, std::to_string(store.get(key)->size()) + " bytes",
+                             0, static_cast<std::uint32_t>(std::strtoul(tag.c_str(), nullptr, 16)), {}});
   }
-  return out.str();
+  return out;
 }
 
 }  // namespace

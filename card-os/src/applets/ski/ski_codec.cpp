@@ -1,4 +1,4 @@
-#include "applets/ski/ski_codec.h"
+#include "softcard/ski_codec.h"
 
 #include <string>
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "applets/ski/ski_session.h"
@@ -83,6 +84,20 @@ class SkiExtension final : public gids::GidsExtension {
   }
 
   void clear_volatile() override { session_.reset(); }
+
+  // The pre-provisioned shared keys by number (their values never leave the card); sessions are
+  // volatile and not part of the image.
+  void inspect(const ObjectStore& store, AppletInspection& out) const override {
+    const std::string prefix = "ski/shared/";
+    const auto keys = store.keys(prefix);
+    InspectionSection& s = out.add_section("secure key injection");
+    s.items.push_back({"SKI", "protocol v1, " + std::to_string(keys.size()) + " shared key(s)"});
+    for (const auto& key : keys) {
+      const std::string number = key.substr(prefix.size());
+      s.items.push_back({"shared key " + number, "AES-256", 1,
+                         static_cast<std::uint32_t>(std::strtoul(number.c_str(), nullptr, 16)), {}});
+    }
+  }
 
  private:
   SkiSession session_;

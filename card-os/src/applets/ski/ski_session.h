@@ -8,7 +8,7 @@
 #include <string>
 
 #include "applets/gids/gids_api.h"
-#include "applets/ski/ski_codec.h"
+#include "softcard/ski_codec.h"
 #include "applets/ski/ski_extension.h"
 #include "softcard/apdu.h"
 #include "softcard/applet.h"

@@ -1,7 +1,7 @@
 // The blob codec alone (docs/ski.md §3-§5).
 #include <gtest/gtest.h>
 
-#include "applets/ski/ski_codec.h"
+#include "softcard/ski_codec.h"
 
 using namespace softcard;
 using namespace softcard::ski;
