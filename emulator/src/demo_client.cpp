@@ -26,13 +26,13 @@ int DemoClient::run() {
   OpenSslRng rng;
   Bytes admin(24), shared(32);
   rng.fill(admin), rng.fill(shared);
-  const Profile profile = parse_profile(
-      "demo", R"({"softcard_profile": 1, "name": "demo", "applets": ["gids"],
+  const Profile profile =
+      parse_profile("demo", R"({"softcard_profile": 1, "name": "demo", "applets": ["gids"],
                   "gids": {"state": "initialized", "user_pin": {"value": "123456"},
                            "admin_key": {"algorithm": "3des", "value": ")" +
-                  to_hex(admin) + R"("}},
+                                to_hex(admin) + R"("}},
                   "ski": {"shared_keys": [{"number": 1, "key": ")" +
-                  to_hex(shared) + R"("}]}})");
+                                to_hex(shared) + R"("}]}})");
   CardOptions co;
   co.rng = &rng;
   const std::unique_ptr<Card> card =

@@ -9,9 +9,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "softcard/ski_codec.h"
 #include "demo_support.h"
 #include "softcard/crypto.h"
+#include "softcard/ski_codec.h"
 #include "softcard/wire/key_blobs.h"
 #include "softcard/wire/rsa_der.h"
 #include "softcard/wire/ski.h"

@@ -9,11 +9,11 @@
 #include <string>
 #include <string_view>
 
-#include "softcard/ski_codec.h"
 #include "cardmod.h"
 #include "softcard/apdu.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"
+#include "softcard/ski_codec.h"
 #include "softcard/wire/gids.h"
 #include "softcard/wire/ski.h"
 #include "softcard/wire/tlv.h"

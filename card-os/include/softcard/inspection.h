@@ -6,23 +6,23 @@
 // private or secret key, a PIN or PUK value, a management/admin key or a session key.
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "softcard/bytes.h"
 
 namespace softcard {
 
-struct InspectedFile {      // one file of an ISO 7816-4 file tree, depth first
-  std::string path;         // FIDs from the MF, "3F00/5000/5001"
+struct InspectedFile {  // one file of an ISO 7816-4 file tree, depth first
+  std::string path;     // FIDs from the MF, "3F00/5000/5001"
   std::uint16_t fid = 0;
   bool df = false;
   Bytes df_name;
-  std::string life_cycle;   // "creation", "initialisation", "operational", "deactivated", ...
+  std::string life_cycle;  // "creation", "initialisation", "operational", "deactivated", ...
   std::size_t size = 0;
-  Bytes content;            // EF contents (file data, never keys); empty for DFs
-  std::string access;       // the access rules, e.g. "read=always update=pin(01) delete=never"
+  Bytes content;       // EF contents (file data, never keys); empty for DFs
+  std::string access;  // the access rules, e.g. "read=always update=pin(01) delete=never"
 };
 
 struct InspectedPin {
@@ -67,11 +67,11 @@ struct AppletInspection {
   InspectionSection& add_section(std::string title);
 };
 
-// The text `softcard inspect` prints for an applet (docs/ARCHITECTURE.md, "Inspection"), also Python's
-// card.inspect.describe(): the summary; the file tree (two spaces per level, the file's own FID,
-// "DF" or "EF size N", the DF name, the life cycle, then its access rules on the next line);
-// one line per PIN ("user PIN 0x80: 3 of 3 tries left, length 4..16[, BLOCKED]"); one line per
-// section item ("name: value", two more spaces per level); one line per valid container.
+// The text `softcard inspect` prints for an applet (docs/ARCHITECTURE.md, "Inspection"), also
+// Python's card.inspect.describe(): the summary; the file tree (two spaces per level, the file's
+// own FID, "DF" or "EF size N", the DF name, the life cycle, then its access rules on the next
+// line); one line per PIN ("user PIN 0x80: 3 of 3 tries left, length 4..16[, BLOCKED]"); one line
+// per section item ("name: value", two more spaces per level); one line per valid container.
 std::string render(const AppletInspection& inspection);
 
 }  // namespace softcard

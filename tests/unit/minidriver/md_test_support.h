@@ -8,10 +8,10 @@
 #include <stdexcept>
 #include <vector>
 
-#include "softcard/ski_codec.h"
 #include "cardmod.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"
+#include "softcard/ski_codec.h"
 #include "softcard/wire/key_blobs.h"
 #include "softcard/wire/rsa_der.h"
 #include "softcard/wire/ski.h"

@@ -6,10 +6,10 @@
 #include <iostream>
 #include <string>
 
-#include "softcard/ski_codec.h"
 #include "cardmod.h"
 #include "softcard/bytes.h"
 #include "softcard/crypto.h"
+#include "softcard/ski_codec.h"
 
 using namespace softcard;
 

@@ -145,10 +145,10 @@ class GidsApplet final : public Applet, public GidsApi {
 AppletInspection GidsApplet::inspect(const ObjectStore& store) const {
   AppletInspection out;
   const AppState st = app_state(store);
-  out.summary = std::string("GIDS applet, life cycle ") +
-                (st == AppState::creation      ? "creation (blank)"
-                 : st == AppState::operational ? "operational"
-                                               : "terminated");
+  out.summary =
+      std::string("GIDS applet, life cycle ") + (st == AppState::creation      ? "creation (blank)"
+                                                 : st == AppState::operational ? "operational"
+                                                                               : "terminated");
   for (std::uint8_t ref : session_.pins.references(store))
     if (const auto pin = session_.pins.find(store, ref))
       out.pins.push_back(

@@ -69,9 +69,8 @@ void inspect_records(const ObjectStore& store, AppletInspection& out) {
   try {
     const auto recs = containers(store);
     for (std::size_t i = 0; i < recs.size(); ++i)
-      out.containers.push_back(
-          {i, utf16_to_utf8(recs[i].guid), recs[i].flags, recs[i].sig_key_bits,
-           recs[i].kx_key_bits});
+      out.containers.push_back({i, utf16_to_utf8(recs[i].guid), recs[i].flags, recs[i].sig_key_bits,
+                                recs[i].kx_key_bits});
   } catch (const std::exception&) {
     out.notes.push_back("cmapfile unreadable");
   }

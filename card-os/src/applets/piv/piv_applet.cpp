@@ -168,24 +168,30 @@ AppletInspection PivApplet::inspect(const ObjectStore& store) const {
     keys.items.push_back({"management key 9B",
                           std::string(algorithm_name(k.algorithm)) + ", touch " +
                               (k.touch ? "required" : "not required"),
-                          0, 0x9B, {}});
+                          0,
+                          0x9B,
+                          {}});
   }
   for (const auto& key : store.keys(key_prefix)) {
     const SlotKey k = decode_slot(*store.get(key));
     const std::string slot = key.substr(std::string(key_prefix).size());
-    keys.items.push_back(
-        {"key " + slot,
-         std::string(algorithm_name(k.algorithm)) + ", PIN policy " +
-             pin_policy_name(k.pin_policy) + ", touch policy " +
-             touch_policy_name(k.touch_policy) + ", " +
-             (k.origin == Origin::generated ? "generated on card" : "imported"),
-         0, static_cast<std::uint32_t>(std::strtoul(slot.c_str(), nullptr, 16)), {}});
+    keys.items.push_back({"key " + slot,
+                          std::string(algorithm_name(k.algorithm)) + ", PIN policy " +
+                              pin_policy_name(k.pin_policy) + ", touch policy " +
+                              touch_policy_name(k.touch_policy) + ", " +
+                              (k.origin == Origin::generated ? "generated on card" : "imported"),
+                          0,
+                          static_cast<std::uint32_t>(std::strtoul(slot.c_str(), nullptr, 16)),
+                          {}});
   }
   InspectionSection& objects = out.add_section("objects");
   for (const auto& key : store.keys(object_prefix)) {
     const std::string tag = key.substr(std::string(object_prefix).size());
-    objects.items.push_back({"object " + tag, std::to_string(store.get(key)->size()) + " bytes",
-                             0, static_cast<std::uint32_t>(std::strtoul(tag.c_str(), nullptr, 16)), {}});
+    objects.items.push_back({"object " + tag,
+                             std::to_string(store.get(key)->size()) + " bytes",
+                             0,
+                             static_cast<std::uint32_t>(std::strtoul(tag.c_str(), nullptr, 16)),
+                             {}});
   }
   return out;
 }

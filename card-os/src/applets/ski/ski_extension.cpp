@@ -94,8 +94,11 @@ class SkiExtension final : public gids::GidsExtension {
     s.items.push_back({"SKI", "protocol v1, " + std::to_string(keys.size()) + " shared key(s)"});
     for (const auto& key : keys) {
       const std::string number = key.substr(prefix.size());
-      s.items.push_back({"shared key " + number, "AES-256", 1,
-                         static_cast<std::uint32_t>(std::strtoul(number.c_str(), nullptr, 16)), {}});
+      s.items.push_back({"shared key " + number,
+                         "AES-256",
+                         1,
+                         static_cast<std::uint32_t>(std::strtoul(number.c_str(), nullptr, 16)),
+                         {}});
     }
   }
 

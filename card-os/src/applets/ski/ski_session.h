@@ -8,11 +8,11 @@
 #include <string>
 
 #include "applets/gids/gids_api.h"
-#include "softcard/ski_codec.h"
 #include "applets/ski/ski_extension.h"
 #include "softcard/apdu.h"
 #include "softcard/applet.h"
 #include "softcard/errors.h"
+#include "softcard/ski_codec.h"
 
 namespace softcard::ski {
 

@@ -5,10 +5,10 @@
 
 #include "applets/gids/gids_applet.h"
 #include "applets/gids/gids_personalize.h"
-#include "softcard/ski_codec.h"
 #include "applets/ski/ski_extension.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/ski_codec.h"
 
 using namespace softcard;
 

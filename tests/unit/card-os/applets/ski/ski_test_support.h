@@ -2,12 +2,12 @@
 // Fixtures of the SKI extension tests: a GIDS+SKI card driven through Card::transmit, and
 // container keys made with plain GIDS APDUs.
 #include <gtest/gtest.h>
-#include "softcard/ski_codec.h"
 #include "applets/ski/ski_extension.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
 #include "softcard/errors.h"
 #include "softcard/personalize.h"
+#include "softcard/ski_codec.h"
 #include "softcard/wire/ski.h"
 
 namespace softcard::ski_test {
