@@ -8,14 +8,10 @@
 
 #include "core.h"
 
-#if SOFTCARD_HAVE_MINIDRIVER && __has_include("softcard_minidriver.h")
 #include "softcard_minidriver.h"
-#define SOFTCARD_PY_MD 1
-#endif
 
 namespace softcard::py {
 
-#if SOFTCARD_PY_MD
 namespace {
 
 struct MinidriverError : std::runtime_error {
@@ -167,10 +163,8 @@ Bytes take(CARD_DATA& cd, PBYTE p, DWORD n) {
 }
 
 }  // namespace
-#endif
 
 void register_minidriver(pyb::module_& m) {
-#if SOFTCARD_PY_MD
   m.attr("has_minidriver") = true;
   static pyb::exception<MinidriverError> md_error(m, "MinidriverError", PyExc_RuntimeError);
   pyb::register_exception_translator([](std::exception_ptr p) {
@@ -430,9 +424,6 @@ void register_minidriver(pyb::module_& m) {
             return to_py(take(cd, si.pbSignedData, si.cbSignedData));
           },
           pyb::arg("index"), pyb::arg("key_spec"), pyb::arg("hash_alg"), pyb::arg("data"));
-#else
-  m.attr("has_minidriver") = false;
-#endif
 }
 
 }  // namespace softcard::py

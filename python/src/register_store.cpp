@@ -10,10 +10,7 @@
 #include "security/pin.h"
 #include "softcard/card_factory.h"
 
-#if SOFTCARD_HAVE_GIDS && __has_include("applets/gids/gids_api.h")
 #include "applets/gids/gids_api.h"
-#define SOFTCARD_PY_GIDS 1
-#endif
 
 namespace softcard::py {
 
@@ -51,7 +48,6 @@ struct PinStatus {
   std::optional<std::uint8_t> unblock_reference;
 };
 
-#if SOFTCARD_PY_GIDS
 std::string utf16_to_utf8(const std::u16string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -82,7 +78,6 @@ std::string utf16_to_utf8(const std::u16string& s) {
 gids::GidsApi* gids_api(Card& card) {
   return dynamic_cast<gids::GidsApi*>(card.find_applet("gids"));
 }
-#endif
 
 }  // namespace
 
@@ -222,15 +217,10 @@ void register_store(pyb::module_& m) {
       pyb::call_guard<pyb::gil_scoped_release>());
 
   m.attr("has_gids_api") = pyb::bool_(
-#if SOFTCARD_PY_GIDS
       true
-#else
-      false
-#endif
   );
   // The cmapfile as records via the GIDS applet, or None when the card has no GIDS applet.
   m.def("gids_containers", [](CardHandle& h) -> pyb::object {
-#if SOFTCARD_PY_GIDS
     std::optional<std::vector<gids::ContainerRecord>> records;
     {
       pyb::gil_scoped_release release;
@@ -246,23 +236,14 @@ void register_store(pyb::module_& m) {
     for (const auto& r : *records)
       out.append(pyb::make_tuple(utf16_to_utf8(r.guid), r.flags, r.sig_key_bits, r.kx_key_bits));
     return out;
-#else
-    (void)h;
-    return pyb::none();
-#endif
   });
   m.def("gids_pin_tries_left", [](CardHandle& h) -> std::optional<int> {
-#if SOFTCARD_PY_GIDS
     pyb::gil_scoped_release release;
     return h.faulty().with_card([](Card& card) -> std::optional<int> {
       auto* api = gids_api(card);
       if (!api) return std::nullopt;
       return api->pin_tries_left(card.store());
     });
-#else
-    (void)h;
-    return std::nullopt;
-#endif
   });
 }
 

@@ -1,22 +1,10 @@
 #include "softcard/card_factory.h"
 #include "softcard/errors.h"
 
-#if SOFTCARD_HAVE_ISO_APPLET && __has_include("applets/iso/iso_applet.h")
-#include "applets/iso/iso_applet.h"
-#define SOFTCARD_REGISTER_ISO 1
-#endif
-#if SOFTCARD_HAVE_GIDS && __has_include("applets/gids/gids_applet.h")
 #include "applets/gids/gids_applet.h"
-#define SOFTCARD_REGISTER_GIDS 1
-#endif
-#if SOFTCARD_HAVE_PIV && __has_include("applets/piv/piv_applet.h")
+#include "applets/iso/iso_applet.h"
 #include "applets/piv/piv_applet.h"
-#define SOFTCARD_REGISTER_PIV 1
-#endif
-#if SOFTCARD_HAVE_SKI && __has_include("applets/ski/ski_extension.h")
 #include "applets/ski/ski_extension.h"
-#define SOFTCARD_REGISTER_SKI 1
-#endif
 
 namespace softcard {
 
@@ -40,21 +28,11 @@ std::vector<std::string> AppletRegistry::names() const {
 
 AppletRegistry builtin_applets() {
   AppletRegistry r;
-#ifdef SOFTCARD_REGISTER_ISO
   r.add("iso", [] { return iso::make_iso_applet(); });
-#endif
-#ifdef SOFTCARD_REGISTER_GIDS
-#ifdef SOFTCARD_REGISTER_SKI
   // GIDS cards carry the secure key injection extension (docs/ski.md).
   r.add("gids", [] { return make_gids_applet(ski::make_ski_extension()); });
-#else
-  r.add("gids", [] { return make_gids_applet(); });
-#endif
-#endif
-#ifdef SOFTCARD_REGISTER_PIV
   r.add(piv_applet_name, [] { return make_piv_applet(); });
   r.add(yubikey_mgmt_applet_name, [] { return make_yubikey_mgmt_applet(); });
-#endif
   return r;
 }
 
