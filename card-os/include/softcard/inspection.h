@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "softcard/bytes.h"
@@ -63,8 +64,16 @@ struct AppletInspection {
   std::vector<InspectedContainer> containers;  // every record, valid or not
   std::vector<std::string> notes;  // problems met while inspecting, e.g. "cmapfile unreadable"
 
-  const InspectionSection* section(std::string_view title) const;
-  InspectionSection& add_section(std::string title);
+  // Header-only: applets below the registry module fill inspections without linking it.
+  const InspectionSection* section(std::string_view title) const {
+    for (const auto& s : sections)
+      if (s.title == title) return &s;
+    return nullptr;
+  }
+  InspectionSection& add_section(std::string title) {
+    sections.push_back({std::move(title), {}});
+    return sections.back();
+  }
 };
 
 // The text `softcard inspect` prints for an applet (docs/ARCHITECTURE.md, "Inspection"), also

@@ -5,17 +5,6 @@
 
 namespace softcard {
 
-const InspectionSection* AppletInspection::section(std::string_view title) const {
-  for (const auto& s : sections)
-    if (s.title == title) return &s;
-  return nullptr;
-}
-
-InspectionSection& AppletInspection::add_section(std::string title) {
-  sections.push_back({std::move(title), {}});
-  return sections.back();
-}
-
 std::string render(const AppletInspection& in) {
   std::string out;
   if (!in.summary.empty()) out += in.summary + "\n";
