@@ -216,9 +216,7 @@ void register_store(pyb::module_& m) {
       },
       pyb::call_guard<pyb::gil_scoped_release>());
 
-  m.attr("has_gids_api") = pyb::bool_(
-      true
-  );
+  m.attr("has_gids_api") = pyb::bool_(true);
   // The cmapfile as records via the GIDS applet, or None when the card has no GIDS applet.
   m.def("gids_containers", [](CardHandle& h) -> pyb::object {
     std::optional<std::vector<gids::ContainerRecord>> records;
