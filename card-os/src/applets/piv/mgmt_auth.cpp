@@ -89,7 +89,7 @@ Response set_management_key(PivSession& s, const Command& cmd, CardContext& ctx)
   k.algorithm = a;
   k.touch = cmd.p2 == 0xFE;
   k.key = SecretBytes(d.subspan(3));
-  ctx.store().put(mgmt_key, encode_mgmt(k));
+  ctx.store().put_secret(mgmt_key, encode_mgmt(k));
   return Sw::ok;
 }
 

@@ -90,7 +90,7 @@ void make_attestation(ObjectStore& store, Rng& rng, CryptoProvider& crypto,
   rec.touch_policy = TouchPolicy::never;
   rec.origin = Origin::generated;
   rec.pkcs8 = crypto.export_private(key);
-  store.put(slot_key(attestation_slot), encode_slot(rec));
+  store.put_secret(slot_key(attestation_slot), encode_slot(rec));
 }
 }  // namespace
 
@@ -128,7 +128,7 @@ void personalize_piv(ObjectStore& store, Rng& rng, CryptoProvider& crypto,
   mgmt.key = p.management_key.empty() ? SecretBytes(view(default_mgmt_key())) : p.management_key;
   if (mgmt.key.size() != sym_key_size(mgmt.algorithm))
     throw ProfileError("piv.management_key: wrong length for its algorithm");
-  store.put(mgmt_key, encode_mgmt(mgmt));
+  store.put_secret(mgmt_key, encode_mgmt(mgmt));
   install_pins(store, p.pin, p.pin_tries, p.puk, p.puk_tries);
 
   put_object(store, 0x7E, discovery());

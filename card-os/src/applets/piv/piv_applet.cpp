@@ -136,6 +136,7 @@ class PivApplet final : public Applet {
     return it->second(session_, cmd, ctx);
   }
 
+  void validate(const ObjectStore& store) const override { validate_records(store); }
   std::string describe(const ObjectStore& store) const override;
 
  private:

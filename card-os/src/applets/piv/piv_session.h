@@ -74,6 +74,9 @@ void require_touch(const ObjectStore& store);
 void install_pins(ObjectStore& store, std::string_view pin, std::uint8_t pin_tries,
                   std::string_view puk, std::uint8_t puk_tries);
 
+// Applet::validate (validate.cpp): throws ImageError("record KEY: problem") for a bad record.
+void validate_records(const ObjectStore& store);
+
 // --- handlers, one family per file -------------------------------------------------------------
 // objects.cpp
 Response get_data(PivSession&, const Command&, CardContext&);

@@ -60,7 +60,7 @@ void store_slot_key(PivSession& s, CardContext& ctx, std::uint8_t slot, const Ke
   rec.touch_policy = touch;
   rec.origin = origin;
   rec.pkcs8 = ctx.crypto().export_private(key);
-  ctx.store().put(slot_key(slot), encode_slot(rec));
+  ctx.store().put_secret(slot_key(slot), encode_slot(rec));
   s.key_cache.erase(slot);
 }
 

@@ -81,7 +81,7 @@ Response reset_applet(PivSession& s, const Command& cmd, CardContext& ctx) {
   MgmtKey mgmt;
   mgmt.algorithm = d.factory_mgmt_algorithm;
   mgmt.key = SecretBytes(view(default_mgmt_key()));
-  store.put(mgmt_key, encode_mgmt(mgmt));
+  store.put_secret(mgmt_key, encode_mgmt(mgmt));
   s.reset();
   s.key_cache.clear();
   return Sw::ok;

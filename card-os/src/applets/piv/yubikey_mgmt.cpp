@@ -38,6 +38,7 @@ class YubiKeyMgmtApplet final : public Applet {
 
   Response process(const Command& cmd, CardContext& ctx) override {
     if ((cmd.cla & ~0x10) != 0x00) return Sw::cla_not_supported;
+    if (cmd.ins == 0xA4) return Sw::file_not_found;     // a SELECT naming no applet
     if (cmd.ins != 0x1D) return Sw::ins_not_supported;  // only READ CONFIG
     if (cmd.p1 != 0x00 || cmd.p2 != 0x00) return Sw::incorrect_p1p2;
     const auto d = load_device(ctx.store());

@@ -151,6 +151,9 @@ TEST_F(YubiKey, ManagementApplicationDeviceInfo) {
                       "080100"
                       "0A0100"));
   EXPECT_EQ(tx("001C000000").sw, 0x6D00);
+  // yubico-piv-tool on firmware 4 looks for the OTP application: there is none.
+  EXPECT_EQ(tx("00A4040008A000000527200101").sw, 0x6A82);
+  EXPECT_EQ(tx("001D000000").sw, 0x9000);  // still selected
 }
 
 }  // namespace
