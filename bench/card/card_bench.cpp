@@ -20,8 +20,7 @@ class TempImage {
     std::string tmpl = (fsys::temp_directory_path() / "softcard-bench-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     dir_ = tmpl;
-    auto store = SqliteStore::create(path());
-    personalize_test_image(*store);
+    create_test_image(path());
   }
   ~TempImage() {
     std::error_code ec;

@@ -15,10 +15,9 @@
 #include <memory>
 #include <stdexcept>
 
-#include "applets/gids/gids_applet.h"
-#include "applets/gids/gids_personalize.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/personalize.h"
 
 namespace softcard {
 namespace {
@@ -83,12 +82,8 @@ struct BenchCard {
     }
     CardOptions o;
     o.rng = &rng;
-    card = std::make_unique<Card>(std::move(store), std::move(o));
-    card->install(make_gids_applet());
-    gids::GidsPersonalization p;
-    p.admin_key = SecretBytes(Bytes(24, 0));
-    gids::personalize_gids(card->store(), rng, p);
-    card->store().commit();
+    // The built-in "gids" profile: user PIN 123456, 3DES admin key of 24 zero bytes.
+    card = make_card(load_profile("gids"), std::move(store), std::move(o));
     card->power_on();
     must("00A4040009A0000003974254465900");
     must("0020008006313233343536");

@@ -1,10 +1,11 @@
 #include <cstdio>
+#include <stdexcept>
 
 #include "cli_checks.h"
 #include "commands.h"
 #include "key_options.h"
-#include "profile/profile.h"
 #include "softcard/crypto.h"
+#include "softcard/personalize.h"
 
 namespace softcard::cli {
 

@@ -17,11 +17,11 @@
 #include "cli_checks.h"
 #include "commands.h"
 #include "key_options.h"
-#include "profile/profile.h"
 #include "rig/pcsc_wait.h"
 #include "rig/private_world.h"
 #include "rig/served_cards.h"
 #include "softcard/crypto.h"
+#include "softcard/personalize.h"
 
 extern char** environ;
 

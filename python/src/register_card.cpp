@@ -8,16 +8,8 @@
 #include "core.h"
 #include "softcard/card_factory.h"
 #include "softcard/errors.h"
+#include "softcard/personalize.h"
 #include "softcard/store.h"
-
-#if SOFTCARD_HAVE_PROFILES
-#include "profile/profile.h"
-#endif
-#if SOFTCARD_HAVE_GIDS && SOFTCARD_HAVE_SKI && __has_include("applets/ski/ski_extension.h")
-#include "applets/gids/gids_applet.h"
-#include "applets/ski/ski_extension.h"
-#define SOFTCARD_PY_SKI 1
-#endif
 
 namespace softcard::py {
 
@@ -59,23 +51,6 @@ void CardHandle::unserve() {
 
 namespace {
 
-// The built-in applets, with the GIDS applet carrying the secure key injection extension when
-// this build has it (scenarios play the SKI server against it).
-AppletRegistry python_applets() {
-  AppletRegistry r = builtin_applets();
-#ifdef SOFTCARD_PY_SKI
-  r.add("gids", [] { return make_gids_applet(ski::make_ski_extension()); });
-#endif
-  return r;
-}
-
-std::unique_ptr<Card> open_with_registry(const std::filesystem::path& image, CardOptions options,
-                                         std::optional<SecretBytes> key = std::nullopt) {
-  OpenOptions open;
-  open.key = std::move(key);
-  return make_card(SqliteStore::open(image, std::move(open)), std::move(options), python_applets());
-}
-
 // An image key given as Python bytes (None: no key).
 std::optional<SecretBytes> key_from(const std::optional<pyb::bytes>& key) {
   if (!key) return std::nullopt;
@@ -88,56 +63,42 @@ CardOptions options_for(Rng& rng) {
   return o;
 }
 
-#if SOFTCARD_HAVE_PROFILES
 Profile profile_from(const std::string& profile) {
   // A JSON document given inline, or a built-in name / file path.
   const auto first = profile.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && profile[first] == '{') return parse_profile("inline", profile);
   return load_profile(profile);
 }
-#endif
 
 std::unique_ptr<CardHandle> create_card(std::optional<std::filesystem::path> path,
                                         const std::string& profile, const Bytes& serial,
                                         std::optional<SecretBytes> key) {
-#if SOFTCARD_HAVE_PROFILES
   auto rng = CardHandle::make_rng();
   const Profile p = profile_from(profile);
   PersonalizeOptions po;
   po.serial = serial;
   po.image_key = key;
   std::unique_ptr<Card> card;
-  std::string where;
   if (path) {
     create_image(*path, p, *rng, po);
-    card = open_with_registry(*path, options_for(*rng), std::move(key));
-    where = path->string();
+    OpenOptions open;
+    open.key = std::move(key);
+    card = open_card(*path, options_for(*rng), std::move(open));
   } else {
     if (key) throw ImageError("an image key needs an image file (path is None)");
-    ObjectStore staging(std::make_unique<MemoryStore>());
-    personalize(p, staging, *rng, po);
-    staging.commit();
-    auto memory = std::make_unique<MemoryStore>();
-    memory->apply(staging.snapshot());
-    card = make_card(std::move(memory), options_for(*rng), python_applets());
-    where = "<memory>";
+    card = make_card(p, std::make_unique<MemoryStore>(), options_for(*rng), po);
   }
-  auto handle = std::make_unique<CardHandle>(std::move(card), where);
+  auto handle = std::make_unique<CardHandle>(std::move(card), path ? path->string() : "<memory>");
   handle->rng = std::move(rng);
   return handle;
-#else
-  (void)path;
-  (void)profile;
-  (void)serial;
-  (void)key;
-  throw pyb::value_error("this softcard build has no profile support (emulator/ not built)");
-#endif
 }
 
 std::unique_ptr<CardHandle> open_image(const std::filesystem::path& path,
                                        std::optional<SecretBytes> key) {
   auto rng = CardHandle::make_rng();
-  auto card = open_with_registry(path, options_for(*rng), std::move(key));
+  OpenOptions open;
+  open.key = std::move(key);
+  auto card = open_card(path, options_for(*rng), std::move(open));
   auto handle = std::make_unique<CardHandle>(std::move(card), path.string());
   handle->rng = std::move(rng);
   return handle;
@@ -237,21 +198,10 @@ void register_card(pyb::module_& m) {
       .def_property_readonly("closed", &CardHandle::closed)
       .def("close", &CardHandle::close, pyb::call_guard<pyb::gil_scoped_release>());
 
-  m.def("builtin_applets", [] { return python_applets().names(); });
-  m.attr("has_ski") = pyb::bool_(
-#ifdef SOFTCARD_PY_SKI
-      true
-#else
-      false
-#endif
-  );
-  m.def("builtin_profiles", [] {
-#if SOFTCARD_HAVE_PROFILES
-    return builtin_profile_names();
-#else
-    return std::vector<std::string>{};
-#endif
-  });
+  m.def("builtin_applets", [] { return builtin_applets().names(); });
+  // Every build has the GIDS applet with secure key injection (kept for older callers).
+  m.attr("has_ski") = pyb::bool_(true);
+  m.def("builtin_profiles", [] { return builtin_profile_names(); });
 }
 
 }  // namespace softcard::py

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "fuzz_support.h"
-#include "profile/profile.h"
 #include "softcard/card.h"
 #include "softcard/card_factory.h"
+#include "softcard/personalize.h"
 #include "softcard/store.h"
 
 namespace softcard::fuzz {
@@ -16,13 +16,12 @@ namespace softcard::fuzz {
 // at run time (a certificate serial, a challenge) would repeat bytes of a personalized key.
 inline constexpr std::uint64_t personalization_seed = 0xD1B54A32D192ED03ull;
 
-// The committed objects (and which are secret) of a card personalized from `profile_text` with a
+// The committed objects (and which are secret) of a card personalized from `profile` with a
 // fixed RNG.
-inline StoredObjects personalized_objects(const std::string& name,
-                                          const std::string& profile_text) {
+inline StoredObjects personalized_objects(const Profile& profile) {
   DeterministicRng rng(personalization_seed);
   ObjectStore store(std::make_unique<MemoryStore>());
-  personalize(parse_profile(name, profile_text), store, rng);
+  personalize(profile, store, rng);
   store.commit();
   return store.backend().load();
 }
@@ -40,12 +39,6 @@ inline std::unique_ptr<Card> card_from(const StoredObjects& objects, Rng& rng,
   CardOptions options;
   options.rng = &rng;
   return make_card(std::move(store), std::move(options), registry);
-}
-
-inline std::string builtin_profile(const std::string& name) {
-  for (const auto& [n, text] : builtin_profile_texts())
-    if (n == name) return text;
-  oracle_failed("no built-in profile " + name);
 }
 
 }  // namespace softcard::fuzz

@@ -58,9 +58,9 @@ inline StoredObjects piv_objects(bool yubikey) {
 }
 
 inline StoredObjects edge_objects(const std::string& edge) {
-  if (edge == "iso") return personalized_objects("fuzz", builtin_profile("iso"));
+  if (edge == "iso") return personalized_objects(load_profile("iso"));
   if (edge == "gids" || edge == "ski")
-    return personalized_objects("fuzz", gids_profile_text(edge == "ski"));
+    return personalized_objects(parse_profile("fuzz", gids_profile_text(edge == "ski")));
   if (edge == "piv" || edge == "yubikey") return piv_objects(edge == "yubikey");
   oracle_failed("unknown fuzz edge " + edge);
 }

@@ -49,13 +49,8 @@ void touch(const void* p, std::size_t n) {
   sink = x;
 }
 
-const std::string& gids_profile() {
-  static const std::string text = fuzz::builtin_profile("gids");
-  return text;
-}
-
 struct World {
-  StoredObjects objects = fuzz::personalized_objects("gids", gids_profile());
+  StoredObjects objects = fuzz::personalized_objects(load_profile("gids"));
   AppletRegistry registry = builtin_applets();
 };
 

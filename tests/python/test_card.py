@@ -43,6 +43,40 @@ def test_bad_profile_is_a_profile_error():
         Card.create(None, {"softcard_profile": 1, "applets": ["gids"], "typo": 1})
 
 
+def test_malformed_profiles_are_profile_errors_naming_file_and_field(tmp_path):
+    # issue 10: a number overflow, an applet listed twice, an invalid ATR and an ISO file
+    # problem are all ProfileError (never a raw parser exception) naming the file and field.
+    cases = {
+        '{"softcard_profile":1e400,"applets":["iso"]}': "not valid JSON",
+        '{"softcard_profile":1,"applets":["gids","gids"]}': "field applets[1]: applet 'gids' is listed twice",
+        '{"softcard_profile":1,"applets":["iso"],"atr":"3B00FF"}': "field atr: ",
+        '{"softcard_profile":1,"applets":["iso"],"iso":{"files":[{"fid":"3F00"}]}}':
+            "field iso.files[0].fid: 3F00 is reserved",
+    }
+    for i, (text, expected) in enumerate(cases.items()):
+        path = tmp_path / f"bad{i}.json"
+        path.write_text(text)
+        image = tmp_path / f"bad{i}.img"
+        with pytest.raises(softcard.ProfileError) as err:
+            Card.create(image, path)
+        assert str(err.value).startswith(f"profile {path}"), str(err.value)
+        assert expected in str(err.value)
+        assert not image.exists()
+    with pytest.raises(softcard.ProfileError) as err:
+        Card.create(None, '{"softcard_profile":1e400,"applets":["iso"]}')
+    assert str(err.value).startswith("profile inline: not valid JSON")
+
+
+def test_shared_keys_profile_list_form():
+    key = "5c" * 32
+    with Card.create(None, {"softcard_profile": 1, "applets": ["gids"],
+                            "ski": {"shared_keys": [{"number": 1, "key": key}]}}) as c:
+        assert ("ski/shared/01", 32) in c.inspect.objects("ski/")
+    with pytest.raises(softcard.ProfileError, match="field ski.shared_keys: must be a list"):
+        Card.create(None, {"softcard_profile": 1, "applets": ["gids"],
+                           "ski": {"shared_keys": {"1": key}}})
+
+
 def test_profile_as_dict():
     profile = {"softcard_profile": 1, "name": "mine", "serial": "0102030405060708", "applets": ["gids"],
                "gids": {"state": "initialized", "user_pin": {"value": "4321"}}}

@@ -29,7 +29,9 @@ class AppletRegistry {
 AppletRegistry builtin_applets();
 
 // Installs the applets listed in the store (first = default applet) on a new Card, then checks
-// every record (Card::validate): a damaged image is an ImageError here, before any command.
+// every record (Card::validate). Throws ImageError when the image lists no applet, an applet
+// twice, one this build lacks, a stored ATR that is not a valid ATR, or a damaged record: all
+// before any command.
 std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions options,
                                 const AppletRegistry& registry);
 // Opens an existing card image (exclusively; shared when read-only) with the built-in applets.
@@ -43,7 +45,14 @@ struct CardIdentity {
   std::vector<std::string> applets;  // first = default applet
   std::string profile;               // name of the profile the card was made from
 };
+// Throws ProfileError for an identity no card could be opened with (no applet, an applet twice,
+// an invalid ATR).
 void write_identity(ObjectStore& store, const CardIdentity& identity);
 CardIdentity read_identity(const ObjectStore& store);
+
+// Why `atr` is not a well-formed ISO/IEC 7816-3 ATR (TS 3B/3F; interface bytes as T0/TDi
+// announce them; exactly K historical bytes; TCK present, and XOR-checking, unless only T=0 is
+// offered; 2..33 bytes), or an empty string when it is one.
+std::string atr_problem(ByteView atr);
 
 }  // namespace softcard

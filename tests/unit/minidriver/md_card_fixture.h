@@ -1,11 +1,9 @@
 #pragma once
 // The in-process GIDS card (with the SKI extension) behind a CARD_DATA, and a no-card server
 // context: the fixture of the minidriver tests that talk to a card.
-#include "applets/gids/gids_applet.h"
-#include "applets/gids/gids_personalize.h"
-#include "applets/ski/ski_extension.h"
 #include "md_test_support.h"
 #include "softcard/card.h"
+#include "softcard/personalize.h"
 
 namespace softcard::mdtest {
 
@@ -27,18 +25,19 @@ struct WithCard : ::testing::Test {
   char16_t name[9] = u"softcard";
 
   void SetUp() override {
+    // A GIDS card with secure key injection and shared key 1, from the card factory.
     auto store = std::make_unique<MemoryStore>();
     backend = store.get();
     CardOptions o;
     o.rng = &rng;
-    card = std::make_unique<Card>(std::move(store), std::move(o));
-    card->install(make_gids_applet(ski::make_ski_extension()));
-    gids::GidsPersonalization p;
-    p.user_pin = "123456";
-    p.admin_key = SecretBytes(view(from_hex("0102030405060708090A0B0C0D0E0F101112131415161718")));
-    gids::personalize_gids(card->store(), rng, p);
-    ski::provision_shared_key(card->store(), 1, Bytes(32, 0x5C));
-    card->store().commit();
+    card = make_card(
+        parse_profile("md-test",
+                      R"({"softcard_profile":1,"applets":["gids"],"gids":{"user_pin":{"value":)"
+                      R"("123456"},"admin_key":{"value":)"
+                      R"("0102030405060708090A0B0C0D0E0F101112131415161718"}},)"
+                      R"("ski":{"shared_keys":[{"number":1,"key":")" +
+                          to_hex(Bytes(32, 0x5C)) + R"("}]}})"),
+        std::move(store), std::move(o));
     card->power_on();
     atr = card->atr();
     prepare(client);

@@ -35,7 +35,10 @@ void create_files(ObjectStore& store, const fs::FileTree& tree, const fs::Path& 
     try {
       tree.create(store, parent, h, f.content);
     } catch (const CardError& e) {
-      fail(e.what());
+      // Plain words: a profile author reads this, not a card host.
+      fail(e.sw() == Sw::file_exists      ? "the FID is already used in this DF"
+           : e.sw() == Sw::df_name_exists ? "the DF name is already used on the card"
+                                          : "the file system refuses it (reserved FID?)");
     }
     if (f.df) create_files(store, tree, path, f.children);
   }

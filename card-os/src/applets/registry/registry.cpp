@@ -65,6 +65,16 @@ std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions op
   if (id.applets.empty())
     throw ImageError("card image " + card->store().backend().describe() +
                      ": lists no applets (not personalized?)");
+  const std::string image = "card image " + card->store().backend().describe();
+  for (std::size_t i = 0; i < id.applets.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (id.applets[i] == id.applets[j])
+        throw ImageError(image + ": lists applet '" + id.applets[i] + "' twice (" +
+                         std::string(keys::applets) + ")");
+  if (!id.atr.empty())
+    if (const std::string why = atr_problem(id.atr); !why.empty())
+      throw ImageError(image + ": the stored ATR (" + std::string(keys::atr) + " = " +
+                       to_hex(id.atr) + ") is invalid: " + why);
   for (const auto& name : id.applets) card->install(registry.make(name));
   card->validate();  // a damaged record is an error now, not a 6F00 at the first command
   return card;

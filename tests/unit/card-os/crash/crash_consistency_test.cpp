@@ -22,6 +22,7 @@
 #include <random>
 #include <thread>
 
+#include "applets/iso/iso_applet.h"
 #include "fs/file_tree.h"
 #include "iso_test_card.h"
 #include "security/pin.h"
@@ -121,10 +122,7 @@ TEST(CrashConsistency, SigkillDuringApduStreamLeavesBeforeOrAfterState) {
   fsys::remove_all(dir);
   fsys::create_directories(dir);
   const fsys::path image = dir / "card.img";
-  {
-    auto store = SqliteStore::create(image);
-    personalize_test_image(*store);
-  }
+  create_test_image(image);
   State state = read_state(image);
   std::mt19937 rng(12345);
   std::uniform_int_distribution<int> delay_us(0, 4000);

@@ -12,6 +12,7 @@
 #include "softcard/card.h"
 #include "softcard/crypto.h"
 #include "softcard/errors.h"
+#include "softcard/personalize.h"
 #include "softcard/wire/gids.h"
 #include "softcard/wire/tlv.h"
 
@@ -45,28 +46,32 @@ struct GidsCardTest : ::testing::Test {
   MemoryStore* backend = nullptr;
   std::unique_ptr<Card> card;
 
-  // Builds a fresh card; `initialized` false = factory blank.
+  // Builds a fresh card with the card factory; `initialized` false = factory blank. The GIDS
+  // applet carries `extension` (none by default: plain GIDS, without secure key injection).
   void make_card(bool initialized = true, bool with_puk = false,
                  AdminKeyAlgorithm alg = AdminKeyAlgorithm::tdes,
                  std::unique_ptr<GidsExtension> extension = nullptr) {
+    std::string gids = R"({"state":"blank"})";
+    if (initialized) {
+      gids = R"({"user_pin":{"value":"123456"},)";
+      if (with_puk) gids += R"("puk":{"value":"87654321"},)";
+      gids += alg == AdminKeyAlgorithm::aes
+                  ? R"("admin_key":{"algorithm":"aes","value":"000102030405060708090A0B0C0D0E0F"},)"
+                  : R"("admin_key":{"value":")" + to_hex(default_admin_key()) + R"("},)";
+      gids += R"("cardid":"00112233445566778899AABBCCDDEEFF"})";
+    }
+    const Profile profile = parse_profile(
+        "gids-test", R"({"softcard_profile":1,"serial":"00112233445566778899AABBCCDDEEFF",)"
+                     R"("applets":["gids"],"gids":)" +
+                         gids + "}");
+    AppletRegistry applets;
+    auto ext = std::make_shared<std::unique_ptr<GidsExtension>>(std::move(extension));
+    applets.add(gids_applet_name, [ext] { return make_gids_applet(std::move(*ext)); });
     auto store = std::make_unique<MemoryStore>();
     backend = store.get();
     CardOptions o;
     o.rng = card_rng ? card_rng : &rng;
-    card = std::make_unique<Card>(std::move(store), std::move(o));
-    card->install(make_gids_applet(std::move(extension)));
-    GidsPersonalization p;
-    p.initialized = initialized;
-    p.user_pin = "123456";
-    if (with_puk) p.puk = "87654321";
-    p.admin_key_algorithm = alg;
-    if (alg == AdminKeyAlgorithm::aes)
-      p.admin_key = SecretBytes(view(from_hex("000102030405060708090A0B0C0D0E0F")));
-    else
-      p.admin_key = SecretBytes(view(default_admin_key()));
-    p.cardid = from_hex("00112233445566778899AABBCCDDEEFF");
-    personalize_gids(card->store(), card_rng ? *card_rng : rng, p);
-    card->store().commit();
+    card = softcard::make_card(profile, std::move(store), std::move(o), {}, applets);
     card->power_on();
   }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "applets/iso/iso_applet.h"
 #include "fs/file_tree.h"
 #include "iso_test_card.h"
 #include "security/pin.h"

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "applets/iso/iso_applet.h"
 #include "applets/iso/iso_profile.h"
 #include "fs/file_tree.h"
 #include "iso_test_card.h"
@@ -21,6 +22,31 @@ TEST(IsoProfile, TestProfileLaysOutTheDocumentedTree) {
   EXPECT_EQ(tree.get(*store, {fs::mf_fid, 0x6000, 0x6001}).size, 300);
   EXPECT_EQ(security::PinManager(pin_prefix).references(*store).size(), 4u);
   EXPECT_THROW(personalize(*store, test_profile()), ProfileError) << "only once";
+}
+
+TEST(IsoProfile, TheJsonTestProfileWritesExactlyTheTestProfile) {
+  // The fixture's JSON (iso_test_card.h) and iso::test_profile() describe the same card.
+  auto from_struct = empty_store();
+  personalize(*from_struct, test_profile());
+  auto from_json = empty_store();
+  test::CountingRng rng;
+  ::softcard::personalize(test::iso_test_profile(), *from_json, rng);
+  EXPECT_EQ(from_struct->keys("iso/"), from_json->keys("iso/"));
+  // PIN records may carry per-record salt, so only the file system is compared byte for byte.
+  for (const auto& key : from_struct->keys(fs_prefix))
+    EXPECT_EQ(*from_struct->get(key), *from_json->get(key)) << key;
+  const security::PinManager pins(pin_prefix);
+  for (const auto ref : pins.references(*from_struct)) {
+    const auto a = pins.find(*from_struct, ref), b = pins.find(*from_json, ref);
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a->min_length, b->min_length);
+    EXPECT_EQ(a->max_length, b->max_length);
+    EXPECT_EQ(a->max_tries, b->max_tries);
+    EXPECT_EQ(a->tries_left, b->tries_left);
+    EXPECT_EQ(a->pad_byte, b->pad_byte);
+    EXPECT_EQ(a->unblock_reference, b->unblock_reference);
+    EXPECT_EQ(a->grants_admin, b->grants_admin);
+  }
 }
 
 TEST(IsoProfile, RejectsInconsistentFiles) {

@@ -144,7 +144,7 @@ TEST_F(ImageOpenTest, ADamagedRecordIsAnErrorAtOpenNamingIt) {
       {"UPDATE objects SET value = x'01' WHERE key = 'gids/ef/b080'", "gids/ef/b080", "malformed"},
       {"UPDATE objects SET value = x'02' WHERE key = 'gids/pin/80'", "gids/pin/80", "PIN record"},
       {"UPDATE objects SET value = x'0203' WHERE key = 'gids/app'", "gids/app", "record"},
-      {"INSERT OR REPLACE INTO objects VALUES('card/atr', x'3C00', 0)", "card/atr", "not an ATR"},
+      {"INSERT OR REPLACE INTO objects VALUES('card/atr', x'3C00', 0)", "card/atr", "is invalid"},
       {"INSERT OR REPLACE INTO objects VALUES('card/life_cycle', x'77', 0)", "card/life_cycle",
        "life cycle"},
       {"UPDATE objects SET value = x'00' WHERE key = 'gids/do/a010/df23'", "gids/do/a010/df23",

@@ -2,13 +2,12 @@
 // Fixtures of the SKI extension tests: a GIDS+SKI card driven through Card::transmit, and
 // container keys made with plain GIDS APDUs.
 #include <gtest/gtest.h>
-#include "applets/gids/gids_applet.h"
-#include "applets/gids/gids_personalize.h"
 #include "applets/ski/ski_codec.h"
 #include "applets/ski/ski_extension.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
 #include "softcard/errors.h"
+#include "softcard/personalize.h"
 #include "softcard/wire/ski.h"
 
 namespace softcard::ski_test {
@@ -21,18 +20,19 @@ struct SkiCard : ::testing::Test {
   const Bytes shared = Bytes(32, 0xA5);
 
   void SetUp() override {
+    // The card factory's GIDS card carries the SKI extension.
     auto store = std::make_unique<MemoryStore>();
     backend = store.get();
     CardOptions o;
     o.rng = &rng;
-    card = std::make_unique<Card>(std::move(store), std::move(o));
-    card->install(make_gids_applet(ski::make_ski_extension()));
-    gids::GidsPersonalization p;
-    p.user_pin = "123456";
-    p.admin_key = SecretBytes(view(from_hex("0102030405060708090A0B0C0D0E0F101112131415161718")));
-    gids::personalize_gids(card->store(), rng, p);
-    ski::provision_shared_key(card->store(), 7, shared);
-    card->store().commit();
+    card = make_card(
+        parse_profile("ski-test",
+                      R"({"softcard_profile":1,"applets":["gids"],"gids":{"user_pin":{"value":)"
+                      R"("123456"},"admin_key":{"value":)"
+                      R"("0102030405060708090A0B0C0D0E0F101112131415161718"}},)"
+                      R"("ski":{"shared_keys":[{"number":7,"key":")" +
+                          to_hex(shared) + R"("}]}})"),
+        std::move(store), std::move(o));
     card->power_on();
     ASSERT_EQ(sw(tx("00A4040009A00000039742544659"
                     "00")),

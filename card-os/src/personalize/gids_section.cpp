@@ -1,8 +1,7 @@
 // The "gids" section of a profile: JSON -> gids::GidsPersonalization (docs/profiles.md, GIDS
 // section).
 #include "applets/gids/gids_personalize.h"
-#include "profile/profile.h"
-#include "softcard/errors.h"
+#include "personalize/profile_json.h"
 
 namespace softcard {
 
@@ -13,7 +12,7 @@ namespace {
 
 std::string pin_value(const json& obj, const std::string& where) {
   const json& v = require(obj, "value", where);
-  if (!v.is_string()) throw ProfileError(where + ".value: must be a string (the ASCII PIN)");
+  if (!v.is_string()) throw FieldError(where + ".value", "must be a string (the ASCII PIN)");
   return v.get<std::string>();
 }
 
@@ -21,22 +20,23 @@ std::string pin_value(const json& obj, const std::string& where) {
 
 void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
                               CardIdentity& identity) {
-  const std::string where = "profile " + identity.profile + ".gids";
+  const std::string where = "gids";
   only_keys(section, {"state", "user_pin", "puk", "admin_key", "cardid"}, where);
   gids::GidsPersonalization p;
   const std::string state = string_at(section, "state", where, "initialized");
   if (state == "blank") {
     p.initialized = false;
   } else if (state != "initialized") {
-    throw ProfileError(where + ".state: must be \"initialized\" or \"blank\"");
+    throw FieldError(where + ".state", "must be \"initialized\" or \"blank\"");
   }
   if (!p.initialized) {
     // A factory-fresh card has nothing else: the host's initialization chooses it all.
     for (const char* field : {"user_pin", "puk", "admin_key", "cardid"})
       if (section.contains(field))
-        throw ProfileError(
-            where + "." + field + ": a blank card has no " + field +
-            " (gids-tool --initialize sets it); remove the field or use state \"initialized\"");
+        throw FieldError(where + "." + field,
+                         std::string("a blank card has no ") + field +
+                             " (gids-tool --initialize sets it); remove the field or use state "
+                             "\"initialized\"");
     gids::personalize_gids(store, rng, p);
     return;
   }
@@ -50,10 +50,10 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
     p.pin_max_length = static_cast<std::uint8_t>(uint_at(pin, "max_length", w, 16, 4, 16));
     p.pin_max_tries = static_cast<std::uint8_t>(uint_at(pin, "max_tries", w, 3, 1, 15));
     if (p.pin_min_length > p.pin_max_length)
-      throw ProfileError(w + ".min_length: larger than max_length");
+      throw FieldError(w + ".min_length", "larger than max_length");
     if (p.user_pin.size() < p.pin_min_length || p.user_pin.size() > p.pin_max_length)
-      throw ProfileError(w + ".value: must be " + std::to_string(p.pin_min_length) + " to " +
-                         std::to_string(p.pin_max_length) + " characters");
+      throw FieldError(w + ".value", "must be " + std::to_string(p.pin_min_length) + " to " +
+                                         std::to_string(p.pin_max_length) + " characters");
   }
   if (section.contains("puk") && !section.at("puk").is_null()) {
     const json& puk = section.at("puk");
@@ -61,7 +61,7 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
     only_keys(puk, {"value", "max_tries"}, w);
     p.puk = pin_value(puk, w);
     if (p.puk->size() < 4 || p.puk->size() > 16)
-      throw ProfileError(w + ".value: must be 4 to 16 characters");
+      throw FieldError(w + ".value", "must be 4 to 16 characters");
     p.puk_max_tries = static_cast<std::uint8_t>(uint_at(puk, "max_tries", w, 3, 1, 15));
   }
   {
@@ -74,16 +74,16 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
     } else if (alg == "aes") {
       p.admin_key_algorithm = gids::AdminKeyAlgorithm::aes;
     } else {
-      throw ProfileError(w + ".algorithm: must be \"3des\" or \"aes\"");
+      throw FieldError(w + ".algorithm", "must be \"3des\" or \"aes\"");
     }
     // gids-tool's documented default admin key is 24 zero bytes; we default to the same.
     const Bytes fallback(alg == "aes" ? 16 : 24, 0x00);
     const Bytes key = hex_at(admin, "value", w, fallback);
     const std::size_t n = key.size();
     if (alg == "3des" && n != 24 && n != 16)
-      throw ProfileError(w + ".value: a 3DES admin key has 24 (or 16) bytes");
+      throw FieldError(w + ".value", "a 3DES admin key has 24 (or 16) bytes");
     if (alg == "aes" && n != 16 && n != 24 && n != 32)
-      throw ProfileError(w + ".value: an AES admin key has 16, 24 or 32 bytes");
+      throw FieldError(w + ".value", "an AES admin key has 16, 24 or 32 bytes");
     p.admin_key = SecretBytes(view(key));
   }
   const std::string cardid = string_at(section, "cardid", where, "serial");
@@ -93,13 +93,9 @@ void personalize_gids_section(const json& section, ObjectStore& store, Rng& rng,
   } else if (cardid != "random") {
     p.cardid = hex_at(section, "cardid", where, {});
     if (p.cardid.size() != 16)
-      throw ProfileError(where + ".cardid: must be \"serial\", \"random\" or 16 bytes of hex");
+      throw FieldError(where + ".cardid", "must be \"serial\", \"random\" or 16 bytes of hex");
   }
-  try {
-    gids::personalize_gids(store, rng, p);
-  } catch (const ProfileError& e) {
-    throw ProfileError("profile " + identity.profile + ": " + e.what());
-  }
+  gids::personalize_gids(store, rng, p);
 }
 
 }  // namespace softcard

@@ -1,5 +1,5 @@
 # Writes a C++ file holding every built-in profile (name = file stem) as a raw string.
-set(content "// Generated from profiles/*.json. Do not edit.\n#include \"profile/profile.h\"\n\nnamespace softcard {\n\nconst std::vector<std::pair<std::string, std::string>>& builtin_profile_texts() {\n  static const std::vector<std::pair<std::string, std::string>> texts = {\n")
+set(content "// Generated from profiles/*.json. Do not edit.\n#include \"personalize/profile_json.h\"\n\nnamespace softcard {\n\nconst std::vector<std::pair<std::string, std::string>>& builtin_profile_texts() {\n  static const std::vector<std::pair<std::string, std::string>> texts = {\n")
 string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f IN LISTS FILES)
   get_filename_component(stem "${f}" NAME_WE)

@@ -1,4 +1,4 @@
-#include "profile/profile.h"
+#include "softcard/personalize.h"
 
 #include <gtest/gtest.h>
 
@@ -66,14 +66,17 @@ TEST(Profile, ErrorsNameTheProblem) {
   EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["piv2000"],"piv2000":{}})")
                 .find("unknown applet"),
             std::string::npos);
-  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["iso"],"atr":"12"})").find(".atr"),
-            std::string::npos);
   EXPECT_NE(
-      profile_error(R"({"softcard_profile":1,"applets":["iso"],"serial":"xyz"})").find(".serial"),
+      profile_error(R"({"softcard_profile":1,"applets":["iso"],"atr":"12"})").find("field atr:"),
       std::string::npos);
+  EXPECT_NE(profile_error(R"({"softcard_profile":1,"applets":["iso"],"serial":"xyz"})")
+                .find("field serial:"),
+            std::string::npos);
   const std::string pin_err = profile_error(
       R"({"softcard_profile":1,"applets":["iso"],"iso":{"pins":[{"reference":"81","value":"1234","max_tries":20}]}})");
-  EXPECT_NE(pin_err.find("profile.iso.pins[0].max_tries"), std::string::npos) << pin_err;
+  EXPECT_NE(pin_err.find("profile t, field iso.pins[0].max_tries: 20 is out of range 1..15"),
+            std::string::npos)
+      << pin_err;
   const std::string access_err = profile_error(
       R"({"softcard_profile":1,"applets":["iso"],"iso":{"files":[{"fid":"2F00","access":{"read":"sometimes"}}]}})");
   EXPECT_NE(access_err.find("files[0].access.read"), std::string::npos) << access_err;
