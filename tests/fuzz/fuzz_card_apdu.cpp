@@ -1,11 +1,11 @@
 // APDU sequences against an in-memory card through Card::transmit, one card edge per binary
-// (SOFTCARD_FUZZ_EDGE: iso, gids, ski, piv, yubikey; fuzz_edges.h). Oracles beyond crashes and
+// (SOFTCARD_FUZZ_EDGE: iso, gids, ski, piv, piv_plain; fuzz_edges.h). Oracles beyond crashes and
 // sanitizers, on every response (also to the APDUs of the harness steps, fuzz_harness_ops.h):
 //  - no response is 6F00 (an internal error is a bug, whatever the input);
 //  - an error status leaves the store exactly as it was (PIN records excepted: a try is spent and
 //    committed before the comparison, by design);
 //  - no response carries 8 bytes of the symmetric secrets the harness put there (admin key, SKI
-//    shared key, PIV management key);
+//    shared key, also the PIV management key);
 //  - no response carries 16 bytes of a private component of any key the card holds or held during
 //    the input (fuzz_key_oracle.h).
 #include <algorithm>
@@ -27,7 +27,7 @@ struct World {
   std::string edge = SOFTCARD_FUZZ_EDGE;
   StoredObjects objects = fuzz::edge_objects(edge);
   AppletRegistry registry = builtin_applets();
-  std::vector<Bytes> secrets = fuzz::edge_secrets(edge);
+  std::vector<Bytes> secrets = fuzz::edge_secrets();
   fuzz::PrivateKeyOracle keys;  // the keys of the personalized card, learned once
   CryptoProvider host_crypto;   // the harness's own (host side)
   // SOFTCARD_FUZZ_TRACE set: every command and response on stderr (to read a replayed input).
@@ -97,7 +97,7 @@ class Run {
     const bool harness_step = chunk.size() >= 2 && chunk[0] == 0xFE;
     if (harness_step && w_.edge == "ski") {
       ski_.step([this](const Bytes& a) { return send(a); }, chunk);
-    } else if (harness_step && chunk[1] == 0x00 && (w_.edge == "piv" || w_.edge == "yubikey")) {
+    } else if (harness_step && chunk[1] == 0x00 && (w_.edge == "piv" || w_.edge == "piv_plain")) {
       fuzz::piv_management_auth([this](const Bytes& a) { return send(a); }, w_.host_crypto,
                                 host_rng_);
     } else {

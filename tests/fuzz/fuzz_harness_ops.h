@@ -7,7 +7,7 @@
 //                             algorithm a % 5 + 1, GCM when m is odd and the algorithm is AES
 //                 FE f P...   PROCESS ENCRYPTED DATA, function f, plaintext P sealed under the
 //                             session (an AES-128 CBC session is made first when there is none)
-//   piv, yubikey: FE 00       GENERAL AUTHENTICATE with the 9B management key (3DES mutual auth)
+//   piv, piv_plain: FE 00     GENERAL AUTHENTICATE with the 9B management key (3DES mutual auth)
 // Every APDU a step sends goes through the same oracles as the fuzzer's own.
 #include <functional>
 #include <optional>
@@ -119,7 +119,7 @@ inline void piv_management_auth(const Send& send, CryptoProvider& crypto, Rng& r
   // 7C 0A 80 08 <encrypted witness> 90 00
   if (sw_of(r) != 0x9000 || r.size() != 14 || r[0] != 0x7C || r[2] != 0x80 || r[3] != 8) return;
   const CipherSpec spec{BlockAlg::tdes, BlockMode::ecb, BlockPadding::none};
-  const Bytes key = from_hex(piv_mgmt_key_hex);
+  const Bytes key = from_hex(admin_key_hex);
   const SecretBytes witness = crypto.decrypt(spec, key, {}, ByteView(r).subspan(4, 8));
   Bytes challenge(8);
   rng.fill(challenge);

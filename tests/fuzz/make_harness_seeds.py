@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes the seeds that use the harness steps of the APDU targets (tests/fuzz/fuzz_harness_ops.h):
 sealed SKI secure functions (corpus/apdu_ski/sealed-*) and PIV sessions with management-key
-authentication (corpus/apdu_piv/*, corpus/apdu_yubikey/*). Plaintexts and APDUs follow docs/ski.md
+authentication (corpus/apdu_piv_plain/*, and corpus/apdu_piv/* except the piv_opensc*/piv_ykman*
+recordings). Plaintexts and APDUs follow docs/ski.md
 §8 and docs/piv.md; the framing is make_corpus.py's. Keys in the seeds are made fresh here (RSA-1024
 and P-256, so the card imports them quickly). Rerun only to change the seeds:
     tests/fuzz/make_harness_seeds.py tests/fuzz/corpus
@@ -191,7 +192,7 @@ def yubikey_seeds():
 
 
 def main(out_root):
-    sets = {"apdu_ski": ski_seeds(), "apdu_piv": piv_common(), "apdu_yubikey": yubikey_seeds()}
+    sets = {"apdu_ski": ski_seeds(), "apdu_piv_plain": piv_common(), "apdu_piv": yubikey_seeds()}
     for target, seeds in sets.items():
         d = os.path.join(out_root, target)
         os.makedirs(d, exist_ok=True)
