@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ pkg-config make
+  cmake ninja-build g++ pkg-config make dpkg-dev
   libssl-dev openssl libsqlite3-dev sqlite3 zlib1g-dev
   libboost-dev libpcsclite-dev
   libgtest-dev libgmock-dev libbenchmark-dev
