@@ -79,8 +79,10 @@ struct BenchCard {
     }
     CardOptions o;
     o.rng = &rng;
-    // The built-in YubiKey profile: PIN 123456, management key 010203..08.
-    card = make_card(load_profile("yubikey"), std::move(store), std::move(o));
+    card = make_card(
+        parse_profile("piv-bench", R"({"softcard_profile":1,"applets":["piv"],)"
+                                   R"("piv":{},"yubikey":{"attestation_key":"eccp256"}})"),
+        std::move(store), std::move(o));
     card->power_on();
     must("00A4040005A000000308");
     authenticate();
