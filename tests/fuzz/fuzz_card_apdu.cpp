@@ -1,5 +1,5 @@
 // APDU sequences against an in-memory card through Card::transmit, one card edge per binary
-// (SOFTCARD_FUZZ_EDGE: iso, gids, ski). Oracles beyond crashes and sanitizers:
+// (SOFTCARD_FUZZ_EDGE: iso, gids, ski, piv). Oracles beyond crashes and sanitizers:
 //  - no response is 6F00 (an internal error is a bug, whatever the input);
 //  - an error status leaves the store exactly as it was (PIN records excepted: a try is spent and
 //    committed before the comparison, by design);
@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "fuzz_card.h"
+#include "fuzz_piv_setup.h"
 #include "softcard/status_word.h"
 
 using namespace softcard;
@@ -23,6 +24,12 @@ const char* const shared_key_hex =
 Profile card_profile() {
   const std::string edge = SOFTCARD_FUZZ_EDGE;
   if (edge == "iso") return load_profile("iso");
+  if (edge == "piv")  // the YubiKey personality, the harness's secret as the 9B key
+    return parse_profile("fuzz", R"({"softcard_profile": 1, "name": "fuzz-piv",
+      "serial": "0011223344556677", "applets": ["piv", "yubikey-mgmt"],
+      "piv": {"management_key": {"algorithm": "3des", "value": ")" +
+                                     std::string(admin_key_hex) + R"("}},
+      "yubikey": {"firmware": "5.7.0", "serial": 12345678, "attestation_key": "eccp256"}})");
   std::string text = R"({"softcard_profile": 1, "name": "fuzz-gids", "serial": "0011223344556677",
     "applets": ["gids"],
     "gids": {"state": "initialized",
@@ -35,9 +42,16 @@ Profile card_profile() {
   return parse_profile("fuzz", text + "}");
 }
 
-struct World {
+StoredObjects card_objects(const AppletRegistry& registry) {
   StoredObjects objects = fuzz::personalized_objects(card_profile());
+  if (std::string(SOFTCARD_FUZZ_EDGE) == "piv")
+    return fuzz::with_piv_keys(objects, registry, from_hex(admin_key_hex));
+  return objects;
+}
+
+struct World {
   AppletRegistry registry = builtin_applets();
+  StoredObjects objects = card_objects(registry);
   std::vector<Bytes> secrets = {from_hex(admin_key_hex), from_hex(shared_key_hex)};
 };
 

@@ -39,6 +39,9 @@ CardIdentity personalize_document(const json& doc, const std::string& name, Obje
     const json section = doc.contains(applet) ? doc.at(applet) : json::object();
     if (applet == "iso") personalize_iso_section(section, store, rng, id);
     if (applet == "gids") personalize_gids_section(section, store, rng, id);
+    if (applet == "piv")
+      personalize_piv_section(section, doc.contains("yubikey") ? &doc.at("yubikey") : nullptr,
+                              store, rng, id);
   }
   if (doc.contains("ski")) {
     bool gids = false;

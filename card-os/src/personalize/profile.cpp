@@ -77,7 +77,7 @@ namespace {
 
 // The applets a profile may list, each with its own section parser.
 const std::vector<std::string>& known_applets() {
-  static const std::vector<std::string> names{"iso", "gids"};
+  static const std::vector<std::string> names{"iso", "gids", "piv", "yubikey-mgmt"};
   return names;
 }
 
@@ -95,7 +95,7 @@ void check_document(const json& doc) {
   if (!applets.is_array() || applets.empty())
     throw FieldError("applets", "must be a non-empty list of applet names");
   std::vector<std::string> allowed{"softcard_profile", "name",    "description", "atr",
-                                   "serial",           "applets", "ski"};
+                                   "serial",           "applets", "ski",         "yubikey"};
   std::set<std::string> seen;
   std::size_t i = 0;
   for (const auto& a : applets) {
@@ -104,14 +104,22 @@ void check_document(const json& doc) {
     const std::string name = a.get<std::string>();
     bool known = false;
     for (const auto& k : known_applets()) known = known || k == name;
-    if (!known) throw FieldError(field, "unknown applet '" + name + "' (known: iso, gids)");
+    if (!known)
+      throw FieldError(field,
+                       "unknown applet '" + name + "' (known: iso, gids, piv, yubikey-mgmt)");
     // An image lists each applet once: a second copy could never be installed at open.
     if (!seen.insert(name).second)
       throw FieldError(field,
                        "applet '" + name + "' is listed twice (each applet is installed once)");
-    allowed.push_back(name);
+    if (name == "yubikey-mgmt" && !doc.contains("yubikey"))
+      throw FieldError(field, "the YubiKey management application needs the \"yubikey\" section");
+    if (name != "yubikey-mgmt") allowed.push_back(name);  // it has no section of its own
   }
   only_keys(doc, allowed, "");
+  if (doc.contains("yubikey") && !seen.count("piv"))
+    throw FieldError("yubikey",
+                     "the YubiKey personality is part of the piv applet, which this "
+                     "profile lacks");
   if (doc.contains("description")) (void)string_at(doc, "description", "", "");
 }
 

@@ -66,6 +66,9 @@ void personalize_iso_section(const nlohmann::json& section, ObjectStore& store, 
                              CardIdentity& identity);
 void personalize_gids_section(const nlohmann::json& section, ObjectStore& store, Rng& rng,
                               CardIdentity& identity);
+// The PIV applet; `yubikey` is the top-level "yubikey" section (the YubiKey personality) or null.
+void personalize_piv_section(const nlohmann::json& section, const nlohmann::json* yubikey,
+                             ObjectStore& store, Rng& rng, CardIdentity& identity);
 // Secure key injection settings of a GIDS card (top-level "ski" field).
 void personalize_ski_section(const nlohmann::json& section, ObjectStore& store);
 

@@ -23,6 +23,7 @@ SCENARIOS: Dict[str, str] = {
     "nth-6f00": "nth_6f00",
     "removed-during-signature": "removed_during_signature",
     "ca-key-archival": "ca_key_archival",
+    "piv-enroll": "piv_enroll",
 }
 
 

@@ -61,3 +61,43 @@ for l in lines[start + 1:]:
     out += "".join(re.findall(r"[0-9A-F]{2}", l[:48]))
 print(out)'
 }
+
+# hold_card / release_card: keeps a PC/SC connection to the card open in the background.
+# pcscd powers a card off 5 s after its last client disconnects (PCSCLITE_POWER_OFF_GRACE_PERIOD),
+# and a power-off rightly clears the card's volatile state (a verified PIN). A check that the
+# state lasts across connections holds the card, so it never depends on how fast the next tool
+# starts on a loaded machine.
+hold_pid=
+hold_card() {
+  /usr/bin/python3 -u -c '
+import signal
+from smartcard.scard import (SCardEstablishContext, SCardListReaders, SCardConnect,
+    SCardDisconnect, SCARD_SCOPE_USER, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0,
+    SCARD_PROTOCOL_T1, SCARD_LEAVE_CARD)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+_, ctx = SCardEstablishContext(SCARD_SCOPE_USER)
+_, readers = SCardListReaders(ctx, [])
+for reader in readers:
+    rc, card, _ = SCardConnect(ctx, reader, SCARD_SHARE_SHARED,
+                               SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1)
+    if rc == 0:
+        break
+else:
+    raise SystemExit("hold_card: no reader with a card")
+print("held", reader, flush=True)
+signal.sigwait({signal.SIGTERM})
+SCardDisconnect(card, SCARD_LEAVE_CARD)
+' >"$WORK/hold.out" 2>&1 &
+  hold_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q '^held' "$WORK/hold.out" && { cat "$WORK/hold.out"; return 0; }
+    kill -0 "$hold_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$WORK/hold.out"; fail "hold_card: could not connect to the card"
+}
+release_card() {
+  [[ -n "$hold_pid" ]] || return 0
+  kill -TERM "$hold_pid"; wait "$hold_pid" || true
+  hold_pid=
+}

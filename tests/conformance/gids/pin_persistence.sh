@@ -26,12 +26,14 @@ stop() {
   done
   fail "card still present after stopping softcard run"
 }
-trap 'kill $serve_pid 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $hold_pid $serve_pid 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 step "serve the card; verify the PIN; the verified state lasts while the card stays powered"
 serve
+hold_card  # the card stays powered between the two tools (see hold_card in common.sh)
 expect_sw 9000 "$SELECT_GIDS" "0020008006313233343536"
 expect_sw 9000 "00200080"            # next connection, no re-select: still verified
+release_card
 step "restart softcard run: the verified state is gone (volatile)"
 stop; serve
 expect_sw 63C3 "00200080"
