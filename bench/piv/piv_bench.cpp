@@ -14,10 +14,9 @@
 #include <memory>
 #include <stdexcept>
 
-#include "applets/piv/piv_applet.h"
-#include "applets/piv/piv_personalize.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/personalize.h"
 #include "softcard/wire/tlv.h"
 
 namespace softcard {
@@ -80,15 +79,10 @@ struct BenchCard {
     }
     CardOptions o;
     o.rng = &rng;
-    card = std::make_unique<Card>(std::move(store), std::move(o));
-    card->install(make_piv_applet());
-    piv::PivPersonalization p;
-    piv::YubiKeyPersonalization y;
-    y.attestation_algorithm = 0x11;
-    p.yubikey = y;
-    CryptoProvider crypto(rng);
-    piv::personalize_piv(card->store(), rng, crypto, p);
-    card->store().commit();
+    card = make_card(
+        parse_profile("piv-bench", R"({"softcard_profile":1,"applets":["piv"],)"
+                                   R"("piv":{},"yubikey":{"attestation_key":"eccp256"}})"),
+        std::move(store), std::move(o));
     card->power_on();
     must("00A4040005A000000308");
     authenticate();

@@ -12,6 +12,7 @@
 #include "softcard/card.h"
 #include "softcard/crypto.h"
 #include "softcard/errors.h"
+#include "softcard/personalize.h"
 #include "softcard/wire/tlv.h"
 
 namespace softcard::piv::test {
@@ -58,17 +59,25 @@ struct PivCardTest : ::testing::Test {
     return p;
   }
 
+  // The card a profile makes (the one card factory): the fields of `p` the tests vary are
+  // written as the profile's piv and yubikey sections.
   void make_card(const PivPersonalization& p) {
+    std::string text = R"({"softcard_profile":1,"name":"piv-test","serial":"random",)";
+    if (p.yubikey) {
+      const YubiKeyPersonalization& y = *p.yubikey;
+      text += R"("applets":["piv","yubikey-mgmt"],"piv":{},"yubikey":{"firmware":")" +
+              std::to_string(y.version[0]) + "." + std::to_string(y.version[1]) + "." +
+              std::to_string(y.version[2]) + R"(","serial":)" + std::to_string(y.serial) +
+              R"(,"attestation_key":"eccp256","touch":")" +
+              (y.touch_times_out ? "timeout" : "granted") + R"("}})";
+    } else {
+      text += R"("applets":["piv"],"piv":{}})";
+    }
     auto store = std::make_unique<MemoryStore>();
     backend = store.get();
     CardOptions o;
     o.rng = &rng;
-    card = std::make_unique<Card>(std::move(store), std::move(o));
-    card->install(make_piv_applet());
-    card->install(make_yubikey_mgmt_applet());
-    CryptoProvider crypto(rng);
-    personalize_piv(card->store(), rng, crypto, p);
-    card->store().commit();
+    card = softcard::make_card(parse_profile("piv-test", text), std::move(store), std::move(o));
     card->power_on();
   }
 
