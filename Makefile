@@ -12,6 +12,8 @@ FUZZ_SECONDS ?= 600
 SOAK_KILLS ?= 500
 # `make soak`: transactions per client and card in the load test (CI: 150).
 SOAK_ROUNDS ?= 2000
+# `make soak`: pcscd kill -9 + restarts under a serving `softcard run` (CI: 3).
+SOAK_PCSCD_RESTARTS ?= 20
 
 .PHONY: all deps configure build test unit demo bench format format-check clean \
         san-configure fuzzers fuzz-smoke fuzz sanitize soak
@@ -71,7 +73,7 @@ sanitize: san-configure
 # The fault suites (tests/integration/faults) for long: they read SOFTCARD_SOAK_* for their bounds.
 soak: build
 	cd $(BUILD) && SOFTCARD_SOAK_KILLS=$(SOAK_KILLS) SOFTCARD_SOAK_ROUNDS=$(SOAK_ROUNDS) \
-	  ctest --output-on-failure -R '^fault_'
+	  SOFTCARD_SOAK_PCSCD_RESTARTS=$(SOAK_PCSCD_RESTARTS) ctest --output-on-failure -R '^fault_'
 
 demo: build
 	@scripts/demo.sh $(BUILD)

@@ -371,7 +371,7 @@ void property_nodes(Registry& r) {
         Ro{"padding_schemes", CP_PADDING_SCHEMES}, Ro{"chaining_modes", CP_CHAINING_MODES}})
     neg(r, "CardSetProperty", std::string("read_only_") + tag, SCARD_E_UNSUPPORTED_FEATURE,
         "setting a read-only property",
-        [name](NegFixture& f) {
+        [name = name](NegFixture& f) {  // clang 14 cannot capture a structured binding
           BYTE b[64] = {};
           return f.cd->pfnCardSetProperty(f.cd, name, b, sizeof b, 0);
         },

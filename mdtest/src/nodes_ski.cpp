@@ -97,7 +97,7 @@ void server_nodes(Registry& r) {
     const std::string name = a + "_" + std::to_string(len * 8);
     r.add("ski.server.import_" + name,
           "MDImportSessionKey(KeyDataBlob, " + name + ") -> 0, handle != 0",
-          [alg, len, a](Env& env, Checker& check) {
+          [alg = alg, len = len, a](Env& env, Checker& check) {  // clang 14: no binding captures
             need_ski(env, check);
             if (!Config::has(env.config().ski_algorithms, a)) check.skip("config: algorithm");
             auto s = env.open_no_card();

@@ -1,58 +1,38 @@
 // APDU sequences against an in-memory card through Card::transmit, one card edge per binary
-// (SOFTCARD_FUZZ_EDGE: iso, gids, ski, piv). Oracles beyond crashes and sanitizers:
+// (SOFTCARD_FUZZ_EDGE: iso, gids, ski, piv, piv_plain; fuzz_edges.h). Oracles beyond crashes and
+// sanitizers, on every response (also to the APDUs of the harness steps, fuzz_harness_ops.h):
 //  - no response is 6F00 (an internal error is a bug, whatever the input);
 //  - an error status leaves the store exactly as it was (PIN records excepted: a try is spent and
 //    committed before the comparison, by design);
-//  - no response carries the card's secrets the harness put there (admin key, SKI shared key).
+//  - no response carries 8 bytes of the symmetric secrets the harness put there (admin key, SKI
+//    shared key, also the PIV management key);
+//  - no response carries 16 bytes of a private component of any key the card holds or held during
+//    the input (fuzz_key_oracle.h).
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 
-#include "fuzz_card.h"
-#include "fuzz_piv_setup.h"
+#include "fuzz_harness_ops.h"
+#include "fuzz_key_oracle.h"
 #include "softcard/status_word.h"
 
 using namespace softcard;
 
 namespace {
 
-// Secrets chosen by the harness; long and patterned so a leak cannot be a coincidence.
-const char* const admin_key_hex = "A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718";
-const char* const shared_key_hex =
-    "6d64746573742d7368617265642d6b65792d30312d6d64746573742d30312121";
-
-Profile card_profile() {
-  const std::string edge = SOFTCARD_FUZZ_EDGE;
-  if (edge == "iso") return load_profile("iso");
-  if (edge == "piv")  // the YubiKey personality, the harness's secret as the 9B key
-    return parse_profile("fuzz", R"({"softcard_profile": 1, "name": "fuzz-piv",
-      "serial": "0011223344556677", "applets": ["piv", "yubikey-mgmt"],
-      "piv": {"management_key": {"algorithm": "3des", "value": ")" +
-                                     std::string(admin_key_hex) + R"("}},
-      "yubikey": {"firmware": "5.7.0", "serial": 12345678, "attestation_key": "eccp256"}})");
-  std::string text = R"({"softcard_profile": 1, "name": "fuzz-gids", "serial": "0011223344556677",
-    "applets": ["gids"],
-    "gids": {"state": "initialized",
-             "user_pin": {"value": "123456", "min_length": 4, "max_length": 16, "max_tries": 3},
-             "admin_key": {"algorithm": "3des", "value": ")" +
-                     std::string(admin_key_hex) + R"("}, "cardid": "serial"})";
-  if (edge == "ski")
-    text += R"(, "ski": {"shared_keys": [{"number": 1, "key": ")" + std::string(shared_key_hex) +
-            R"("}]})";
-  return parse_profile("fuzz", text + "}");
-}
-
-StoredObjects card_objects(const AppletRegistry& registry) {
-  StoredObjects objects = fuzz::personalized_objects(card_profile());
-  if (std::string(SOFTCARD_FUZZ_EDGE) == "piv")
-    return fuzz::with_piv_keys(objects, registry, from_hex(admin_key_hex));
-  return objects;
-}
-
 struct World {
+  std::string edge = SOFTCARD_FUZZ_EDGE;
+  StoredObjects objects = fuzz::edge_objects(edge);
   AppletRegistry registry = builtin_applets();
-  StoredObjects objects = card_objects(registry);
-  std::vector<Bytes> secrets = {from_hex(admin_key_hex), from_hex(shared_key_hex)};
+  std::vector<Bytes> secrets = fuzz::edge_secrets();
+  fuzz::PrivateKeyOracle keys;  // the keys of the personalized card, learned once
+  CryptoProvider host_crypto;   // the harness's own (host side)
+  // SOFTCARD_FUZZ_TRACE set: every command and response on stderr (to read a replayed input).
+  bool trace = std::getenv("SOFTCARD_FUZZ_TRACE") != nullptr;
+  World() { keys.learn(objects.values); }
 };
 
 World& world() {
@@ -89,25 +69,57 @@ void check_no_secret(const Bytes& response, const std::vector<Bytes>& secrets) {
         fuzz::oracle_failed("a response carries secret bytes: " + to_hex(response));
 }
 
-}  // namespace
+// One input's card and oracles.
+class Run {
+ public:
+  explicit Run(World& w) : w_(w), keys_(w.keys) {
+    card_ = fuzz::card_from(w.objects, rng_, w.registry, &backend_);
+  }
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  World& w = world();
-  fuzz::DeterministicRng rng;
-  const MemoryStore* backend = nullptr;
-  auto card = fuzz::card_from(w.objects, rng, w.registry, &backend);
-  fuzz::Splitter in(data, size);
-  for (int n = 0; !in.done() && n < 64; ++n) {
-    const Bytes apdu = in.chunk();
-    const ObjectMap before = backend->objects();
-    const Bytes r = card->transmit(apdu);
+  Bytes send(const Bytes& apdu) {
+    const ObjectMap before = backend_->objects();
+    const Bytes r = card_->transmit(apdu);
+    if (w_.trace) std::fprintf(stderr, "> %s\n< %s\n", to_hex(apdu).c_str(), to_hex(r).c_str());
     if (r.size() < 2) fuzz::oracle_failed("response shorter than a status word");
-    const std::uint16_t sw = std::uint16_t(r[r.size() - 2] << 8 | r.back());
+    const std::uint16_t sw = fuzz::sw_of(r);
     if (sw == 0x6F00) fuzz::oracle_failed("6F00 for " + to_hex(apdu));
     const std::uint8_t sw1 = sw >> 8;
     const bool success = sw == 0x9000 || sw1 == 0x61 || sw1 == 0x62 || sw1 == 0x63;
-    if (!success) check_unchanged(before, backend->objects(), apdu, sw);
-    check_no_secret(r, w.secrets);
+    const ObjectMap& after = backend_->objects();
+    if (!success) check_unchanged(before, after, apdu, sw);
+    check_no_secret(r, w_.secrets);
+    keys_.learn(after);
+    keys_.check(r, after, apdu);
+    return r;
   }
+
+  void step(const Bytes& chunk) {
+    const bool harness_step = chunk.size() >= 2 && chunk[0] == 0xFE;
+    if (harness_step && w_.edge == "ski") {
+      ski_.step([this](const Bytes& a) { return send(a); }, chunk);
+    } else if (harness_step && chunk[1] == 0x00 && (w_.edge == "piv" || w_.edge == "piv_plain")) {
+      fuzz::piv_management_auth([this](const Bytes& a) { return send(a); }, w_.host_crypto,
+                                host_rng_);
+    } else {
+      send(chunk);
+    }
+  }
+
+ private:
+  World& w_;
+  fuzz::DeterministicRng rng_;                              // the card's
+  fuzz::DeterministicRng host_rng_{0x0123456789ABCDEFull};  // the harness's nonces
+  const MemoryStore* backend_ = nullptr;
+  std::unique_ptr<Card> card_;
+  fuzz::PrivateKeyOracle keys_;
+  fuzz::SkiHost ski_{w_.host_crypto, host_rng_};
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  Run run(world());
+  fuzz::Splitter in(data, size);
+  for (int n = 0; !in.done() && n < 64; ++n) run.step(in.chunk());
   return 0;
 }

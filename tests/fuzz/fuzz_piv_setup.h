@@ -12,7 +12,7 @@ namespace softcard::fuzz {
 
 inline StoredObjects with_piv_keys(const StoredObjects& objects, const AppletRegistry& registry,
                                    ByteView mgmt_key) {
-  DeterministicRng rng;
+  DeterministicRng rng(personalization_seed);  // not the card's run-time stream
   const MemoryStore* backend = nullptr;
   auto card = card_from(objects, rng, registry, &backend);
   auto must = [&](const Bytes& apdu) {
