@@ -288,11 +288,15 @@ TEST_F(IsoAppletTest, MalformedCommands) {
   EXPECT_EQ(sw("00a4000c0501"), "6700");
 }
 
-TEST_F(IsoAppletTest, DescribeListsFilesAndPins) {
-  const std::string d = c->card->find_applet(iso::applet_name)->describe(c->store());
+TEST_F(IsoAppletTest, InspectListsFilesAndPins) {
+  const AppletInspection in = c->card->find_applet(iso::applet_name)->inspect(c->store());
+  const std::string d = render(in);
   EXPECT_NE(d.find("5001"), std::string::npos);
-  EXPECT_NE(d.find("PIN 81: 3/3"), std::string::npos);
+  EXPECT_NE(d.find("PIN 0x81: 3 of 3 tries left, length 4..8"), std::string::npos) << d;
   EXPECT_EQ(d.find("1234"), std::string::npos) << "never a PIN value";
+  ASSERT_FALSE(in.pins.empty());
+  EXPECT_EQ(in.pins[0].reference, 0x81);
+  EXPECT_EQ(in.pins[0].unblock_reference, 0x83);
 }
 
 }  // namespace
