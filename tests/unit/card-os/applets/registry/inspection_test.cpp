@@ -7,6 +7,7 @@
 #include <string>
 
 #include "softcard/card.h"
+#include "softcard/crypto.h"
 #include "softcard/inspection.h"
 #include "softcard/personalize.h"
 
@@ -17,18 +18,8 @@ constexpr const char* admin_hex = "A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B
 constexpr const char* shared_hex =
     "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF";
 
-class CountingRng final : public Rng {
- public:
-  void fill(std::span<std::uint8_t> out) override {
-    for (auto& b : out) b = next_++;
-  }
-
- private:
-  std::uint8_t next_ = 1;
-};
-
 struct Made {
-  CountingRng rng;
+  OpenSslRng rng;  // the YubiKey profile makes a real RSA attestation key
   std::unique_ptr<Card> card;
   AppletInspection inspect(const std::string& applet) {
     const Applet* a = card->find_applet(applet);
