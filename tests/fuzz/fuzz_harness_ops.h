@@ -12,8 +12,8 @@
 #include <functional>
 #include <optional>
 
-#include "applets/ski/ski_codec.h"
 #include "fuzz_edges.h"
+#include "softcard/ski_codec.h"
 
 namespace softcard::fuzz {
 
