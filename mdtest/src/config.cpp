@@ -82,11 +82,13 @@ Config parse_config(const std::string& json_text) {
 
   if (j.contains("pins")) {
     const json& p = j["pins"];
-    only_keys(p, "pins", {"user", "min_length", "max_length", "max_tries", "admin_key"});
+    only_keys(p, "pins",
+              {"user", "min_length", "max_length", "max_tries", "admin_key", "session_pin"});
     get(p, "pins", "user", c.user_pin);
     get(p, "pins", "min_length", c.pin_min_length);
     get(p, "pins", "max_length", c.pin_max_length);
     get(p, "pins", "max_tries", c.pin_max_tries);
+    get(p, "pins", "session_pin", c.session_pin);
     if (c.pin_min_length == 0 || c.pin_min_length > c.pin_max_length)
       bad("pins.min_length", "must be 1..max_length");
     if (c.user_pin.size() < c.pin_min_length || c.user_pin.size() > c.pin_max_length)

@@ -20,6 +20,9 @@ struct Config {
 
   std::string user_pin = "123456";
   unsigned pin_min_length = 4, pin_max_length = 16, pin_max_tries = 3;
+  // CardAuthenticateEx GENERATE_SESSION_PIN / SESSION_PIN outside SKI (CMCK's session-PIN
+  // capability); false: pin.session_pin skips and expects SCARD_E_UNSUPPORTED_FEATURE.
+  bool session_pin = true;
   AdminKey admin_key;
 
   std::vector<unsigned> rsa_generate = {1024, 2048};

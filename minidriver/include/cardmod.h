@@ -301,6 +301,8 @@ typedef struct _CONTAINER_INFO {
 #define BCRYPT_KEY_DATA_BLOB u"KeyDataBlob"
 #define BCRYPT_KDF_HKDF u"HKDF"
 #define BCRYPT_KDF_HASH u"HASH"
+#define BCRYPT_KDF_HMAC u"HMAC"
+#define BCRYPT_KDF_SP80056A_CONCAT u"SP800_56A_CONCAT"
 #define CSF_IMPORT_KEYPAIR u"Import Key Pair"
 #define CSF_CHANGE_AUTHENTICATOR u"Change Authenticator"
 #define CSF_AUTHENTICATE u"Authenticate"
@@ -520,6 +522,30 @@ typedef struct _CARD_DERIVE_KEY {
   DWORD dwKeyLen;
   CARD_KEY_HANDLE hKey;
 } CARD_DERIVE_KEY, *PCARD_DERIVE_KEY;
+
+/* CARD_DERIVE_KEY.dwFlags (bcrypt.h): the agreed secret is the HMAC key of the HMAC KDF. */
+#define KDF_USE_SECRET_AS_HMAC_KEY_FLAG 0x1
+/* pParameterList is a BCryptBufferDesc (bcrypt.h); ulVersion BCRYPTBUFFER_VERSION. */
+typedef struct _BCryptBuffer {
+  ULONG cbBuffer;
+  ULONG BufferType;
+  PVOID pvBuffer;
+} BCryptBuffer, *PBCryptBuffer;
+typedef struct _BCryptBufferDesc {
+  ULONG ulVersion;
+  ULONG cBuffers;
+  PBCryptBuffer pBuffers;
+} BCryptBufferDesc, *PBCryptBufferDesc;
+#define BCRYPTBUFFER_VERSION 0
+#define KDF_HASH_ALGORITHM 0x0
+#define KDF_SECRET_PREPEND 0x1
+#define KDF_SECRET_APPEND 0x2
+#define KDF_HMAC_KEY 0x3
+#define KDF_ALGORITHMID 0x8
+#define KDF_PARTYUINFO 0x9
+#define KDF_PARTYVINFO 0xA
+#define KDF_SUPPPUBINFO 0xB
+#define KDF_SUPPPRIVINFO 0xC
 
 /* ---- CARD_DATA and the function table ---- */
 struct _CARD_DATA;

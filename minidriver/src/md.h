@@ -65,6 +65,14 @@ struct HostKey {
   SecretBytes shared_key;
 };
 
+// What CardConstructDHAgreement agreed to: CardDeriveKey without CARD_RETURN_KEY_HANDLE runs
+// a plain GIDS ECDH with it (docs/ski.md D22).
+struct DhAgreement {
+  std::uint8_t container = 0;
+  unsigned bits = 0;  // curve size of the container's key
+  Bytes point;        // the peer's public point, uncompressed (04 || X || Y)
+};
+
 // A master file entry: directory, name, DO tag and EF of a minidriver file.
 using CardFile = wire::gids::MasterFileEntry;
 
@@ -76,6 +84,7 @@ struct Context {
   std::map<CARD_KEY_HANDLE, HostKey> keys;
   CARD_KEY_HANDLE next_handle = 1;
   bool admin = false;  // this context answered an admin challenge (the card has no query)
+  std::map<std::uint8_t, DhAgreement> agreements;  // by the card's agreement index
 
   ApduChannel& card() {
     if (!channel) fail(SCARD_E_UNSUPPORTED_FEATURE);
@@ -123,6 +132,10 @@ using wire::put_tlv;
 // SKI client commands (ski_client.cpp).
 using SkiCapabilities = wire::ski::Capabilities;
 SkiCapabilities read_capabilities(Context& ctx);
+
+// CardDeriveKey without CARD_RETURN_KEY_HANDLE (ecdh_kdf.cpp): the HASH, HMAC and
+// SP800_56A_CONCAT KDFs over the Z of a plain GIDS ECDH; fills pbDerivedKey/cbDerivedKey.
+void derive_key_bytes(PCARD_DATA pCardData, Context& ctx, CARD_DERIVE_KEY& info);
 
 // Containers (containers.cpp) pieces needed elsewhere.
 std::optional<std::uint8_t> container_count_free(Context& ctx, DWORD* max);

@@ -1,4 +1,5 @@
-// SKI entry points that need the card: capabilities, RSA key establishment, DH-derived keys.
+// SKI entry points that need the card: capabilities, RSA key establishment, DH agreements and
+// derived keys (the key-bytes KDFs are in ecdh_kdf.cpp).
 #include <cstring>
 
 #include "gids_commands.h"
@@ -144,6 +145,8 @@ DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT
     auto a = find_tlv(r, 0x85);
     if (!a || a->size() != 1) fail(SCARD_E_UNEXPECTED);
     pInfo->bSecretAgreementIndex = (*a)[0];
+    // Kept for a CardDeriveKey that returns key bytes (plain GIDS ECDH, docs/ski.md D22).
+    ctx.agreements[(*a)[0]] = DhAgreement{pInfo->bContainerIndex, rec.kx_key_bits, point};
   });
 }
 
@@ -151,13 +154,21 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
-    if (pInfo->dwVersion != CARD_DERIVE_KEY_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
+    // Version 1 (no pwszAlgId/dwKeyLen/hKey) can only ask for key bytes.
+    if (pInfo->dwVersion != CARD_DERIVE_KEY_VERSION &&
+        pInfo->dwVersion != CARD_DERIVE_KEY_CURRENT_VERSION)
+      fail(ERROR_REVISION_MISMATCH);
     const auto kdf = wide(pInfo->pwszKDF);
-    if (kdf != BCRYPT_KDF_HKDF && kdf != BCRYPT_KDF_HASH && kdf != u"HMAC" &&
-        kdf != u"SP800_56A_CONCAT" && kdf != u"TLS_PRF" && kdf != u"SP800_108_CTR_HMAC")
+    if (kdf != BCRYPT_KDF_HKDF && kdf != BCRYPT_KDF_HASH && kdf != BCRYPT_KDF_HMAC &&
+        kdf != BCRYPT_KDF_SP80056A_CONCAT && kdf != u"TLS_PRF" && kdf != u"SP800_108_CTR_HMAC")
       fail(SCARD_E_INVALID_PARAMETER);
-    // Returning derived bytes would reveal what a key handle protects (docs/ski.md D22).
-    if (!(pInfo->dwFlags & CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_UNSUPPORTED_FEATURE);
+    if (!(pInfo->dwFlags & CARD_RETURN_KEY_HANDLE)) {
+      // Key bytes: the host applies the KDF to a plain GIDS ECDH (docs/ski.md D22). HKDF stays
+      // handle-only: its bytes would be the SKI session key of §7.3.
+      derive_key_bytes(pCardData, ctx, *pInfo);
+      return;
+    }
+    if (pInfo->dwVersion != CARD_DERIVE_KEY_CURRENT_VERSION) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwFlags & ~DWORD(CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_INVALID_PARAMETER);
     if (!wide_equal(pInfo->pwszKDF, BCRYPT_KDF_HKDF) || pInfo->pParameterList)
       fail(SCARD_E_INVALID_PARAMETER);
@@ -172,6 +183,7 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
     put_tlv(cmd.data, 0x80, Bytes{std::uint8_t(*alg)});
     cmd.ne = 256;
     Bytes r = ctx.card().exchange(cmd);
+    ctx.agreements.erase(pInfo->bSecretAgreementIndex);  // the card consumed the agreement
     pInfo->hKey = add_card_key(ctx, card_ref_from(r));
   });
 }
@@ -181,6 +193,7 @@ DWORD WINAPI MdCardDestroyDHAgreement(PCARD_DATA pCardData, BYTE bSecretAgreemen
   return guard([&] {
     Context& ctx = context_for(pCardData, false);
     if (dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
+    ctx.agreements.erase(bSecretAgreementIndex);
     Command cmd;
     cmd.cla = 0x80;
     cmd.ins = 0x5A;

@@ -23,6 +23,7 @@ TEST(MdtestConfig, EmptyObjectGivesTheDocumentedDefaults) {
   EXPECT_EQ(c.admin_key.value, std::vector<std::uint8_t>(24, 0));
   EXPECT_TRUE(c.readers.empty());
   EXPECT_EQ(c.pin_max_tries, 3u);
+  EXPECT_TRUE(c.session_pin);
   EXPECT_EQ(c.speed_repeat, 20u);
   EXPECT_EQ(c.stress_threads, 5u);
   EXPECT_TRUE(c.ski);
@@ -34,6 +35,7 @@ TEST(MdtestConfig, ReadsEveryGroup) {
   const Config c = parse_config(R"({
     "library": "/x/lib.so", "card_name": "X", "readers": ["A", "B"],
     "pins": {"user": "87654321", "min_length": 6, "max_length": 8, "max_tries": 5,
+             "session_pin": false,
              "admin_key": {"algorithm": "aes", "value": "000102030405060708090a0b0c0d0e0f"}},
     "keys": {"rsa_generate": [2048], "rsa_import": [], "ecc_generate": ["P-384"]},
     "sign": {"paddings": ["pkcs1"], "hashes": ["sha256"]},
@@ -46,6 +48,7 @@ TEST(MdtestConfig, ReadsEveryGroup) {
   EXPECT_EQ(c.readers, (std::vector<std::string>{"A", "B"}));
   EXPECT_EQ(c.user_pin, "87654321");
   EXPECT_EQ(c.pin_max_tries, 5u);
+  EXPECT_FALSE(c.session_pin);
   EXPECT_EQ(c.admin_key.algorithm, "aes");
   EXPECT_EQ(c.admin_key.value.size(), 16u);
   EXPECT_EQ(c.admin_key.value[15], 0x0f);

@@ -239,7 +239,7 @@ TEST_F(WithCard, EcdhDerivedSessionKey) {
   dk.dwVersion = 2, dk.dwFlags = 0, dk.pwszKDF = kdf,
   dk.bSecretAgreementIndex = ai.bSecretAgreementIndex, dk.pwszAlgId = aes, dk.dwKeyLen = 128;
   EXPECT_EQ(client.pfnCardDeriveKey(&client, &dk),
-            SCARD_E_UNSUPPORTED_FEATURE);  // bytes never leave
+            SCARD_E_UNSUPPORTED_FEATURE);  // HKDF bytes would be the SKI session key (D22)
   dk.dwFlags = CARD_RETURN_KEY_HANDLE;
   ASSERT_EQ(client.pfnCardDeriveKey(&client, &dk), 0u);
   EXPECT_EQ(client.pfnCardDeriveKey(&client, &dk), SCARD_E_INVALID_HANDLE);  // agreement consumed

@@ -31,6 +31,14 @@ Response verify(GidsSession& s, const Command& cmd, CardContext& ctx) {
   }
   if (cmd.p1 != 0x00) return Sw::incorrect_p1p2;
   if (cmd.data.empty()) return s.pins.status(ctx.store(), s.security, cmd.p2);
+  // GIDS (like GidsApplet) answers a PIN outside min..max length as a wrong PIN, 63Cx with the
+  // tries left, without using a try: the length limits are public, so such a PIN tells nothing
+  // and can never be right (docs/gids.md, "PINs"). The ISO/PIV rule (6A80) is PinManager's.
+  const auto info = s.pins.info(ctx.store(), s.security, cmd.p2);
+  if (!info.blocked() && (cmd.data.size() < info.min_length || cmd.data.size() > info.max_length)) {
+    s.pins.deauthenticate(ctx.store(), s.security, cmd.p2);
+    return sw_retries(info.tries_left);
+  }
   return s.pins.verify(ctx, s.security, cmd.p2, cmd.data);
 }
 

@@ -45,11 +45,19 @@ TEST_F(Pins, VerifiedStateIsVolatileAndP2_82Deauthenticates) {
   EXPECT_EQ(tx("00200080").sw, 0x63C3);
 }
 
-TEST_F(Pins, PinLengthOutsidePolicyIsRejectedWithoutUsingATry) {
+TEST_F(Pins, PinLengthOutsidePolicyIsAWrongPinWithoutUsingATry) {
   select_gids();
-  EXPECT_EQ(verify_pin("123").sw, 0x6A80);
-  EXPECT_EQ(verify_pin("12345678901234567").sw, 0x6A80);
+  EXPECT_EQ(verify_pin("123").sw, 0x63C3);
+  EXPECT_EQ(verify_pin("12345678901234567").sw, 0x63C3);
   EXPECT_EQ(tx("00200080").sw, 0x63C3);
+  // Like any refused PIN it ends an earlier verification.
+  EXPECT_EQ(verify_pin().sw, 0x9000);
+  EXPECT_EQ(verify_pin("12345678901234567").sw, 0x63C3);
+  EXPECT_EQ(tx("00200080").sw, 0x63C3);
+  // A blocked PIN answers 6983 whatever the length.
+  for (int i = 0; i < 3; ++i) verify_pin("000000");
+  EXPECT_EQ(verify_pin("123").sw, 0x6983);
+  EXPECT_EQ(verify_pin("12345678901234567").sw, 0x6983);
   EXPECT_EQ(tx("0020008106313233343536").sw, 0x6A88);  // no PUK
   EXPECT_EQ(tx("0020008502313233").sw, 0x6A88);
 }
