@@ -7,24 +7,7 @@ trap 'rm -rf "$WORK"' EXIT
 PIN=123456
 ADMIN_KEY=000000000000000000000000000000000000000000000000
 
-step() { printf '\n=== %s\n' "$*"; }
-fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
-
-# run CMD...: runs a command, shows its output, fails the test when it fails.
-run() {
-  printf '+ %s\n' "$*"
-  "$@" || fail "command failed ($?): $*"
-}
-
-# expect_output PATTERN CMD...: the command succeeds and its output matches PATTERN (grep -E).
-expect_output() {
-  local pattern=$1; shift
-  local out
-  printf '+ %s\n' "$*"
-  out=$("$@" 2>&1) || { printf '%s\n' "$out"; fail "command failed: $*"; }
-  printf '%s\n' "$out"
-  grep -Eq -- "$pattern" <<<"$out" || fail "output of '$*' does not match /$pattern/"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 # apdu HEX...: sends APDUs with the default driver (no driver probing, no implicit SELECT)
 # and prints "SW1SW2" of the last one.
