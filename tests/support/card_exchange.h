@@ -17,7 +17,7 @@ struct Rx {
 };
 
 // A reply shorter than a status word fails the calling test (and reads as sw 0).
-inline Rx exchange(Card& card, ByteView apdu) {
+inline Rx card_tx(Card& card, ByteView apdu) {
   const Bytes out = card.transmit(apdu);
   EXPECT_GE(out.size(), 2u);
   Rx r;
@@ -43,13 +43,13 @@ inline Rx send_chained(Card& card, std::uint8_t ins, std::uint8_t p1, std::uint8
                   data.begin() + static_cast<std::ptrdiff_t>(at + n));
     }
     if (last && le) apdu.push_back(0x00);
-    r = exchange(card, apdu);
+    r = card_tx(card, apdu);
     at += n;
     if (!last && r.sw != 0x9000) return r;
   } while (at < data.size());
   Bytes all = r.data;
   while ((r.sw >> 8) == 0x61) {
-    r = exchange(card, Bytes{0x00, 0xC0, 0x00, 0x00, static_cast<std::uint8_t>(r.sw & 0xFF)});
+    r = card_tx(card, Bytes{0x00, 0xC0, 0x00, 0x00, static_cast<std::uint8_t>(r.sw & 0xFF)});
     all.insert(all.end(), r.data.begin(), r.data.end());
   }
   r.data = all;

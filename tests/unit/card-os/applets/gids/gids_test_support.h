@@ -75,7 +75,7 @@ struct GidsCardTest : ::testing::Test {
 
   void SetUp() override { make_card(); }
 
-  Rx tx(const Bytes& apdu) { return softcard::test::exchange(*card, apdu); }
+  Rx tx(const Bytes& apdu) { return softcard::test::card_tx(*card, apdu); }
   Rx tx(std::string_view h) { return tx(from_hex(h)); }
 
   // Sends a case 3/4 command with any data length: CLA 10 chaining for long data, and

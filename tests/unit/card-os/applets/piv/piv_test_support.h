@@ -81,7 +81,7 @@ struct PivCardTest : ::testing::Test {
 
   void SetUp() override { make_card(yubikey()); }
 
-  Rx tx(const Bytes& apdu) { return softcard::test::exchange(*card, apdu); }
+  Rx tx(const Bytes& apdu) { return softcard::test::card_tx(*card, apdu); }
   Rx tx(std::string_view h) { return tx(from_hex(h)); }
 
   // Any data length: CLA 10 chaining, 61xx collected with GET RESPONSE.
