@@ -51,7 +51,7 @@ void encode_frame(Bytes& out, ByteView payload) {
     throw ProtocolError("reply of " + std::to_string(payload.size()) +
                         " bytes does not fit a vpcd frame (max 65535)");
   out.reserve(out.size() + 2 + payload.size());
-  put_u16be(out, static_cast<unsigned>(payload.size()));
+  put_u16be(out, static_cast<std::uint16_t>(payload.size()));
   append(out, payload);
 }
 

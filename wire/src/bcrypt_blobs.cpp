@@ -111,7 +111,7 @@ std::uint32_t ecc_magic(unsigned curve_bits, bool ecdh, bool has_private) {
       return 0;
   }
   if (has_private) ++digit;
-  const std::uint32_t letter = ecdh ? 'K' : 'S';
+  const std::uint32_t letter = ecdh ? std::uint32_t{'K'} : std::uint32_t{'S'};
   return 0x00004345u | (letter << 16) | (std::uint32_t('0' + digit) << 24);
 }
 

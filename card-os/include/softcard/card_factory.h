@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "softcard/atr.h"  // atr_problem, the rule write_identity applies
 #include "softcard/card.h"
 
 namespace softcard {
@@ -49,10 +50,5 @@ struct CardIdentity {
 // an invalid ATR).
 void write_identity(ObjectStore& store, const CardIdentity& identity);
 CardIdentity read_identity(const ObjectStore& store);
-
-// Why `atr` is not a well-formed ISO/IEC 7816-3 ATR (TS 3B/3F; interface bytes as T0/TDi
-// announce them; exactly K historical bytes; TCK present, and XOR-checking, unless only T=0 is
-// offered; 2..33 bytes), or an empty string when it is one.
-std::string atr_problem(ByteView atr);
 
 }  // namespace softcard

@@ -56,7 +56,7 @@ constexpr std::uint8_t sw2(Sw sw) {
 
 // 63Cx: verification failed, x tries left (x capped at 15).
 constexpr Sw sw_retries(unsigned left) {
-  return make_sw(0x63, 0xC0 | (left > 15 ? 15 : left));
+  return make_sw(0x63, static_cast<std::uint8_t>(0xC0 | (left > 15 ? 15 : left)));
 }
 // 61xx: xx more bytes available through GET RESPONSE (00 = 256 or more).
 constexpr Sw sw_bytes_remaining(std::size_t n) {

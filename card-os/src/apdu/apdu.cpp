@@ -64,12 +64,12 @@ Bytes encode(const Command& c) {
   }
   if (!c.data.empty()) {
     out.push_back(0);
-    put_u16be(out, static_cast<unsigned>(c.data.size()));
+    put_u16be(out, static_cast<std::uint16_t>(c.data.size()));
     append(out, c.data);
   }
   if (c.ne) {
     if (c.data.empty()) out.push_back(0);
-    put_u16be(out, *c.ne >= 65536 ? 0 : *c.ne);
+    put_u16be(out, static_cast<std::uint16_t>(*c.ne >= 65536 ? 0 : *c.ne));  // 0000 = 65536
   }
   return out;
 }

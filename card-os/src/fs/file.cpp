@@ -2,15 +2,18 @@
 
 #include <cstdio>
 
-#include "fs/tlv.h"
 #include "security/compact_acl.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::fs {
 namespace {
 
 using security::AccessCondition;
 using security::Alternative;
+using wire::parse_tlvs;
+using wire::put_tlv;
+using wire::Tlv;
 
 // Access mode byte bits (ISO 7816-4 table 17/18); an operation not listed for a file type
 // does not apply to it.

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "os/default_atr.h"
+#include "softcard/atr.h"
 #include "softcard/errors.h"
 
 namespace softcard {
@@ -57,11 +58,9 @@ void Card::validate() const {
   const auto fail = [&](const std::string& what) {
     throw ImageError("card image " + image + ": " + what);
   };
-  if (const Bytes* atr = store_.get(keys::atr); atr && !atr->empty()) {
-    // ISO 7816-3: TS (3B direct, 3F inverse convention), T0, then at most 31 more bytes.
-    if (atr->size() < 2 || atr->size() > 33 || ((*atr)[0] != 0x3B && (*atr)[0] != 0x3F))
-      fail(std::string("record ") + keys::atr + ": not an ATR (" + to_hex(*atr) + ")");
-  }
+  if (const Bytes* atr = store_.get(keys::atr); atr && !atr->empty())
+    if (const std::string why = atr_problem(*atr); !why.empty())
+      fail(std::string("record ") + keys::atr + ": not a valid ATR (" + to_hex(*atr) + "): " + why);
   if (const Bytes* lcs = store_.get(keys::life_cycle)) {
     const auto known = {LifeCycle::creation, LifeCycle::initialisation, LifeCycle::operational,
                         LifeCycle::deactivated, LifeCycle::terminated};

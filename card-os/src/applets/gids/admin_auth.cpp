@@ -2,15 +2,15 @@
 // GENERAL AUTHENTICATE (87), mutual (OpenSC gids-tool, msclmd) and external (Windows 10
 // "short" challenge-response). 3DES-CBC with a zero IV as the hosts do it; AES as an option.
 #include "applets/gids/gids_session.h"
-#include "fs/tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
 namespace {
 constexpr std::size_t mutual_random_size = 16;  // R1, R2
 
-const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
+const wire::Tlv* find(const std::vector<wire::Tlv>& tlvs, unsigned tag) {
   for (const auto& t : tlvs)
     if (t.tag == tag) return &t;
   return nullptr;
@@ -19,9 +19,9 @@ const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
 
 Response mse_authentication(GidsSession& s, const Command& cmd, CardContext& ctx) {
   // 00 22 C1|81|41 A4 { 83|84 01 80 [80 01 alg] }
-  const auto tlvs = fs::parse_tlvs(cmd.data);
+  const auto tlvs = wire::parse_tlvs(cmd.data);
   if (!tlvs) throw CardError(Sw::wrong_data);
-  const fs::Tlv* ref = find(*tlvs, 0x83);
+  const wire::Tlv* ref = find(*tlvs, 0x83);
   if (!ref) ref = find(*tlvs, 0x84);
   if (!ref || ref->value.size() != 1) throw CardError(Sw::wrong_data);
   const auto ef = find_ef(ctx.store(), static_cast<std::uint16_t>(0xB000 | ref->value[0]));
@@ -42,11 +42,11 @@ Response general_authenticate(GidsSession& s, const Command& cmd, CardContext& c
   const CipherSpec spec{alg, BlockMode::cbc, BlockPadding::none};
   const Bytes iv(block, 0);
 
-  const auto top = fs::parse_tlvs(cmd.data);
+  const auto top = wire::parse_tlvs(cmd.data);
   if (!top || top->size() != 1 || (*top)[0].tag != 0x7C) throw CardError(Sw::wrong_data);
-  const auto items = fs::parse_tlvs((*top)[0].value);
+  const auto items = wire::parse_tlvs((*top)[0].value);
   if (!items || items->size() != 1) throw CardError(Sw::wrong_data);
-  const fs::Tlv& item = (*items)[0];
+  const wire::Tlv& item = (*items)[0];
 
   if (item.tag == 0x81 && item.value.empty()) {
     // External authentication, step 1: a one-block challenge for the host to encrypt.
@@ -55,8 +55,8 @@ Response general_authenticate(GidsSession& s, const Command& cmd, CardContext& c
     c.card_random = SecretBytes(block);
     ctx.rng().fill(c.card_random.span());
     Bytes out, inner;
-    fs::put_tlv(inner, 0x81, c.card_random.view());
-    fs::put_tlv(out, 0x7C, inner);
+    wire::put_tlv(inner, 0x81, c.card_random.view());
+    wire::put_tlv(out, 0x7C, inner);
     s.challenge = std::move(c);
     s.security.set_admin(false);
     return out;
@@ -70,8 +70,8 @@ Response general_authenticate(GidsSession& s, const Command& cmd, CardContext& c
     c.card_random = SecretBytes(mutual_random_size);
     ctx.rng().fill(c.card_random.span());
     Bytes out, inner;
-    fs::put_tlv(inner, 0x81, c.card_random.view());
-    fs::put_tlv(out, 0x7C, inner);
+    wire::put_tlv(inner, 0x81, c.card_random.view());
+    wire::put_tlv(out, 0x7C, inner);
     s.challenge = std::move(c);
     s.security.set_admin(false);
     s.session_material.reset();
@@ -117,8 +117,8 @@ Response general_authenticate(GidsSession& s, const Command& cmd, CardContext& c
   s.session_material = std::move(material);
   s.security.set_admin(true);
   Bytes out, inner;
-  fs::put_tlv(inner, 0x82, cryptogram);
-  fs::put_tlv(out, 0x7C, inner);
+  wire::put_tlv(inner, 0x82, cryptogram);
+  wire::put_tlv(out, 0x7C, inner);
   return out;
 }
 

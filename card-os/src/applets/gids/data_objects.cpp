@@ -1,16 +1,16 @@
 // GET DATA (CB) / PUT DATA (DB): BER-TLV DOs inside the ACL EFs, PIN status DOs, public key
 // read and key import on the application (3FFF), EF.ATR (2F01).
 #include "applets/gids/gids_session.h"
-#include "fs/tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
 namespace {
 constexpr std::size_t max_do_size = 65000;  // OpenSC's MAX_GIDS_FILE_SIZE
 
-std::vector<fs::Tlv> tlvs_or_throw(ByteView data) {
-  auto t = fs::parse_tlvs(data);
+std::vector<wire::Tlv> tlvs_or_throw(ByteView data) {
+  auto t = wire::parse_tlvs(data);
   if (!t) throw CardError(Sw::wrong_data);
   return std::move(*t);
 }
@@ -21,7 +21,7 @@ unsigned tag_from(ByteView v) {
   throw CardError(Sw::wrong_data);
 }
 
-const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
+const wire::Tlv* find(const std::vector<wire::Tlv>& tlvs, unsigned tag) {
   for (const auto& t : tlvs)
     if (t.tag == tag) return &t;
   return nullptr;
@@ -69,7 +69,7 @@ Response get_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
     for (const auto& key : store.keys(do_prefix(fid))) {
       const unsigned tag =
           static_cast<unsigned>(std::stoul(key.substr(key.size() - 4), nullptr, 16));
-      fs::put_tlv(all, tag, *get_do(store, fid, tag));
+      wire::put_tlv(all, tag, *get_do(store, fid, tag));
     }
     return all;
   }
@@ -77,7 +77,7 @@ Response get_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
   const auto value = get_do(store, fid, tag);
   if (!value) throw CardError(Sw::reference_not_found);
   Bytes out;
-  fs::put_tlv(out, tag, *value);
+  wire::put_tlv(out, tag, *value);
   return out;
 }
 
@@ -99,7 +99,7 @@ Response pin_status_do(const GidsSession& s, const ObjectStore& store, unsigned 
   if (!pin) throw CardError(Sw::reference_not_found);
   const Bytes inner = {0x97, 0x01, pin->tries_left, 0x93, 0x01, pin->max_tries};
   Bytes out;
-  fs::put_tlv(out, tag, inner);
+  wire::put_tlv(out, tag, inner);
   return out;
 }
 
@@ -107,9 +107,9 @@ Response read_public_key(GidsSession& s, const Command& cmd, CardContext& ctx) {
   // 70 { 84 01 kid, A5 { 7F49 80 } }: only the public part can be asked for.
   const auto outer = tlvs_or_throw(cmd.data);
   const auto inner = tlvs_or_throw(outer[0].value);
-  const fs::Tlv* kid = find(inner, 0x84);
+  const wire::Tlv* kid = find(inner, 0x84);
   if (!kid || kid->value.size() != 1) throw CardError(Sw::wrong_data);
-  if (const fs::Tlv* tmpl = find(inner, 0xA5)) {
+  if (const wire::Tlv* tmpl = find(inner, 0xA5)) {
     // The template names what to return: only 7F49 (public key) exists.
     if (tmpl->value.size() < 2 || tmpl->value[0] != 0x7F || tmpl->value[1] != 0x49)
       throw CardError(Sw::wrong_data);
@@ -160,13 +160,13 @@ Response import_key(GidsSession& s, ByteView data, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   // 84 01 kid, A5 { 83 01 type, 84 01 encrypting-key-ref, 87 L key, [88 ...] }
   const auto tlvs = tlvs_or_throw(data);
-  const fs::Tlv* kid = find(tlvs, 0x84);
-  const fs::Tlv* tmpl = find(tlvs, 0xA5);
+  const wire::Tlv* kid = find(tlvs, 0x84);
+  const wire::Tlv* tmpl = find(tlvs, 0xA5);
   if (!kid || kid->value.size() != 1 || !tmpl) throw CardError(Sw::wrong_data);
   const auto fields = tlvs_or_throw(tmpl->value);
-  const fs::Tlv* type = find(fields, 0x83);
-  const fs::Tlv* enc = find(fields, 0x84);
-  const fs::Tlv* value = find(fields, 0x87);
+  const wire::Tlv* type = find(fields, 0x83);
+  const wire::Tlv* enc = find(fields, 0x84);
+  const wire::Tlv* value = find(fields, 0x87);
   if (!value || value->value.empty()) throw CardError(Sw::wrong_data);
   if ((type && type->value.size() != 1) || (enc && enc->value.size() != 1))
     throw CardError(Sw::wrong_data);
@@ -182,14 +182,14 @@ Response import_key(GidsSession& s, ByteView data, CardContext& ctx) {
     // Symmetric (admin) key. The key file's A4 CRT says which cipher: 80 01 02 = 3DES (as
     // every host writes it), 80 01 04 = AES (our choice; the GIDS table is not public).
     SymAlg alg = SymAlg::tdes;
-    if (auto f = fs::parse_tlvs(ef.fcp); f && !f->empty()) {
-      if (auto top = fs::parse_tlvs((*f)[0].value)) {
-        if (const fs::Tlv* a5 = find(*top, 0xA5)) {
-          if (auto crts = fs::parse_tlvs(a5->value)) {
+    if (auto f = wire::parse_tlvs(ef.fcp); f && !f->empty()) {
+      if (auto top = wire::parse_tlvs((*f)[0].value)) {
+        if (const wire::Tlv* a5 = find(*top, 0xA5)) {
+          if (auto crts = wire::parse_tlvs(a5->value)) {
             for (const auto& crt : *crts) {
               if (crt.tag != 0xA4) continue;
-              if (auto items = fs::parse_tlvs(crt.value))
-                if (const fs::Tlv* alg_ref = find(*items, 0x80);
+              if (auto items = wire::parse_tlvs(crt.value))
+                if (const wire::Tlv* alg_ref = find(*items, 0x80);
                     alg_ref && alg_ref->value.size() == 1)
                   if (alg_ref->value[0] == 0x04) alg = SymAlg::aes;
             }

@@ -1,8 +1,8 @@
 // SELECT (by FID), CREATE FILE, ACTIVATE FILE, DELETE FILE, TERMINATE DF and the application
 // life cycle (creation -> operational -> terminated).
 #include "applets/gids/gids_session.h"
-#include "fs/tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
@@ -56,9 +56,9 @@ Response create_file(GidsSession& s, const Command& cmd, CardContext& ctx) {
   ObjectStore& store = ctx.store();
   if (cmd.p1p2() != 0x0000) return Sw::incorrect_p1p2;
   check_app(s, store, op_df_create_ef);
-  const auto top = fs::parse_tlvs(cmd.data);
+  const auto top = wire::parse_tlvs(cmd.data);
   if (!top || top->size() != 1 || (*top)[0].tag != 0x62) throw CardError(Sw::wrong_data);
-  const auto items = fs::parse_tlvs((*top)[0].value);
+  const auto items = wire::parse_tlvs((*top)[0].value);
   if (!items) throw CardError(Sw::wrong_data);
   std::optional<std::uint8_t> type;
   std::optional<std::uint16_t> fid;

@@ -2,13 +2,13 @@
 // ACL, and its key usage (the CRTs its FCP lists). GIDS MSE/PSO and the GidsApi key calls the
 // SKI extension makes both come here (docs/gids.md, "Key use").
 #include "applets/gids/gids_session.h"
-#include "fs/tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
 namespace {
-const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
+const wire::Tlv* find(const std::vector<wire::Tlv>& tlvs, unsigned tag) {
   for (const auto& t : tlvs)
     if (t.tag == tag) return &t;
   return nullptr;
@@ -17,21 +17,21 @@ const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
 // Mechanisms the key file's FCP lists in CRTs of type `crt_tag` (B6 sign, B8 decipher).
 // nullopt: the FCP carries no CRT of that type.
 std::optional<std::vector<std::uint8_t>> listed_mechanisms(const Bytes& fcp, unsigned crt_tag) {
-  const auto top = fs::parse_tlvs(fcp);
+  const auto top = wire::parse_tlvs(fcp);
   if (!top || top->empty()) return std::nullopt;
-  const auto items = fs::parse_tlvs((*top)[0].value);
+  const auto items = wire::parse_tlvs((*top)[0].value);
   if (!items) return std::nullopt;
-  const fs::Tlv* a5 = find(*items, 0xA5);
+  const wire::Tlv* a5 = find(*items, 0xA5);
   if (!a5) return std::nullopt;
-  const auto crts = fs::parse_tlvs(a5->value);
+  const auto crts = wire::parse_tlvs(a5->value);
   if (!crts) return std::nullopt;
   std::vector<std::uint8_t> out;
   bool any = false;
   for (const auto& crt : *crts) {
     if (crt.tag != crt_tag) continue;
     any = true;
-    if (auto f = fs::parse_tlvs(crt.value))
-      if (const fs::Tlv* alg = find(*f, 0x80); alg && alg->value.size() == 1)
+    if (auto f = wire::parse_tlvs(crt.value))
+      if (const wire::Tlv* alg = find(*f, 0x80); alg && alg->value.size() == 1)
         out.push_back(alg->value[0]);
   }
   if (!any) return std::nullopt;
@@ -63,7 +63,7 @@ Bytes key_file_fcp(std::uint8_t kid, std::uint8_t algid, KeySpec spec, bool pin)
   Bytes crts;
   auto crt = [&](unsigned tag, std::uint8_t mech) {
     const Bytes v = {0x80, 0x01, mech, 0x83, 0x01, kid, 0x95, 0x01, 0x40};
-    fs::put_tlv(crts, tag, v);
+    wire::put_tlv(crts, tag, v);
   };
   if (spec == KeySpec::key_exchange) {
     crt(0xB8, algid);
@@ -73,9 +73,9 @@ Bytes key_file_fcp(std::uint8_t kid, std::uint8_t algid, KeySpec spec, bool pin)
   crt(0xB6, static_cast<std::uint8_t>(0x10 | algid));
   crt(0xB6, static_cast<std::uint8_t>(0x50 | algid));
   Bytes inner = {0x82, 0x01, ef_type_key, 0x83, 0x02, 0xB0, kid, 0x8C, 0x05, 0x8F, c, c, c, 0x00};
-  fs::put_tlv(inner, 0xA5, crts);
+  wire::put_tlv(inner, 0xA5, crts);
   Bytes out;
-  fs::put_tlv(out, 0x62, inner);
+  wire::put_tlv(out, 0x62, inner);
   return out;
 }
 

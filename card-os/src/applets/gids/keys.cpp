@@ -2,13 +2,13 @@
 // PERFORM SECURITY OPERATION (2A) sign / decipher / ECDH. Whether a key may be used at all is
 // decided in key_use.cpp.
 #include "applets/gids/gids_session.h"
-#include "fs/tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
 namespace {
-const fs::Tlv* find(const std::vector<fs::Tlv>& tlvs, unsigned tag) {
+const wire::Tlv* find(const std::vector<wire::Tlv>& tlvs, unsigned tag) {
   for (const auto& t : tlvs)
     if (t.tag == tag) return &t;
   return nullptr;
@@ -25,10 +25,10 @@ Response manage_security_environment(GidsSession& s, const Command& cmd, CardCon
     return mse_authentication(s, cmd, ctx);
   if (cmd.p1 != 0x41 || (cmd.p2 != 0xB6 && cmd.p2 != 0xB8)) return Sw::incorrect_p1p2;
   // 80 01 mechanism, 84 01 key reference
-  const auto tlvs = fs::parse_tlvs(cmd.data);
+  const auto tlvs = wire::parse_tlvs(cmd.data);
   if (!tlvs) throw CardError(Sw::wrong_data);
-  const fs::Tlv* mech = find(*tlvs, 0x80);
-  const fs::Tlv* ref = find(*tlvs, 0x84);
+  const wire::Tlv* mech = find(*tlvs, 0x80);
+  const wire::Tlv* ref = find(*tlvs, 0x84);
   if (!ref) ref = find(*tlvs, 0x83);
   if (!mech || mech->value.size() != 1 || !ref || ref->value.size() != 1)
     throw CardError(Sw::wrong_data);
@@ -60,12 +60,12 @@ Response generate_key_pair(GidsSession& s, const Command& cmd, CardContext& ctx)
   ObjectStore& store = ctx.store();
   if (cmd.p1p2() != 0x0000) return Sw::incorrect_p1p2;
   // AC { 80 01 algid, 83 01 kid }
-  const auto top = fs::parse_tlvs(cmd.data);
+  const auto top = wire::parse_tlvs(cmd.data);
   if (!top || top->size() != 1 || (*top)[0].tag != 0xAC) throw CardError(Sw::wrong_data);
-  const auto items = fs::parse_tlvs((*top)[0].value);
+  const auto items = wire::parse_tlvs((*top)[0].value);
   if (!items) throw CardError(Sw::wrong_data);
-  const fs::Tlv* alg = find(*items, 0x80);
-  const fs::Tlv* kid = find(*items, 0x83);
+  const wire::Tlv* alg = find(*items, 0x80);
+  const wire::Tlv* kid = find(*items, 0x83);
   if (!alg || alg->value.size() != 1 || !kid || kid->value.size() != 1)
     throw CardError(Sw::wrong_data);
   const auto info = alg_info(alg->value[0]);
@@ -104,9 +104,9 @@ Response perform_security_operation(GidsSession& s, const Command& cmd, CardCont
       if (sign) return ctx.crypto().ecdsa_sign(key, data);
       // ECDH: the peer's uncompressed point, optionally inside 7C { 85 point }.
       Bytes point(data.begin(), data.end());
-      if (auto t = fs::parse_tlvs(data); t && t->size() == 1 && (*t)[0].tag == 0x7C) {
-        auto inner = fs::parse_tlvs((*t)[0].value);
-        const fs::Tlv* p = inner ? find(*inner, 0x85) : nullptr;
+      if (auto t = wire::parse_tlvs(data); t && t->size() == 1 && (*t)[0].tag == 0x7C) {
+        auto inner = wire::parse_tlvs((*t)[0].value);
+        const wire::Tlv* p = inner ? find(*inner, 0x85) : nullptr;
         if (!p) throw CardError(Sw::wrong_data);
         point.assign(p->value.begin(), p->value.end());
       }

@@ -2,8 +2,8 @@
 #include <cstdio>
 
 #include "applets/gids/gids_internal.h"
-#include "fs/tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
@@ -56,11 +56,11 @@ Bytes encode_ef(const EfRecord& ef) {
   put_u16be(out, ef.fid);
   out.push_back(ef.type);
   out.push_back(ef.lcs);
-  put_u16be(out, static_cast<unsigned>(ef.fcp.size()));
+  put_u16be(out, static_cast<std::uint16_t>(ef.fcp.size()));
   append(out, ef.fcp);
   out.push_back(static_cast<std::uint8_t>(ef.key_kind));
   out.push_back(static_cast<std::uint8_t>(ef.sym_alg));
-  put_u16be(out, static_cast<unsigned>(ef.key.size()));
+  put_u16be(out, static_cast<std::uint16_t>(ef.key.size()));
   append(out, ef.key.view());
   return out;
 }
@@ -88,9 +88,9 @@ EfRecord decode_ef(ByteView d) {
 }
 
 security::CompactAcl compact_acl_of(ByteView fcp) {
-  const auto top = fs::parse_tlvs(fcp);
+  const auto top = wire::parse_tlvs(fcp);
   if (!top || top->size() != 1 || (*top)[0].tag != 0x62) throw CardError(Sw::wrong_data);
-  const auto items = fs::parse_tlvs((*top)[0].value);
+  const auto items = wire::parse_tlvs((*top)[0].value);
   if (!items) throw CardError(Sw::wrong_data);
   for (const auto& item : *items)
     if (item.tag == 0x8C) return security::parse_compact_acl(item.value);

@@ -1,9 +1,9 @@
 // The GIDS session and the helpers the handler families share: life cycle, access checks,
 // EF and DO records, the private key cache.
 #include "applets/gids/gids_session.h"
-#include "fs/tlv.h"
 #include "security/access.h"
 #include "softcard/errors.h"
+#include "softcard/wire/tlv.h"
 
 namespace softcard::gids {
 
@@ -112,14 +112,14 @@ Bytes public_key_template(CryptoProvider& crypto, const KeyPair& key) {
   Bytes inner;
   if (key.key_type() == KeyType::rsa) {
     const RsaPublic pub = crypto.rsa_public(key);
-    fs::put_tlv(inner, 0x81, pub.n);
-    fs::put_tlv(inner, 0x82, pub.e);
+    wire::put_tlv(inner, 0x81, pub.n);
+    wire::put_tlv(inner, 0x82, pub.e);
   } else {
     const EcPublic pub = crypto.ec_public(key);
-    fs::put_tlv(inner, 0x86, pub.point);
+    wire::put_tlv(inner, 0x86, pub.point);
   }
   Bytes out;
-  fs::put_tlv(out, 0x7F49, inner);
+  wire::put_tlv(out, 0x7F49, inner);
   return out;
 }
 

@@ -49,12 +49,10 @@ std::unique_ptr<Card> make_card(std::unique_ptr<CardStore> store, CardOptions op
       if (id.applets[i] == id.applets[j])
         throw ImageError(image + ": lists applet '" + id.applets[i] + "' twice (" +
                          std::string(keys::applets) + ")");
-  if (!id.atr.empty())
-    if (const std::string why = atr_problem(id.atr); !why.empty())
-      throw ImageError(image + ": the stored ATR (" + std::string(keys::atr) + " = " +
-                       to_hex(id.atr) + ") is invalid: " + why);
   for (const auto& name : id.applets) card->install(registry.make(name));
-  card->validate();  // a damaged record is an error now, not a 6F00 at the first command
+  // A damaged record (an invalid stored ATR included) is an error now, not a 6F00 at the first
+  // command.
+  card->validate();
   return card;
 }
 

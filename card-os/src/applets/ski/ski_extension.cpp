@@ -91,7 +91,8 @@ class SkiExtension final : public gids::GidsExtension {
     const std::string prefix = "ski/shared/";
     const auto keys = store.keys(prefix);
     InspectionSection& s = out.add_section("secure key injection");
-    s.items.push_back({"SKI", "protocol v1, " + std::to_string(keys.size()) + " shared key(s)"});
+    s.items.push_back(
+        {"SKI", "protocol v1, " + std::to_string(keys.size()) + " shared key(s)", 0, 0, {}});
     for (const auto& key : keys) {
       const std::string number = key.substr(prefix.size());
       s.items.push_back({"shared key " + number,
