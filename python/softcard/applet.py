@@ -220,11 +220,13 @@ class Applet:
         raise StatusWordError(0x6D00)
 
     def deselect(self) -> None:
-        """Another applet was selected."""
+        """Another applet was selected. Delivered before this applet's next command (commands
+        for other applets never wait for Python)."""
 
     def reset(self) -> None:
         """Power off or reset: forget volatile state (PIN verification is forgotten by the card
-        OS already)."""
+        OS already). Delivered before this applet's next command (power events never wait for
+        Python)."""
 
     # -- the card, while a command runs --------------------------------------------------
     @property

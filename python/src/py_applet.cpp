@@ -99,6 +99,7 @@ PyApplet::~PyApplet() {
 Response PyApplet::call(const pyb::object& method, const Command& cmd, CardContext& ctx) {
   pyb::gil_scoped_acquire gil;
   AppletCore::Scope scope(*core_, ctx);
+  deliver_pending(ctx);
   try {
     return to_response(method(cmd));
   } catch (pyb::error_already_set& e) {
@@ -115,6 +116,20 @@ Response PyApplet::call(const pyb::object& method, const Command& cmd, CardConte
   }
 }
 
+void PyApplet::deliver_pending(CardContext& ctx) {
+  // Power events and the selection of another applet are only noted when they happen (they must
+  // not wait for the GIL); Python hears of them here, before the applet's next command.
+  const auto notify = [&](const pyb::object& method, const char* what) {
+    try {
+      method();
+    } catch (pyb::error_already_set& e) {
+      ctx.log(LogLevel::error, core_->name() + ": " + what + "() raised " + describe(e));
+    }
+  };
+  if (deselected_.exchange(false)) notify(deselect_, "deselect");
+  if (reset_pending_.exchange(false)) notify(reset_, "reset");
+}
+
 Response PyApplet::select(const Command& cmd, CardContext& ctx) {
   return call(select_, cmd, ctx);
 }
@@ -123,26 +138,14 @@ Response PyApplet::process(const Command& cmd, CardContext& ctx) {
   return call(process_, cmd, ctx);
 }
 
-void PyApplet::deselect(CardContext& ctx) {
-  pyb::gil_scoped_acquire gil;
-  AppletCore::Scope scope(*core_, ctx);
-  try {
-    deselect_();
-  } catch (pyb::error_already_set& e) {
-    ctx.log(LogLevel::error, core_->name() + ": deselect() raised " + describe(e));
-  }
+void PyApplet::deselect(CardContext&) {
+  deselected_ = true;
 }
 
 void PyApplet::clear_volatile() {
   core_->pins().clear();
-  pyb::gil_scoped_acquire gil;
-  try {
-    reset_();
-  } catch (pyb::error_already_set& e) {
-    // Power-off has no answer to carry it; the exception is reported where Python reports
-    // unraisable ones.
-    e.discard_as_unraisable(reset_);
-  }
+  deselected_ = false;  // a reset says more
+  reset_pending_ = true;
 }
 
 AppletInspection PyApplet::inspect(const ObjectStore& store) const {

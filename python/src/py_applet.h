@@ -71,11 +71,14 @@ class PyApplet final : public Applet {
 
  private:
   Response call(const pyb::object& method, const Command& cmd, CardContext& ctx);
+  void deliver_pending(CardContext& ctx);
 
   std::shared_ptr<AppletCore> core_;
   Bytes aid_;
   // Cached bound methods; released with the GIL held.
   pyb::object obj_, select_, process_, deselect_, reset_;
+  std::atomic<bool> deselected_{false};
+  std::atomic<bool> reset_pending_{false};
 };
 
 // The Python value an applet method returned, as a response: None (9000), bytes-like (data,
