@@ -237,6 +237,11 @@ void register_applet(pyb::module_& m) {
   register_core(m);
   m.def("install_applet", &install, pyb::arg("card"), pyb::arg("applet"), pyb::arg("name"),
         pyb::arg("aid"), pyb::arg("default") = false);
+  // --key-file / --key-fd content as `softcard run` reads it (32 bytes, or 64 hex digits and an
+  // optional newline); ImageError naming `what` otherwise.
+  m.def("parse_image_key", [](const pyb::bytes& content, const std::string& what) {
+    return secret_to_py(parse_image_key(as_view(content), what));
+  });
   m.def("set_default_applet", [](CardHandle& h, const std::string& name) {
     if (h.served()) throw pyb::value_error("set the default applet before serving the card");
     if (!h.card().find_applet(name))
