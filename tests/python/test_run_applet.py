@@ -45,3 +45,29 @@ def test_a_wrong_key_is_a_usage_error(image, tmp_path):
     key.write_bytes(os.urandom(32))
     p = run("--key-file", str(key), "--applet", "softcard.examples.vendor_card:VendorCard", image)
     assert p.returncode == 2 and "error:" in p.stderr
+
+
+def test_the_runners_fault_file_applies_to_python_applets(tmp_path):
+    """What `run --applet --faults FILE` does per card: the file's rules for that card."""
+    import json
+
+    import softcard
+    from softcard import _core
+    from softcard.examples.vendor_card import VendorCard
+    from softcard.examples.vendor_client import VendorClient
+
+    rules = tmp_path / "faults.json"
+    rules.write_text(json.dumps({"softcard_faults": 1, "rules": [
+        {"action": "answer_sw", "sw": "6581", "match": {"cla": "80", "ins": "10"}},
+        {"action": "answer_sw", "sw": "6A82", "match": {"ins": "A4"}, "card": 1}]}))
+    with softcard.Card.create(None, "iso", applets=[VendorCard()]) as card:
+        assert _core.apply_fault_file(card._handle, str(rules), 0, 2) == 2
+        host = VendorClient(card)
+        assert host.select().ok  # the card-1 rule is not for card 0
+        with pytest.raises(softcard.CardError) as e:
+            host.info()
+        assert e.value.sw == 0x6581
+        assert host.info().version == 3  # the rule fired once
+        assert [e.faults for e in card.trace.apdus()][-2]
+    with softcard.Card.create(None, "iso") as card, pytest.raises(Exception, match="card"):
+        _core.apply_fault_file(card._handle, str(rules), 0, 1)  # names card 1 of 1
