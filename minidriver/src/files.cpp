@@ -75,11 +75,14 @@ DWORD WINAPI MdCardGetFileInfo(PCARD_DATA pCardData, LPSTR dir, LPSTR name, PCAR
     if (!name || !*name || !pInfo) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion > CARD_FILE_INFO_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
     if (ctx.edge == Edge::piv) {
-      // Everyone reads; nobody writes through this library (a read-only card).
-      const Bytes v = piv::read_file(ctx, file_name(dir, true), file_name(name, false));
+      const std::string n = file_name(name, false);
+      const Bytes v = piv::read_file(ctx, file_name(dir, true), n);
       pInfo->dwVersion = CARD_FILE_INFO_CURRENT_VERSION;
       pInfo->cbFileSize = static_cast<DWORD>(v.size());
-      pInfo->AccessCondition = EveryoneReadAdminWriteAc;
+      // The conditions of the minidriver specification's file table (writes are refused
+      // anyway: the card is read-only to this library).
+      pInfo->AccessCondition =
+          n == "cardid" || n == "cardapps" ? EveryoneReadAdminWriteAc : EveryoneReadUserWriteAc;
       return;
     }
     CardFile f = lookup_file(ctx, dir, name);

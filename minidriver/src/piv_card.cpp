@@ -109,6 +109,7 @@ std::optional<Key> key_from_certificate(Context& ctx, ByteView der) {
     const PublicKey pk = ctx.crypto.import_public_der(fields->spki);
     Key k;
     k.type = pk.key_type();
+    if (k.type != KeyType::rsa && k.type != KeyType::ec) return std::nullopt;
     if (k.type == KeyType::rsa) {
       k.rsa = ctx.crypto.rsa_public(pk);
       k.bits = pk.bits();
@@ -225,10 +226,17 @@ Bytes general_authenticate(Context& ctx, std::uint8_t alg, std::uint8_t slot,
 
 void verify_pin(Context& ctx, ByteView pin, PDWORD attempts) {
   if (pin.size() > 8) {
-    // No PIV PIN is that long: wrong without spending a try; the tries left come from the
-    // status query.
-    check_pin_answer(ctx.card().transmit(command(0x20, 0x00, pin_ref, {}, std::nullopt)).sw,
-                     attempts);
+    // No PIV PIN is that long: wrong without spending a try. The tries left come from the
+    // status query (63Cx), or, when the PIN is verified (9000: its counter is full), from GET
+    // METADATA's 06 {max, left} where the card has it.
+    const Sw sw = ctx.card().transmit(command(0x20, 0x00, pin_ref, {}, std::nullopt)).sw;
+    if (sw == Sw::ok && attempts) {
+      Response m = ctx.card().transmit(command(0xF7, 0x00, pin_ref, {}));
+      const auto tries = m.sw == Sw::ok ? wire::find_tlv(m.data, 0x06) : std::nullopt;
+      if (tries && tries->size() == 2) *attempts = (*tries)[1];
+    } else {
+      check_pin_answer(sw, attempts);
+    }
     fail(SCARD_W_WRONG_CHV);
   }
   Bytes block(pin.begin(), pin.end());

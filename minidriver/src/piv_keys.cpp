@@ -117,6 +117,9 @@ std::uint8_t construct_agreement(Context& ctx, std::uint8_t idx, unsigned peer_b
   // Only an ECDH (key-management) container agrees, as on GIDS (M20).
   if (k.type != KeyType::ec || !k.key_exchange || k.bits != peer_bits)
     fail(SCARD_E_INVALID_PARAMETER);
+  // The card keeps no agreement to check the point with: a point off the curve is refused here
+  // (CryptoError -> SCARD_E_INVALID_PARAMETER), as a GIDS card refuses it.
+  ctx.crypto.import_ec_public({k.bits == 256 ? Curve::p256 : Curve::p384, point});
   for (unsigned i = 0; i <= 0xFF; ++i) {
     const auto n = static_cast<std::uint8_t>(i);
     if (ctx.agreements.count(n)) continue;

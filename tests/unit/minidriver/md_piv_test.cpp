@@ -119,6 +119,9 @@ TEST_F(MdPiv, FilesAreSynthesizedFromTheSlots) {
   char kxc[] = "kxc00";
   ASSERT_EQ(cd.pfnCardGetFileInfo(&cd, mscp, kxc, &fi), 0u);
   EXPECT_EQ(fi.cbFileSize, cert9a.size());
+  EXPECT_EQ(fi.AccessCondition, EveryoneReadUserWriteAc);
+  char root_id[] = "cardid";
+  ASSERT_EQ(cd.pfnCardGetFileInfo(&cd, nullptr, root_id, &fi), 0u);
   EXPECT_EQ(fi.AccessCondition, EveryoneReadAdminWriteAc);
 }
 
