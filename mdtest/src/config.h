@@ -12,6 +12,15 @@ struct AdminKey {
   std::vector<std::uint8_t> value = std::vector<std::uint8_t>(24, 0);  // GIDS default
 };
 
+// A key already on a read-only card: container index, key spec by its cardmod.h name
+// ("AT_KEYEXCHANGE", "AT_SIGNATURE", "AT_ECDSA_P256", "AT_ECDHE_P384", ...), size in bits (RSA
+// modulus; for EC the curve's, implied by the spec).
+struct ProvisionedKey {
+  unsigned index = 0;
+  std::string spec;
+  unsigned bits = 0;
+};
+
 struct Config {
   std::string library;  // path of the minidriver; --lib overrides
   std::string card_name = "softcard-mdtest card";
@@ -28,6 +37,8 @@ struct Config {
   std::vector<unsigned> rsa_generate = {1024, 2048};
   std::vector<unsigned> rsa_import = {2048};
   std::vector<std::string> ecc_generate = {"P-256", "P-384", "P-521"};
+  // Read-only cards: the keys nodes use instead of generating one (TempContainer).
+  std::vector<ProvisionedKey> provisioned;
   std::vector<std::string> sign_paddings = {"pkcs1", "pss"};
   std::vector<std::string> hashes = {"sha1", "sha256", "sha384", "sha512"};
   std::vector<std::string> decrypt_paddings = {"pkcs1", "oaep", "none"};
@@ -45,6 +56,9 @@ struct Config {
   // Session-key derivations beyond the spec's KeyDataBlob are vendor protocols; "softcard" enables
   // the ECC and shared-key nodes written from docs/ski.md §7.
   std::string ski_protocol;
+  // Containers holding the card's SKI establishment keys (docs/ski.md §13), the only keys that
+  // establish session keys; -1: none provisioned (the RSA / ECC establishment nodes skip).
+  int ski_establishment_rsa = -1, ski_establishment_ecc = -1;
   int ski_shared_number = -1;  // provisioned shared key (number, 32-byte value); -1: none
   std::vector<std::uint8_t> ski_shared_key;
 

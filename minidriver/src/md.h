@@ -67,24 +67,37 @@ struct HostKey {
 
 // What CardConstructDHAgreement agreed to: CardDeriveKey without CARD_RETURN_KEY_HANDLE runs
 // a plain GIDS ECDH with it (docs/ski.md D22).
+// An ordinary ECDH key is no establishment key, so the card makes no agreement for it (docs/ski.md
+// §13): the agreement then lives on the host only (index host_agreement_base + n) and serves
+// key-bytes derivations only.
 struct DhAgreement {
   std::uint8_t container = 0;
   unsigned bits = 0;  // curve size of the container's key
   Bytes point;        // the peer's public point, uncompressed (04 || X || Y)
+  bool on_card = true;
 };
+inline constexpr std::uint8_t host_agreement_base = 0x10;
+inline constexpr std::uint8_t host_agreement_slots = 4;
 
 // A master file entry: directory, name, DO tag and EF of a minidriver file.
 using CardFile = wire::gids::MasterFileEntry;
 
+// The card edge CardAcquireContext found (docs/minidriver.md "PIV cards"): GIDS, or a PIV
+// application served read-mostly as Windows' inbox PIV minidriver does.
+enum class Edge { gids, piv };
+
 struct Context {
   bool no_card = false;
+  Edge edge = Edge::gids;
+  // PIV: the algorithm ids of the application property template's AC list (what the card does).
+  Bytes piv_algorithms;
   CryptoProvider crypto;
   OpenSslRng rng;
   std::unique_ptr<ApduChannel> channel;  // null in no-card mode
   std::map<CARD_KEY_HANDLE, HostKey> keys;
   CARD_KEY_HANDLE next_handle = 1;
   bool admin = false;  // this context answered an admin challenge (the card has no query)
-  std::map<std::uint8_t, DhAgreement> agreements;  // by the card's agreement index
+  std::map<std::uint8_t, DhAgreement> agreements;  // by the agreement index (card or host)
 
   ApduChannel& card() {
     if (!channel) fail(SCARD_E_UNSUPPORTED_FEATURE);
@@ -109,8 +122,10 @@ struct Context {
 
 // The context behind pCardData, or fail(SCARD_E_INVALID_PARAMETER).
 Context& context(PCARD_DATA pCardData);
-// Entry points allowed in no-card mode call this with allowed=true; the rest with false.
-Context& context_for(PCARD_DATA pCardData, bool allowed_without_card);
+// Entry points allowed in no-card mode call this with allowed=true; the rest with false. Entry
+// points that serve a PIV card pass piv_serves=true and branch on ctx.edge; every other entry
+// point answers SCARD_E_UNSUPPORTED_FEATURE on a PIV card (a read-only card edge).
+Context& context_for(PCARD_DATA pCardData, bool allowed_without_card, bool piv_serves = false);
 
 DWORD guard(const std::function<void()>& body) noexcept;
 

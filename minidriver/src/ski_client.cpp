@@ -4,6 +4,7 @@
 
 #include "gids_commands.h"
 #include "md.h"
+#include "piv_keys.h"
 #include "softcard/wire/key_blobs.h"
 
 using namespace softcard;
@@ -56,6 +57,22 @@ std::uint8_t card_ref_from(ByteView r) {
 
 std::optional<ski::Alg> alg_for_request(LPCWSTR name, std::size_t key_bytes) {
   return ski::alg_from_name(wide(name), key_bytes);
+}
+
+// A free host-side agreement index for `point`, which must lie on the container key's curve
+// (the card, which would check it, never sees it).
+std::uint8_t host_agreement(Context& ctx, unsigned bits, const Bytes& point) {
+  const Curve curve = bits == 384 ? Curve::p384 : bits == 521 ? Curve::p521 : Curve::p256;
+  try {
+    ctx.crypto.import_ec_public({curve, point});
+  } catch (const CryptoError&) {
+    fail(SCARD_E_INVALID_PARAMETER);
+  }
+  for (std::uint8_t i = 0; i < host_agreement_slots; ++i) {
+    const auto index = static_cast<std::uint8_t>(host_agreement_base + i);
+    if (!ctx.agreements.contains(index)) return index;
+  }
+  fail(SCARD_E_NO_MEMORY);
 }
 
 }  // namespace
@@ -114,20 +131,32 @@ DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, 
     if (!label.empty()) put_tlv(cmd.data, 0x82, label);
     put_tlv(cmd.data, 0x87, ByteView{pbInput, cbInput});
     cmd.ne = 256;
-    Bytes r = ctx.card().exchange(cmd);
-    *phKey = add_card_key(ctx, card_ref_from(r));
+    Response r = ctx.card().transmit(cmd);
+    // 6984: the container holds no establishment key (docs/ski.md §13), the caller's mistake as
+    // an EC container is.
+    if (r.sw == Sw::reference_data_not_usable) fail(SCARD_E_INVALID_PARAMETER);
+    if (r.sw != Sw::ok) fail(map_sw(r.sw, true));
+    *phKey = add_card_key(ctx, card_ref_from(r.data));
   });
 }
 
 DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT_INFO pInfo) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion != CARD_DH_AGREEMENT_INFO_VERSION) fail(ERROR_REVISION_MISMATCH);
     if (pInfo->dwFlags != 0 || !pInfo->pbPublicKey || pInfo->dwPublicKey < 8)
       fail(SCARD_E_INVALID_PARAMETER);
     const auto pub = wire::decode_bcrypt_ecckey_blob({pInfo->pbPublicKey, pInfo->dwPublicKey});
     if (!pub || !pub->ecdh || pub->has_private) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) {
+      Bytes p = {0x04};
+      append(p, pub->x);
+      append(p, pub->y);
+      pInfo->bSecretAgreementIndex =
+          piv::construct_agreement(ctx, pInfo->bContainerIndex, pub->curve_bits, std::move(p));
+      return;
+    }
     // Only an ECDH (key exchange) key agrees; an ECDSA container holds a signature key (M20).
     const auto rec = container_at(read_cmap(ctx), pInfo->bContainerIndex);
     if (rec.valid() && !(rec.kx_key_bits && wire::gids::is_ec_bits(rec.kx_key_bits)))
@@ -141,8 +170,16 @@ DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT
     cmd.p1 = pInfo->bContainerIndex;
     put_tlv(cmd.data, 0x86, point);
     cmd.ne = 256;
-    Bytes r = ctx.card().exchange(cmd);
-    auto a = find_tlv(r, 0x85);
+    Response r = ctx.card().transmit(cmd);
+    if (r.sw == Sw::reference_data_not_usable) {
+      // No establishment key: a host-side agreement for key bytes (plain GIDS ECDH at derive).
+      pInfo->bSecretAgreementIndex = host_agreement(ctx, rec.kx_key_bits, point);
+      ctx.agreements[pInfo->bSecretAgreementIndex] =
+          DhAgreement{pInfo->bContainerIndex, rec.kx_key_bits, point, false};
+      return;
+    }
+    if (r.sw != Sw::ok) fail(map_sw(r.sw, true));
+    auto a = find_tlv(r.data, 0x85);
     if (!a || a->size() != 1) fail(SCARD_E_UNEXPECTED);
     pInfo->bSecretAgreementIndex = (*a)[0];
     // Kept for a CardDeriveKey that returns key bytes (plain GIDS ECDH, docs/ski.md D22).
@@ -152,7 +189,7 @@ DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT
 
 DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
     // Version 1 (no pwszAlgId/dwKeyLen/hKey) can only ask for key bytes.
     if (pInfo->dwVersion != CARD_DERIVE_KEY_VERSION &&
@@ -168,9 +205,14 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
       derive_key_bytes(pCardData, ctx, *pInfo);
       return;
     }
+    if (ctx.edge == Edge::piv) fail(SCARD_E_UNSUPPORTED_FEATURE);  // session keys are SKI's
     if (pInfo->dwVersion != CARD_DERIVE_KEY_CURRENT_VERSION) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwFlags & ~DWORD(CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_INVALID_PARAMETER);
     if (!wide_equal(pInfo->pwszKDF, BCRYPT_KDF_HKDF) || pInfo->pParameterList)
+      fail(SCARD_E_INVALID_PARAMETER);
+    // A host-side agreement has no card agreement to derive a session key from.
+    if (auto it = ctx.agreements.find(pInfo->bSecretAgreementIndex);
+        it != ctx.agreements.end() && !it->second.on_card)
       fail(SCARD_E_INVALID_PARAMETER);
     if (!pInfo->pwszAlgId || pInfo->dwKeyLen % 8) fail(SCARD_E_INVALID_PARAMETER);
     auto alg = alg_for_request(pInfo->pwszAlgId, pInfo->dwKeyLen / 8);
@@ -191,8 +233,18 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
 DWORD WINAPI MdCardDestroyDHAgreement(PCARD_DATA pCardData, BYTE bSecretAgreementIndex,
                                       DWORD dwFlags) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) {
+      // The agreement lives in this context only.
+      if (!ctx.agreements.erase(bSecretAgreementIndex)) fail(SCARD_E_INVALID_PARAMETER);
+      return;
+    }
+    if (auto it = ctx.agreements.find(bSecretAgreementIndex);
+        it != ctx.agreements.end() && !it->second.on_card) {
+      ctx.agreements.erase(it);
+      return;
+    }
     ctx.agreements.erase(bSecretAgreementIndex);
     Command cmd;
     cmd.cla = 0x80;
