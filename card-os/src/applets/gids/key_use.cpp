@@ -74,12 +74,13 @@ Bytes establishment_key_file_fcp(std::uint8_t kid, std::uint8_t algid) {
   // Use needs the user PIN (SKI checks it first anyway); nobody may put or regenerate the key,
   // so the key the provisioning published stays the card's key until the file is deleted.
   Bytes crt;
-  fs::put_tlv(crt, establishment_crt, Bytes{0x80, 0x01, algid, 0x83, 0x01, kid, 0x95, 0x01, 0x80});
+  wire::put_tlv(crt, establishment_crt,
+                Bytes{0x80, 0x01, algid, 0x83, 0x01, kid, 0x95, 0x01, 0x80});
   Bytes inner = {0x82, 0x01, ef_type_key, 0x83, 0x02, 0xB0, kid,
                  0x8C, 0x05, 0x8F,        0xFF, 0x10, 0xFF, 0x00};
-  fs::put_tlv(inner, 0xA5, crt);
+  wire::put_tlv(inner, 0xA5, crt);
   Bytes out;
-  fs::put_tlv(out, 0x62, inner);
+  wire::put_tlv(out, 0x62, inner);
   return out;
 }
 
