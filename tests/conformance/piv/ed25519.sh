@@ -45,7 +45,8 @@ def tlvs(data):
     return out
 
 def cmd(ins, p1, p2, data=b""):
-    r, sw = tx(bytes((0x00, ins, p1, p2, len(data))) + data + b"\x00")
+    lc = bytes((len(data),)) + data if data else b""
+    r, sw = tx(bytes((0x00, ins, p1, p2)) + lc + b"\x00")
     if sw != 0x9000:
         sys.exit(f"INS {ins:02X} {p1:02X} {p2:02X}: SW {sw:04X}")
     return r
