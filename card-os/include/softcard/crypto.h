@@ -57,7 +57,8 @@ class AuthenticationError : public CryptoError {
 // Algorithm identifiers and pure helpers (no backend needed)
 
 enum class HashAlg { sha1, sha256, sha384, sha512 };
-enum class KeyType { rsa, ec };
+// ed25519: EdDSA over edwards25519 (RFC 8032), x25519: ECDH over curve25519 (RFC 7748).
+enum class KeyType { rsa, ec, ed25519, x25519 };
 enum class Curve { p256, p384, p521 };  // NIST P-256/384/521 (secp256r1, secp384r1, secp521r1)
 
 std::size_t digest_size(HashAlg md);        // 20, 32, 48, 64
@@ -103,11 +104,12 @@ class KeyPair {
   ~KeyPair();
 
   KeyType key_type() const;
-  // RSA: modulus bits; EC: curve bits (256/384/521).
+  // RSA: modulus bits; EC: curve bits (256/384/521); Ed25519/X25519: 255.
   unsigned bits() const;
   // The curve of an EC key; throws CryptoError(wrong_key_type) for RSA.
   Curve curve() const;
-  // RSA: modulus length in bytes (= signature / ciphertext length); EC: curve_field_size().
+  // RSA: modulus length in bytes (= signature / ciphertext length); EC: curve_field_size();
+  // Ed25519/X25519: 32.
   std::size_t size_bytes() const;
 
   // A moved-from KeyPair may only be assigned to or destroyed.
@@ -314,6 +316,26 @@ class CryptoProvider {
   // peer_point is an uncompressed point on the key's curve; anything else throws
   // CryptoError(invalid_argument).
   SecretBytes ecdh(const KeyPair& key, ByteView peer_point);
+
+  // --- Ed25519 / X25519 (edwards.cpp) ---------------------------------------------------------
+  // Generated from the provider's randomness (a card's Rng, like every other key).
+  KeyPair generate_ed25519();
+  KeyPair generate_x25519();
+  // The 32-byte private key: the Ed25519 seed (RFC 8032 5.1.5) or the X25519 scalar as RFC 7748
+  // encodes it; the public key is derived.
+  KeyPair import_ed25519_private(ByteView seed);
+  KeyPair import_x25519_private(ByteView scalar);
+  // The 32-byte public key of an Ed25519 or X25519 key (wrong_key_type for others).
+  Bytes raw_public(const KeyPair& key);
+  Bytes raw_public(const PublicKey& key);
+  PublicKey import_ed25519_public(ByteView public_key);
+  PublicKey import_x25519_public(ByteView public_key);
+  // PureEdDSA (Ed25519, no prehash) over the whole message: 64 bytes.
+  Bytes ed25519_sign(const KeyPair& key, ByteView message);
+  bool ed25519_verify(const PublicKey& key, ByteView message, ByteView signature);
+  // The 32-byte X25519 shared secret with the peer's 32-byte public key; a peer of small order
+  // (all-zero secret) throws CryptoError(invalid_argument).
+  SecretBytes x25519(const KeyPair& key, ByteView peer_public);
 
   // --- symmetric ------------------------------------------------------------------------------
   // iv: empty for ECB, block_size(alg) bytes for CBC.

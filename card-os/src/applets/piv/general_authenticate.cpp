@@ -1,5 +1,6 @@
 // GENERAL AUTHENTICATE (87) with a key slot: RSA raw private operation (sign or decrypt, the
-// host pads), ECDSA over the host's hash (DER signature), ECDH (85). The order of checks is
+// host pads), ECDSA over the host's hash (DER signature), Ed25519 over the message, ECDH and
+// X25519 (85). The order of checks is
 // docs/piv.md's "Key use". 9B (the management key) goes to mgmt_auth.cpp.
 #include "applets/piv/piv_session.h"
 #include "softcard/errors.h"
@@ -37,10 +38,16 @@ Bytes key_operation(CryptoProvider& crypto, const KeyPair& key, const wire::Tlv*
                     const wire::Tlv* exponentiation) {
   try {
     if (exponentiation) {
+      if (key.key_type() == KeyType::x25519)
+        return answer(crypto.x25519(key, exponentiation->value).view());
       if (key.key_type() != KeyType::ec) throw CardError(Sw::wrong_data);
       const SecretBytes z = crypto.ecdh(key, exponentiation->value);
       return answer(z.view());
     }
+    // Ed25519 signs the message itself (PureEdDSA), not a hash; an X25519 key cannot sign.
+    if (key.key_type() == KeyType::ed25519)
+      return answer(crypto.ed25519_sign(key, challenge->value));
+    if (key.key_type() == KeyType::x25519) throw CardError(Sw::wrong_data);
     if (key.key_type() == KeyType::rsa) {
       if (challenge->value.size() != key.size_bytes()) throw CardError(Sw::wrong_data);
       const SecretBytes out = crypto.rsa_raw(key, challenge->value);

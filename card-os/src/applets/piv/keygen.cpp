@@ -16,6 +16,13 @@ std::optional<std::uint8_t> policy_byte(const std::vector<wire::Tlv>& items, std
 Curve curve_of(std::uint8_t a) {
   return a == alg::p384 ? Curve::p384 : Curve::p256;
 }
+
+KeyPair generate(CryptoProvider& crypto, std::uint8_t a) {
+  if (is_rsa(a)) return crypto.generate_rsa(rsa_bits(a));
+  if (a == alg::ed25519) return crypto.generate_ed25519();
+  if (a == alg::x25519) return crypto.generate_x25519();
+  return crypto.generate_ec(curve_of(a));
+}
 }  // namespace
 
 Response generate_key_pair(PivSession& s, const Command& cmd, CardContext& ctx) {
@@ -32,8 +39,7 @@ Response generate_key_pair(PivSession& s, const Command& cmd, CardContext& ctx) 
   const PinPolicy pin = resolve_pin_policy(cmd.p2, policy_byte(items, 0xAA));
   const TouchPolicy touch = resolve_touch_policy(policy_byte(items, 0xAB));
   CryptoProvider& crypto = ctx.crypto();
-  const KeyPair key = is_rsa(algorithm) ? crypto.generate_rsa(rsa_bits(algorithm))
-                                        : crypto.generate_ec(curve_of(algorithm));
+  const KeyPair key = generate(crypto, algorithm);
   store_slot_key(s, ctx, cmd.p2, key, algorithm, pin, touch, Origin::generated);
   return public_key_template(crypto, key);
 }
@@ -61,6 +67,12 @@ Response import_key(PivSession& s, const Command& cmd, CardContext& ctx) {
       }
       c.e = {0x01, 0x00, 0x01};
       key.emplace(crypto.import_rsa_components(c));
+    } else if (algorithm == alg::ed25519 || algorithm == alg::x25519) {
+      // 07 the Ed25519 seed, 08 the X25519 scalar: 32 bytes each.
+      const wire::Tlv* k = wire::find_tlv(items, algorithm == alg::ed25519 ? 0x07 : 0x08);
+      if (!k || k->value.size() != 32) return Sw::wrong_data;
+      key.emplace(algorithm == alg::ed25519 ? crypto.import_ed25519_private(k->value)
+                                            : crypto.import_x25519_private(k->value));
     } else {
       const wire::Tlv* d = wire::find_tlv(items, 0x06);
       if (!d || d->value.size() != curve_field_size(curve_of(algorithm))) return Sw::wrong_data;

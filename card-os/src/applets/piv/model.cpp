@@ -114,7 +114,8 @@ Bytes encode_slot(const SlotKey& k) {
   return b;
 }
 SlotKey decode_slot(ByteView b) {
-  if (b.size() < 6 || b[0] != record_version || !(is_rsa(b[1]) || is_ec(b[1])) || b[2] < 1 ||
+  if (b.size() < 6 || b[0] != record_version ||
+      !(is_rsa(b[1]) || is_ec(b[1]) || b[1] == alg::ed25519 || b[1] == alg::x25519) || b[2] < 1 ||
       b[2] > 3 || b[3] < 1 || b[3] > 3 || b[4] < 1 || b[4] > 2)
     bad("key");
   SlotKey k;

@@ -108,6 +108,10 @@ const char* algorithm_name(std::uint8_t a) {
       return "ECC P-256";
     case alg::p384:
       return "ECC P-384";
+    case alg::ed25519:
+      return "Ed25519";
+    case alg::x25519:
+      return "X25519";
     default:
       return "unknown";
   }

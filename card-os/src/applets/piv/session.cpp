@@ -13,11 +13,12 @@ Device require_device(const ObjectStore& store, std::uint8_t major, std::uint8_t
 
 bool asymmetric_supported(const ObjectStore& store, std::uint8_t a) {
   if (a == alg::rsa1024 || a == alg::rsa2048 || a == alg::p256 || a == alg::p384) return true;
-  if (a == alg::rsa3072 || a == alg::rsa4096) {
+  // RSA-3072/4096, Ed25519 and X25519 came with YubiKey firmware 5.7; a plain PIV card (SP
+  // 800-78-4) has none of them.
+  if (a == alg::rsa3072 || a == alg::rsa4096 || a == alg::ed25519 || a == alg::x25519) {
     const auto d = load_device(store);
     return d && d->at_least(5, 7);
   }
-  // Ed25519 / X25519 (5.7) are not implemented by the card's crypto provider: docs/piv.md.
   return false;
 }
 
@@ -70,6 +71,8 @@ Bytes public_key_inner(CryptoProvider& crypto, const KeyPair& key) {
     const RsaPublic pub = crypto.rsa_public(key);
     wire::put_tlv(inner, 0x81, pub.n);
     wire::put_tlv(inner, 0x82, pub.e);
+  } else if (key.key_type() == KeyType::ed25519 || key.key_type() == KeyType::x25519) {
+    wire::put_tlv(inner, 0x86, crypto.raw_public(key));  // the 32-byte public key, as Yubico
   } else {
     wire::put_tlv(inner, 0x86, crypto.ec_public(key).point);
   }
@@ -81,6 +84,8 @@ Bytes public_key_template(CryptoProvider& crypto, const KeyPair& key) {
 }
 
 std::uint8_t algorithm_of(const KeyPair& key) {
+  if (key.key_type() == KeyType::ed25519) return alg::ed25519;
+  if (key.key_type() == KeyType::x25519) return alg::x25519;
   if (key.key_type() == KeyType::rsa) {
     switch (key.bits()) {
       case 1024:

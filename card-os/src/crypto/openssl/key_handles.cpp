@@ -75,7 +75,17 @@ void describe_key(KeyHandle& h) {
     }
     fail(CryptoErrc::unsupported, std::string("unsupported curve ") + name);
   }
-  fail(CryptoErrc::unsupported, "unsupported key type (RSA and EC only)");
+  using Named = std::pair<const char*, KeyType>;
+  for (const auto& [name, type] :
+       std::initializer_list<Named>{{"ED25519", KeyType::ed25519}, {"X25519", KeyType::x25519}}) {
+    if (EVP_PKEY_is_a(pkey, name)) {
+      h.type = type;
+      h.bits = 255;
+      h.size_bytes = 32;
+      return;
+    }
+  }
+  fail(CryptoErrc::unsupported, "unsupported key type (RSA, EC, Ed25519 and X25519 only)");
 }
 
 }  // namespace ossl

@@ -100,8 +100,9 @@ void check_stored_rsa_key(const CryptoProvider::Impl& p, const KeyHandle& h) {
 
 KeyPair checked_key_pair(const CryptoProvider::Impl& p, PkeyPtr pkey,
                          KeyCheck check = KeyCheck::full) {
-  if (!EVP_PKEY_is_a(pkey.get(), "RSA") && !EVP_PKEY_is_a(pkey.get(), "EC"))
-    fail(CryptoErrc::unsupported, "unsupported key type (RSA and EC only)");
+  if (!EVP_PKEY_is_a(pkey.get(), "RSA") && !EVP_PKEY_is_a(pkey.get(), "EC") &&
+      !EVP_PKEY_is_a(pkey.get(), "ED25519") && !EVP_PKEY_is_a(pkey.get(), "X25519"))
+    fail(CryptoErrc::unsupported, "unsupported key type");
   auto h = make_handle<KeyPair::Impl>(p, std::move(pkey));
   if (h->type == KeyType::rsa && (h->bits < min_rsa_bits || h->bits > max_rsa_bits))
     fail(CryptoErrc::unsupported, "RSA modulus size outside 1024..4096 bits");
@@ -194,7 +195,7 @@ PublicKey public_from_der(const CryptoProvider::Impl& p, ByteView der) {
     PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(p.ctx(), h->pkey.get(), nullptr));
     if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1)
       fail(CryptoErrc::invalid_key, "EC public point is not valid");
-  } else if (h->bits < 512 || h->bits > 16384) {
+  } else if (h->type == KeyType::rsa && (h->bits < 512 || h->bits > 16384)) {
     fail(CryptoErrc::unsupported, "RSA modulus size outside 512..16384 bits");
   }
   return PublicKey(std::move(h));

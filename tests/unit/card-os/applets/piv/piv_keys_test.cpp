@@ -145,7 +145,7 @@ TEST_F(Keys, GenerateChecks) {
   EXPECT_EQ(generate(0x96, 0x11).sw, 0x6A86);
   EXPECT_EQ(tx("0047019A05AC03800111").sw, 0x6A86);
   EXPECT_EQ(generate(0x9A, 0x03).sw, 0x6A80);
-  EXPECT_EQ(generate(0x9A, 0xE0).sw, 0x6A80);  // Ed25519: not offered (docs/piv.md)
+  EXPECT_EQ(generate(0x9A, 0xE2).sw, 0x6A80);  // no such algorithm
   EXPECT_EQ(tx("0047009A05AB03800111").sw, 0x6A80);
   EXPECT_EQ(tx("0047009A03AC0180").sw, 0x6A80);
   EXPECT_EQ(use_key(0x11, 0x9A, Bytes(32, 1)).sw, 0x6A80);  // empty slot
