@@ -135,8 +135,7 @@ int run_rig(const RigOptions& opts) {
 
   // Images are opened (and checked) before anything waits on them.
   std::unique_ptr<trace::Writer> trace_file;
-  if (!opts.trace_file.empty())
-    trace_file = std::make_unique<trace::Writer>(opts.trace_file, true);
+  if (!opts.trace_file.empty()) trace_file = std::make_unique<trace::Writer>(opts.trace_file, true);
   ServedCards served(opts.trace);
   served.set_trace_file(trace_file.get());
   for (std::size_t i = 0; i < images.size(); ++i) {
@@ -165,8 +164,7 @@ int run_rig(const RigOptions& opts) {
   env.push_back("SOFTCARD_RIG_SLOTS=" + std::to_string(world.slots().size()));
   // Our minidriver library in COMMAND annotates the same file with its calls (docs/trace.md).
   if (trace_file)
-    env.push_back("SOFTCARD_TRACE_FILE=" +
-                  std::filesystem::absolute(opts.trace_file).string());
+    env.push_back("SOFTCARD_TRACE_FILE=" + std::filesystem::absolute(opts.trace_file).string());
   for (std::size_t i = 0; i < world.slots().size(); ++i) {
     env.push_back("SOFTCARD_RIG_READER_" + std::to_string(i) + "=" + world.slots()[i].reader);
     env.push_back("SOFTCARD_RIG_VPCD_" + std::to_string(i) +

@@ -90,8 +90,9 @@ void register_trace(CLI::App& app) {
   });
 
   auto* html = cmd->add_subcommand(
-      "html", "Write a self-contained HTML report: sequence diagram, time axis, filters, decoded "
-              "trees");
+      "html",
+      "Write a self-contained HTML report: sequence diagram, time axis, filters, decoded "
+      "trees");
   html->add_option("FILE", o->files, "Trace file(s); several are merged by time")
       ->required()
       ->check(CLI::ExistingFile);
@@ -112,13 +113,13 @@ void register_trace(CLI::App& app) {
   import->add_option("-o,--output", o->output, "The trace file to write")->required();
   import->callback([o] {
     std::ifstream in(o->log, std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto events = trace::import_log(text, o->format);
-    std::string out;
-    for (const auto& e : events) out += trace::to_json_line(e) + "\n";
-    write_text(o->output, out);
-    std::fprintf(stderr, "softcard: %zu events imported\n", events.size());
-  });
-}
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto events = trace::import_log(text, o->format);
+  std::string out;
+  for (const auto& e : events) out += trace::to_json_line(e) + "\n";
+  write_text(o->output, out);
+  std::fprintf(stderr, "softcard: %zu events imported\n", events.size());
+});
+}  // namespace softcard::cli
 
 }  // namespace softcard::cli

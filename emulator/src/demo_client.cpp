@@ -1,8 +1,8 @@
 // The demo's world: a private pcscd + vpcd with one GIDS + SKI card, and the step helpers.
 #include "demo_client.h"
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 #include <cstdlib>
 
@@ -10,9 +10,9 @@
 #include "rig/private_world.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
-#include "softcard/personalize.h"
 #include "softcard/harness/trace_file.h"
 #include "softcard/harness/vpcd_card.h"
+#include "softcard/personalize.h"
 #include "softcard/vpcd/bridge.h"
 #include "softcard/vpcd/card_adapter.h"
 #include "softcard/wire/endian.h"
@@ -52,7 +52,8 @@ int DemoClient::run() {
   if (!trace_path_.empty()) {
     trace_ = std::make_unique<trace::Writer>(trace_path_, true);
     faulty.trace().set_enabled(false);
-    faulty.trace().set_sink(harness::trace_file_sink(*trace_, "demo card", world.slots()[0].reader));
+    faulty.trace().set_sink(
+        harness::trace_file_sink(*trace_, "demo card", world.slots()[0].reader));
     ::setenv("SOFTCARD_TRACE_FILE", std::filesystem::absolute(trace_path_).c_str(), 1);
     ::setenv("SOFTCARD_TRACE_PROCESS", "demo client", 1);
   }

@@ -49,12 +49,24 @@ std::string narrow(const char16_t* s) {
 
 // What an argument says about the call. Buffers (PBYTE: PINs, keys, data), handles and flags
 // say nothing.
-std::string describe(BYTE container) { return "container " + std::to_string(container); }
-std::string describe(LPCWSTR s) { return s ? "\"" + narrow(s) + "\"" : ""; }
-std::string describe(LPWSTR s) { return describe(static_cast<LPCWSTR>(s)); }
-std::string describe(LPSTR s) { return s ? "\"" + std::string(s).substr(0, 64) + "\"" : ""; }
-std::string describe(PCARD_SIGNING_INFO i) { return i ? describe(i->bContainerIndex) : ""; }
-std::string describe(PCARD_RSA_DECRYPT_INFO i) { return i ? describe(i->bContainerIndex) : ""; }
+std::string describe(BYTE container) {
+  return "container " + std::to_string(container);
+}
+std::string describe(LPCWSTR s) {
+  return s ? "\"" + narrow(s) + "\"" : "";
+}
+std::string describe(LPWSTR s) {
+  return describe(static_cast<LPCWSTR>(s));
+}
+std::string describe(LPSTR s) {
+  return s ? "\"" + std::string(s).substr(0, 64) + "\"" : "";
+}
+std::string describe(PCARD_SIGNING_INFO i) {
+  return i ? describe(i->bContainerIndex) : "";
+}
+std::string describe(PCARD_RSA_DECRYPT_INFO i) {
+  return i ? describe(i->bContainerIndex) : "";
+}
 template <class T>
 std::string describe(T) {
   return "";

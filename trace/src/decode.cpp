@@ -53,8 +53,11 @@ Decoded Decoder::decode(ByteView command, ByteView response, bool redacted) {
   if (!std::holds_alternative<Command>(parsed)) {
     out.applet = selected_.empty() ? "ISO" : selected_;
     out.command = out.title = "MALFORMED";
-    out.command_fields.push_back(field("bytes", std::to_string(command.size()) + " bytes",
-                                       redacted ? ByteView{} : command));
+    // Only the header: the data of a command that does not parse may still be a secret.
+    out.command_fields.push_back(field("bytes", std::to_string(command.size()) + " bytes"));
+    out.command_fields.push_back(
+        field("header", spaced_hex(command.first(std::min<std::size_t>(4, command.size()))),
+              command.first(std::min<std::size_t>(4, command.size()))));
     return out;
   }
   const Command& cmd = std::get<Command>(parsed);
@@ -83,11 +86,11 @@ Decoded Decoder::decode(ByteView command, ByteView response, bool redacted) {
     done = decode_gids(c);
   } else if (s.empty()) {
     // No SELECT seen (the card's default applet): the command's shape decides.
-    done = decode_piv(c) || decode_gids(c);
+    done = decode_gids(c) || decode_piv(c);
   }
   if (!done) {
     decode_iso(c);
-    if (out.applet.empty()) out.applet = s.empty() ? "ISO" : s;
+    out.applet = s.empty() ? "ISO" : s;  // the selected applet answers it
   }
   return out;
 }

@@ -26,13 +26,20 @@ std::string do_name(std::uint16_t ef, std::uint16_t tag) {
 
 std::string ef_name(std::uint16_t ef) {
   switch (ef) {
-    case 0xA000: return "UserCreateDeleteDirAc";
-    case 0xA010: return "EveryoneReadUserWriteAc";
-    case 0xA011: return "UserWriteExecuteAc";
-    case 0xA012: return "EveryoneReadAdminWriteAc";
-    case 0xA013: return "UserReadWriteAc";
-    case 0xA014: return "AdminReadWriteAc";
-    case 0x3FFF: return "the GIDS application DF";
+    case 0xA000:
+      return "UserCreateDeleteDirAc";
+    case 0xA010:
+      return "EveryoneReadUserWriteAc";
+    case 0xA011:
+      return "UserWriteExecuteAc";
+    case 0xA012:
+      return "EveryoneReadAdminWriteAc";
+    case 0xA013:
+      return "UserReadWriteAc";
+    case 0xA014:
+      return "AdminReadWriteAc";
+    case 0x3FFF:
+      return "the GIDS application DF";
   }
   if ((ef & 0xFF00) == 0xB000) return "key file " + byte_hex(ef & 0xFF);
   return "EF " + tag_hex(ef);
@@ -40,13 +47,20 @@ std::string ef_name(std::uint16_t ef) {
 
 std::string algid_name(std::uint8_t algid) {
   switch (algid & 0x0F) {
-    case 0x06: return "RSA-1024";
-    case 0x07: return "RSA-2048";
-    case 0x08: return "RSA-3072";
-    case 0x09: return "RSA-4096";
-    case 0x0C: return "P-256";
-    case 0x0D: return "P-384";
-    case 0x0E: return "P-521";
+    case 0x06:
+      return "RSA-1024";
+    case 0x07:
+      return "RSA-2048";
+    case 0x08:
+      return "RSA-3072";
+    case 0x09:
+      return "RSA-4096";
+    case 0x0C:
+      return "P-256";
+    case 0x0D:
+      return "P-384";
+    case 0x0E:
+      return "P-521";
   }
   return "algid " + byte_hex(algid & 0x0F);
 }
@@ -55,12 +69,23 @@ std::string mechanism(std::uint8_t crt, std::uint8_t mech) {
   const bool ec = (mech & 0x0F) >= 0x0C;
   std::string use;
   switch (mech >> 4) {
-    case 0x5: use = ec ? "ECDSA" : "sign RSASSA-PKCS1-v1_5"; break;
-    case 0x1: use = ec ? "ECDSA" : "sign raw RSA"; break;
-    case 0x4: use = ec ? "ECDH" : "decipher RSAES-PKCS1-v1_5"; break;
-    case 0x8: use = "decipher RSAES-OAEP"; break;
-    case 0x0: use = ec ? "ECDH" : (crt == 0xA4 ? "admin key" : "decipher raw RSA"); break;
-    default: use = "mechanism " + byte_hex(mech);
+    case 0x5:
+      use = ec ? "ECDSA" : "sign RSASSA-PKCS1-v1_5";
+      break;
+    case 0x1:
+      use = ec ? "ECDSA" : "sign raw RSA";
+      break;
+    case 0x4:
+      use = ec ? "ECDH" : "decipher RSAES-PKCS1-v1_5";
+      break;
+    case 0x8:
+      use = "decipher RSAES-OAEP";
+      break;
+    case 0x0:
+      use = ec ? "ECDH" : (crt == 0xA4 ? "admin key" : "decipher raw RSA");
+      break;
+    default:
+      use = "mechanism " + byte_hex(mech);
   }
   if (crt == 0xA4) return mech == 0x02 ? "3DES" : mech == 0x04 ? "AES" : use;
   return use + ", " + algid_name(mech);
@@ -70,8 +95,13 @@ std::string mechanism(std::uint8_t crt, std::uint8_t mech) {
 std::vector<Node> compact_acl(ByteView acl) {
   std::vector<Node> out;
   if (acl.empty()) return out;
-  const char* ops[] = {"b7", "delete (40)", "b5 (20)", "activate (10)",
-                       "generate / b4 (08)", "use / MSE (04)", "update / PUT (02)",
+  const char* ops[] = {"b7",
+                       "delete (40)",
+                       "b5 (20)",
+                       "activate (10)",
+                       "generate / b4 (08)",
+                       "use / MSE (04)",
+                       "update / PUT (02)",
                        "read / GET (01)"};
   auto condition = [](std::uint8_t c) -> std::string {
     if (c == 0x00) return "always";
@@ -99,41 +129,69 @@ std::vector<Node> compact_acl(ByteView acl) {
 std::string gids_tag_name(std::uint32_t tag, std::uint32_t parent) {
   if (parent == 0x7C) {
     switch (tag) {
-      case 0x81: return "challenge";
-      case 0x82: return "response";
-      case 0x85: return "ECDH point";
+      case 0x81:
+        return "challenge";
+      case 0x82:
+        return "response";
+      case 0x85:
+        return "ECDH point";
     }
   }
-  if (parent == 0x7F49) return tag == 0x81 ? "modulus" : tag == 0x82 ? "exponent" : tag == 0x86 ? "EC point" : "";
+  if (parent == 0x7F49)
+    return tag == 0x81 ? "modulus" : tag == 0x82 ? "exponent" : tag == 0x86 ? "EC point" : "";
   if (parent == 0x62 || parent == 0x6F) {
     switch (tag) {
-      case 0x82: return "file descriptor";
-      case 0x83: return "file identifier";
-      case 0x8C: return "compact ACL";
-      case 0x8A: return "life cycle";
-      case 0xA5: return "CRTs";
+      case 0x82:
+        return "file descriptor";
+      case 0x83:
+        return "file identifier";
+      case 0x8C:
+        return "compact ACL";
+      case 0x8A:
+        return "life cycle";
+      case 0xA5:
+        return "CRTs";
     }
   }
   switch (tag) {
-    case 0x5C: return "tag list";
-    case 0x62: return "FCP";
-    case 0x61: return "FCI";
-    case 0x4F: return "AID";
-    case 0x70: return "key template";
-    case 0x7C: return "dynamic authentication";
-    case 0x7F49: return "public key";
-    case 0xAC: return "generation";
-    case 0xA4: return "authentication CRT";
-    case 0xB6: return "signature CRT";
-    case 0xB8: return "decipher CRT";
-    case 0x80: return "mechanism";
-    case 0x83: return "key reference";
-    case 0x84: return "key reference";
-    case 0x87: return "key value";
-    case 0x95: return "usage qualifier";
-    case 0x97: return "tries left";
-    case 0x93: return "try limit";
-    case 0x73: return "discretionary";
+    case 0x5C:
+      return "tag list";
+    case 0x62:
+      return "FCP";
+    case 0x61:
+      return "FCI";
+    case 0x4F:
+      return "AID";
+    case 0x70:
+      return "key template";
+    case 0x7C:
+      return "dynamic authentication";
+    case 0x7F49:
+      return "public key";
+    case 0xAC:
+      return "generation";
+    case 0xA4:
+      return "authentication CRT";
+    case 0xB6:
+      return "signature CRT";
+    case 0xB8:
+      return "decipher CRT";
+    case 0x80:
+      return "mechanism";
+    case 0x83:
+      return "key reference";
+    case 0x84:
+      return "key reference";
+    case 0x87:
+      return "key value";
+    case 0x95:
+      return "usage qualifier";
+    case 0x97:
+      return "tries left";
+    case 0x93:
+      return "try limit";
+    case 0x73:
+      return "discretionary";
   }
   return "";
 }
@@ -149,14 +207,15 @@ std::vector<Node> do_value(std::uint16_t ef, std::uint16_t tag, ByteView v) {
     for (std::size_t i = 0; i + 86 <= v.size(); i += 86) {
       const auto r = wire::gids::decode_container_record(v.subspan(i, 86));
       Node n = field("container " + std::to_string(i / 86),
-                     r.valid() ? std::string("valid") + (r.flags & 2 ? ", default" : "")
-                               : "empty",
+                     r.valid() ? std::string("valid") + (r.flags & 2 ? ", default" : "") : "empty",
                      v.subspan(i, 86));
       if (r.valid()) {
         Node name = varying("name (GUID)", v.subspan(i, 80));  // random per container
         n.children.push_back(name);
-        if (r.sig_key_bits) n.children.push_back(field("signature key bits", std::to_string(r.sig_key_bits)));
-        if (r.kx_key_bits) n.children.push_back(field("key exchange key bits", std::to_string(r.kx_key_bits)));
+        if (r.sig_key_bits)
+          n.children.push_back(field("signature key bits", std::to_string(r.sig_key_bits)));
+        if (r.kx_key_bits)
+          n.children.push_back(field("key exchange key bits", std::to_string(r.kx_key_bits)));
       }
       out.push_back(std::move(n));
     }
@@ -165,7 +224,8 @@ std::vector<Node> do_value(std::uint16_t ef, std::uint16_t tag, ByteView v) {
   if (ef == 0xA010 && tag == 0xDF22 && v.size() >= 6) {
     out.push_back(field("version", byte_hex(v[0]), v.first(1)));
     out.push_back(field("PIN cache", byte_hex(v[1]), v.subspan(1, 1)));
-    out.push_back(field("containers freshness", std::to_string(wire::get_u16le(v, 2)), v.subspan(2, 2)));
+    out.push_back(
+        field("containers freshness", std::to_string(wire::get_u16le(v, 2)), v.subspan(2, 2)));
     out.push_back(field("files freshness", std::to_string(wire::get_u16le(v, 4)), v.subspan(4, 2)));
     return out;
   }
@@ -176,8 +236,11 @@ std::vector<Node> do_value(std::uint16_t ef, std::uint16_t tag, ByteView v) {
   if (ef == 0xA000 && tag == 0xDF1F) {
     if (auto entries = wire::gids::decode_masterfile(v)) {
       for (const auto& e : *entries)
-        out.push_back(field(e.dir.empty() && e.name.empty() ? "(root)" : (e.dir.empty() ? e.name : e.dir + (e.name.empty() ? "/" : "/" + e.name)),
-                            "DO " + tag_hex(e.tag) + " in " + tag_hex(e.ef)));
+        out.push_back(
+            field(e.dir.empty() && e.name.empty()
+                      ? "(root)"
+                      : (e.dir.empty() ? e.name : e.dir + (e.name.empty() ? "/" : "/" + e.name)),
+                  "DO " + tag_hex(e.tag) + " in " + tag_hex(e.ef)));
       return out;
     }
   }
@@ -208,7 +271,8 @@ bool decode_gids(Context& c) {
         return true;
       }
       const std::uint16_t tag = tl && tl->size() == 2 ? wire::get_u16be(*tl, 0) : 0;
-      out.title = "GET DATA " + do_name(ef, tag) + " (" + tag_hex(ef) + (tag ? "/" + tag_hex(tag) : "") + ")";
+      out.title = "GET DATA " + do_name(ef, tag) + " (" + tag_hex(ef) +
+                  (tag ? "/" + tag_hex(tag) : "") + ")";
       if (!c.data.empty()) {
         out.response_fields.clear();
         auto objects = wire::parse_tlvs(c.data);
@@ -293,6 +357,7 @@ bool decode_gids(Context& c) {
       return true;
     }
     case 0x47: {
+      if (cmd.p2 != 0x00) return false;  // PIV shape (P2 = slot)
       decode_iso(c);
       out.applet = "GIDS";
       auto ac = wire::find_tlv(cmd.data, 0xAC).value_or(ByteView{});
@@ -308,9 +373,12 @@ bool decode_gids(Context& c) {
     case 0x2C:
       decode_iso(c);
       out.applet = "GIDS";
-      if (cmd.ins == 0x20 && cmd.p2 == 0x82) out.title = "VERIFY: deauthenticate (PIN and admin)";
-      else if (cmd.p2 == 0x80) out.title += " user PIN";
-      else if (cmd.p2 == 0x81) out.title += " PUK";
+      if (cmd.ins == 0x20 && cmd.p2 == 0x82)
+        out.title = "VERIFY: deauthenticate (PIN and admin)";
+      else if (cmd.p2 == 0x80)
+        out.title += " user PIN";
+      else if (cmd.p2 == 0x81)
+        out.title += " PUK";
       return true;
     case 0x87:
       if (cmd.p2 != 0x00) return false;  // PIV shape

@@ -9,7 +9,7 @@
 
 namespace softcard::trace::detail {
 
-std::string hex(ByteView b);        // upper-case, no spaces
+std::string hex(ByteView b);         // upper-case, no spaces
 std::string spaced_hex(ByteView b);  // upper-case, spaced
 std::string byte_hex(std::uint8_t b);
 Node field(std::string label, std::string value, ByteView bytes = {});

@@ -11,11 +11,16 @@ namespace {
 
 std::string alg_name(std::uint8_t id) {
   switch (id) {
-    case 1: return "AES-128";
-    case 2: return "AES-192";
-    case 3: return "AES-256";
-    case 4: return "3DES";
-    case 5: return "3DES_112";
+    case 1:
+      return "AES-128";
+    case 2:
+      return "AES-192";
+    case 3:
+      return "AES-256";
+    case 4:
+      return "3DES";
+    case 5:
+      return "3DES_112";
   }
   return "algorithm " + byte_hex(id) + " (unknown)";
 }
@@ -26,19 +31,26 @@ std::string mode_name(std::uint8_t id) {
 
 std::string function_name(std::uint8_t id) {
   switch (id) {
-    case 0x01: return "CSF_IMPORT_KEYPAIR";
-    case 0x02: return "CSF_CHANGE_AUTHENTICATOR";
-    case 0x03: return "CSF_AUTHENTICATE";
-    case 0x83: return "session PIN (card to server)";
+    case 0x01:
+      return "CSF_IMPORT_KEYPAIR";
+    case 0x02:
+      return "CSF_CHANGE_AUTHENTICATOR";
+    case 0x03:
+      return "CSF_AUTHENTICATE";
+    case 0x83:
+      return "session PIN (card to server)";
   }
   return "function " + byte_hex(id) + " (unknown)";
 }
 
 std::string padding_name(std::uint8_t id) {
   switch (id) {
-    case 1: return "PKCS#1 v1.5";
-    case 2: return "OAEP SHA-1";
-    case 3: return "OAEP SHA-256";
+    case 1:
+      return "PKCS#1 v1.5";
+    case 2:
+      return "OAEP SHA-1";
+    case 3:
+      return "OAEP SHA-256";
   }
   return "padding " + byte_hex(id) + " (unknown)";
 }
@@ -55,15 +67,17 @@ Node blob_node(ByteView blob) {
   n.children.push_back(field("magic", "\"SK\"", blob.first(2)));
   n.children.push_back(field("version", byte_hex(blob[2]), blob.subspan(2, 1)));
   n.children.push_back(field("function", function_name(blob[3]), blob.subspan(3, 1)));
-  n.children.push_back(field("direction", blob[4] == 1   ? "server to card"
-                                          : blob[4] == 2 ? "card to server"
-                                                         : "unknown " + byte_hex(blob[4]),
+  n.children.push_back(field("direction",
+                             blob[4] == 1   ? "server to card"
+                             : blob[4] == 2 ? "card to server"
+                                            : "unknown " + byte_hex(blob[4]),
                              blob.subspan(4, 1)));
   n.children.push_back(field("algorithm", alg_name(blob[5]), blob.subspan(5, 1)));
   n.children.push_back(field("mode", mode_name(blob[6]), blob.subspan(6, 1)));
   n.children.push_back(field("IV length", std::to_string(iv_len), blob.subspan(7, 1)));
   n.children.push_back(varying("key id", blob.subspan(8, 8)));
-  n.children.push_back(field("sequence", std::to_string(wire::get_u32be(blob, 16)), blob.subspan(16, 4)));
+  n.children.push_back(
+      field("sequence", std::to_string(wire::get_u32be(blob, 16)), blob.subspan(16, 4)));
   n.children.push_back(varying("nonce", blob.subspan(20, 8)));
   const std::size_t head = wire::ski::header_fixed + iv_len;
   if (blob.size() < head + wire::ski::tag_length) {
@@ -81,13 +95,20 @@ Node blob_node(ByteView blob) {
 
 std::string ski_tag_name(std::uint32_t tag, std::uint32_t) {
   switch (tag) {
-    case 0x80: return "algorithm";
-    case 0x81: return "padding";
-    case 0x82: return "OAEP label";
-    case 0x84: return "session key reference";
-    case 0x85: return "agreement";
-    case 0x86: return "server ephemeral point";
-    case 0x87: return "data";
+    case 0x80:
+      return "algorithm";
+    case 0x81:
+      return "padding";
+    case 0x82:
+      return "OAEP label";
+    case 0x84:
+      return "session key reference";
+    case 0x85:
+      return "agreement";
+    case 0x86:
+      return "server ephemeral point";
+    case 0x87:
+      return "data";
   }
   return "";
 }
@@ -148,18 +169,41 @@ bool decode_ski(Context& c) {
   Decoded& out = c.out;
   std::string name;
   switch (cmd.ins) {
-    case 0x50: name = "GET SKI CAPABILITIES"; break;
-    case 0x52: name = "IMPORT SESSION KEY"; break;
-    case 0x54: name = "GET SHARED KEY HANDLE"; break;
-    case 0x56: name = "CONSTRUCT DH AGREEMENT"; break;
-    case 0x58: name = "DERIVE SESSION KEY"; break;
-    case 0x5A: name = "DESTROY DH AGREEMENT"; break;
-    case 0x5C: name = "SET KEY PROPERTY"; break;
-    case 0x5E: name = "GET KEY PROPERTY"; break;
-    case 0x60: name = "DESTROY KEY"; break;
-    case 0x62: name = "PROCESS ENCRYPTED DATA"; break;
-    case 0xB8: name = "INSTALL (jCardSim no-op)"; break;
-    default: return false;
+    case 0x50:
+      name = "GET SKI CAPABILITIES";
+      break;
+    case 0x52:
+      name = "IMPORT SESSION KEY";
+      break;
+    case 0x54:
+      name = "GET SHARED KEY HANDLE";
+      break;
+    case 0x56:
+      name = "CONSTRUCT DH AGREEMENT";
+      break;
+    case 0x58:
+      name = "DERIVE SESSION KEY";
+      break;
+    case 0x5A:
+      name = "DESTROY DH AGREEMENT";
+      break;
+    case 0x5C:
+      name = "SET KEY PROPERTY";
+      break;
+    case 0x5E:
+      name = "GET KEY PROPERTY";
+      break;
+    case 0x60:
+      name = "DESTROY KEY";
+      break;
+    case 0x62:
+      name = "PROCESS ENCRYPTED DATA";
+      break;
+    case 0xB8:
+      name = "INSTALL (jCardSim no-op)";
+      break;
+    default:
+      return false;
   }
   out.applet = "SKI";
   out.command = name;
@@ -180,7 +224,9 @@ bool decode_ski(Context& c) {
       break;
     case 0x5C:
     case 0x5E:
-      f.push_back(field("P1", byte_hex(cmd.p1) + (cmd.p1 >= 1 && cmd.p1 <= 4 ? std::string(" ") + props[cmd.p1] : "")));
+      f.push_back(field(
+          "P1",
+          byte_hex(cmd.p1) + (cmd.p1 >= 1 && cmd.p1 <= 4 ? std::string(" ") + props[cmd.p1] : "")));
       f.push_back(field("P2", "session key " + byte_hex(cmd.p2)));
       if (cmd.p1 >= 1 && cmd.p1 <= 4) out.title += std::string(" ") + props[cmd.p1];
       break;
@@ -203,9 +249,10 @@ bool decode_ski(Context& c) {
       if (cmd.p1 == 2)
         f.push_back(varying("IV", cmd.data));  // callers pick random IVs
       else
-        f.push_back(field("value", cmd.p1 == 1 && cmd.data.size() == 1 ? mode_name(cmd.data[0])
-                                                                        : spaced_hex(cmd.data),
-                          cmd.data));
+        f.push_back(field(
+            "value",
+            cmd.p1 == 1 && cmd.data.size() == 1 ? mode_name(cmd.data[0]) : spaced_hex(cmd.data),
+            cmd.data));
     } else {
       auto kids = ski_fields(cmd.data, cmd.ins, false);
       f.insert(f.end(), kids.begin(), kids.end());
@@ -218,9 +265,10 @@ bool decode_ski(Context& c) {
     } else if (cmd.ins == 0x5E && cmd.p1 == 2) {
       r.push_back(varying("IV", c.data));
     } else if (cmd.ins == 0x5E) {
-      r.push_back(field("value", cmd.p1 == 1 && c.data.size() == 1   ? mode_name(c.data[0])
-                                 : cmd.p1 == 4 && c.data.size() == 1 ? alg_name(c.data[0])
-                                                                     : spaced_hex(c.data),
+      r.push_back(field("value",
+                        cmd.p1 == 1 && c.data.size() == 1   ? mode_name(c.data[0])
+                        : cmd.p1 == 4 && c.data.size() == 1 ? alg_name(c.data[0])
+                                                            : spaced_hex(c.data),
                         c.data));
     } else if (cmd.ins == 0x62) {
       // CSF answers: structures and, for AUTHENTICATE, a session-PIN blob.

@@ -93,8 +93,8 @@ std::optional<std::vector<Node>> tlv_tree(ByteView data, const TagNamer& name,
     } else if (printable(t.value)) {
       n.value = "\"" + std::string(t.value.begin(), t.value.end()) + "\"";
     } else {
-      n.value = t.value.size() <= 16 ? spaced_hex(t.value)
-                                     : std::to_string(t.value.size()) + " bytes";
+      n.value =
+          t.value.size() <= 16 ? spaced_hex(t.value) : std::to_string(t.value.size()) + " bytes";
     }
     out.push_back(std::move(n));
   }

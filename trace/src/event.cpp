@@ -72,7 +72,8 @@ Event from_json_line(std::string_view line) {
   e.kind = *kind;
   auto get_int = [&](const char* key, std::int64_t& out) {
     if (auto it = j.find(key); it != j.end()) {
-      if (!it->is_number_integer()) throw std::invalid_argument(std::string(key) + ": not an integer");
+      if (!it->is_number_integer())
+        throw std::invalid_argument(std::string(key) + ": not an integer");
       out = it->get<std::int64_t>();
     }
   };

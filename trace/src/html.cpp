@@ -17,12 +17,23 @@ std::string esc(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -73,7 +84,8 @@ std::string html_report(const Session& s, const HtmlOptions& o) {
     if (std::find(readers.begin(), readers.end(), r) == readers.end()) readers.push_back(r);
   }
   if (readers.empty()) readers.push_back("reader");
-  const std::size_t lanes = hosts.size() + readers.size() + std::max<std::size_t>(1, s.applets.size());
+  const std::size_t lanes =
+      hosts.size() + readers.size() + std::max<std::size_t>(1, s.applets.size());
   auto centre = [&](std::size_t lane) { return (static_cast<double>(lane) + 0.5) * 100.0 / lanes; };
   auto host_lane = [&](const std::string& label) {
     auto it = std::find(hosts.begin(), hosts.end(), label);
@@ -147,10 +159,11 @@ std::string html_report(const Session& s, const HtmlOptions& o) {
   for (const auto& p : hosts)
     h += "<div class=\"lane host\" style=\"left:" + pct(centre(lane++)) + "\">" + esc(p) + "</div>";
   for (const auto& r : readers)
-    h += "<div class=\"lane reader\" style=\"left:" + pct(centre(lane++)) + "\">" + esc(r) + "</div>";
+    h += "<div class=\"lane reader\" style=\"left:" + pct(centre(lane++)) + "\">" + esc(r) +
+         "</div>";
   for (const auto& a : s.applets)
-    h += "<div class=\"lane applet c" + std::to_string(colour[a]) + "\" style=\"left:" +
-         pct(centre(lane++)) + "\">" + esc(a) + "</div>";
+    h += "<div class=\"lane applet c" + std::to_string(colour[a]) +
+         "\" style=\"left:" + pct(centre(lane++)) + "\">" + esc(a) + "</div>";
   h += "</div><div class=\"lifelines\">";
   for (std::size_t i = 0; i < lanes; ++i)
     h += "<div class=\"lifeline\" style=\"left:" + pct(centre(i)) + "\"></div>";
@@ -171,19 +184,21 @@ std::string html_report(const Session& s, const HtmlOptions& o) {
   };
   v.exchange = [&](const Exchange& x) {
     std::string from_label = "host";
-    if (x.call >= 0) from_label = process_label(s.events[s.calls[static_cast<std::size_t>(x.call)].event]);
+    if (x.call >= 0)
+      from_label = process_label(s.events[s.calls[static_cast<std::size_t>(x.call)].event]);
     const double a = centre(host_lane(from_label));
     const double b = centre(applet_lane(x.decoded.applet));
     const bool ok = x.outcome == "answered" && ok_sw(x.decoded.sw);
     h += "<div class=\"row cmd" + std::string(x.call >= 0 ? " in-call" : "") + "\" id=\"x" +
          std::to_string(x.number) + "\" data-applet=\"" + esc(x.decoded.applet) +
          "\" data-status=\"" + (ok ? "ok" : "error") + "\">";
-    h += "<div class=\"arrow c" + std::to_string(colour[x.decoded.applet]) + "\" style=\"left:" +
-         pct(std::min(a, b)) + ";width:" + pct(std::abs(b - a)) + "\"><span class=\"label\">#" +
-         std::to_string(x.number) + " " + esc(x.decoded.title) + "</span></div>";
-    h += "<div class=\"ret" + std::string(ok ? "" : " bad") + "\" style=\"left:" +
-         pct(std::min(a, b)) + ";width:" + pct(std::abs(b - a)) + "\"><span class=\"label\">" +
-         esc(x.decoded.status) + " &middot; " + esc(ms(x.card_ns)) +
+    h += "<div class=\"arrow c" + std::to_string(colour[x.decoded.applet]) +
+         "\" style=\"left:" + pct(std::min(a, b)) + ";width:" + pct(std::abs(b - a)) +
+         "\"><span class=\"label\">#" + std::to_string(x.number) + " " + esc(x.decoded.title) +
+         "</span></div>";
+    h += "<div class=\"ret" + std::string(ok ? "" : " bad") +
+         "\" style=\"left:" + pct(std::min(a, b)) + ";width:" + pct(std::abs(b - a)) +
+         "\"><span class=\"label\">" + esc(x.decoded.status) + " &middot; " + esc(ms(x.card_ns)) +
          (x.parts.size() > 1 ? " &middot; " + std::to_string(x.parts.size()) + " APDUs" : "") +
          "</span></div>";
     h += "<div class=\"details\"><div class=\"cols\"><div><h3>command</h3>";
@@ -204,8 +219,9 @@ std::string html_report(const Session& s, const HtmlOptions& o) {
     h += "</div></div>\n";
   };
   v.other = [&](const Event& e) {
-    h += "<div class=\"row event\">" + esc(std::string(to_string(e.kind)) + (e.card.empty() ? "" : " " + e.card) +
-                                            (e.text.empty() ? "" : ": " + e.text)) +
+    h += "<div class=\"row event\">" +
+         esc(std::string(to_string(e.kind)) + (e.card.empty() ? "" : " " + e.card) +
+             (e.text.empty() ? "" : ": " + e.text)) +
          "</div>\n";
   };
   walk(s, v);

@@ -1,5 +1,5 @@
-#include <cinttypes>
 #include <algorithm>
+#include <cinttypes>
 #include <cstdio>
 
 #include "render_internal.h"

@@ -96,8 +96,8 @@ Session build_session(std::vector<Event> events) {
     }
     st.last = -1;
     if (cmd && cmd->chained()) {
-      if (st.chain && (st.chain->ins != cmd->ins || st.chain->p1 != cmd->p1 ||
-                       st.chain->p2 != cmd->p2)) {
+      if (st.chain &&
+          (st.chain->ins != cmd->ins || st.chain->p1 != cmd->p1 || st.chain->p2 != cmd->p2)) {
         // A broken chain stands on its own.
         st.pending.command = encode(*st.chain);
         s.exchanges.push_back(std::move(st.pending));

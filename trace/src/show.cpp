@@ -45,21 +45,27 @@ std::string show_text(const Session& s, const ShowOptions& o) {
     out += "\n" + col.c("1;36", "== step " + std::to_string(n) + ": " + e.text) + "\n";
   };
   v.call = [&](const Call& c, const Event& e) {
-    out += "  " + col.c("1;33", call_text(e)) + "  " + col.c("2", process_label(e) + ", " + ms(e.dur_ns)) +
-           "\n";
+    out += "  " + col.c("1;33", call_text(e)) + "  " +
+           col.c("2", process_label(e) + ", " + ms(e.dur_ns)) + "\n";
   };
   v.exchange = [&](const Exchange& x) {
     const std::string indent = x.call >= 0 ? "      " : "    ";
     const auto& d = x.decoded;
     const std::string status = ok_sw(d.sw) ? col.c("32", d.status) : col.c("31", d.status);
-    out += indent.substr(2) + col.c("1", "#" + std::to_string(x.number) + " " + d.applet + "  " + d.title) +
-           "  " + status + "  " + col.c("2", ms(x.card_ns) + (x.parts.size() > 1 ? ", " + std::to_string(x.parts.size()) + " APDUs" : "")) + "\n";
+    out += indent.substr(2) +
+           col.c("1", "#" + std::to_string(x.number) + " " + d.applet + "  " + d.title) + "  " +
+           status + "  " +
+           col.c("2",
+                 ms(x.card_ns) +
+                     (x.parts.size() > 1 ? ", " + std::to_string(x.parts.size()) + " APDUs" : "")) +
+           "\n";
     std::vector<std::string> lines;
     field_lines(d.command_fields, indent + "> ", false, lines);
     field_lines(d.response_fields, indent + "< ", false, lines);
     for (const auto& f : x.faults) lines.push_back(indent + "! fault: " + f);
     if (x.outcome != "answered") lines.push_back(indent + "! no answer: " + x.outcome);
-    for (const auto& l : lines) out += col.c("2", l.substr(0, indent.size())) + l.substr(indent.size()) + "\n";
+    for (const auto& l : lines)
+      out += col.c("2", l.substr(0, indent.size())) + l.substr(indent.size()) + "\n";
   };
   v.other = [&](const Event& e) { out += "  " + col.c("35", event_line(e)) + "\n"; };
   walk(s, v);
@@ -87,7 +93,8 @@ std::vector<std::string> normalized_blocks(const Session& s) {
     blocks.push_back("step " + std::to_string(n) + ": " + clean(e.text));
   };
   v.call = [&](const Call&, const Event& e) {
-    blocks.push_back("call " + clean(call_text(e)) + " [" + (e.process.empty() ? "host" : e.process) + "]");
+    blocks.push_back("call " + clean(call_text(e)) + " [" +
+                     (e.process.empty() ? "host" : e.process) + "]");
   };
   v.exchange = [&](const Exchange& x) {
     std::string b = (x.call >= 0 ? "  " : "") + x.decoded.applet + " " + x.decoded.title + " -> " +

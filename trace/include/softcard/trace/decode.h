@@ -23,10 +23,10 @@ struct Node {
 };
 
 struct Decoded {
-  std::string applet;   // "ISO", "GIDS", "SKI", "PIV", "YubiKey", "YubiKey mgmt", ...
-  std::string command;  // "SELECT", "GET SKI CAPABILITIES", "MALFORMED"
-  std::string title;    // one line: "SELECT GIDS", "GET DATA cmapfile (A010/DF23)"
-  std::string status;   // "9000 success", "(no answer)"
+  std::string applet;    // "ISO", "GIDS", "SKI", "PIV", "YubiKey", "YubiKey mgmt", ...
+  std::string command;   // "SELECT", "GET SKI CAPABILITIES", "MALFORMED"
+  std::string title;     // one line: "SELECT GIDS", "GET DATA cmapfile (A010/DF23)"
+  std::string status;    // "9000 success", "(no answer)"
   std::uint16_t sw = 0;  // 0 when there was no answer
   std::vector<Node> command_fields;
   std::vector<Node> response_fields;

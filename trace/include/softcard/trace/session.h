@@ -39,7 +39,7 @@ struct Session {
   std::vector<Event> events;  // sorted by time
   std::vector<Exchange> exchanges;
   std::vector<Call> calls;
-  std::vector<std::size_t> steps;     // indices into events of the step records
+  std::vector<std::size_t> steps;      // indices into events of the step records
   std::vector<std::string> processes;  // host lanes: "client (pid 12)", in order of appearance
   std::vector<std::string> applets;    // card lanes, in order of appearance
   std::int64_t start_ns = 0;
