@@ -16,7 +16,7 @@ SOAK_ROUNDS ?= 2000
 SOAK_PCSCD_RESTARTS ?= 20
 
 .PHONY: all deps configure build test unit demo bench format format-check clean \
-        san-configure fuzzers fuzz-smoke fuzz sanitize soak
+        san-configure fuzzers fuzz-smoke fuzz sanitize soak tidy
 
 all: build
 
@@ -80,6 +80,11 @@ demo: build
 
 bench: build
 	@scripts/bench.sh $(BUILD)
+
+# clang-tidy over our sources (.clang-tidy): `make tidy TIDY_FILES=regex` for a subset.
+TIDY_FILES ?= .
+tidy: configure
+	scripts/tidy.sh $(BUILD) $(JOBS) '$(TIDY_FILES)'
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -1,7 +1,6 @@
 # Installation and packaging (docs/install.md): `cmake --install <build> [--prefix P]` and
 # `cpack -G DEB` from the build directory. Included last from the top-level CMakeLists.txt, so
 # every target exists here.
-include(GNUInstallDirs)
 
 # Where the Python package goes, relative to the prefix: Debian's dist-packages by default.
 set(SOFTCARD_INSTALL_PYTHONDIR "lib/python3/dist-packages" CACHE STRING
@@ -14,13 +13,14 @@ file(RELATIVE_PATH _py_to_lib "/p/${SOFTCARD_INSTALL_PYTHONDIR}/softcard"
      "/p/${CMAKE_INSTALL_LIBDIR}")
 
 # The CLI.
-set_target_properties(softcard PROPERTIES INSTALL_RPATH "$ORIGIN/${_bin_to_lib}")
-install(TARGETS softcard RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+set_target_properties(softcard PROPERTIES INSTALL_RPATH "$ORIGIN/${_bin_to_lib}" EXPORT_NAME cli)
+install(TARGETS softcard EXPORT softcard_targets
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
 
 # The minidriver v7 library: shared library, its C headers, a pkg-config file.
-set_target_properties(softcard_minidriver PROPERTIES
+set_target_properties(softcard_minidriver PROPERTIES EXPORT_NAME minidriver
   VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR})
-install(TARGETS softcard_minidriver
+install(TARGETS softcard_minidriver EXPORT softcard_targets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime)
 install(FILES minidriver/include/cardmod.h minidriver/include/softcard_minidriver.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/softcard COMPONENT runtime)
@@ -28,6 +28,21 @@ file(RELATIVE_PATH _pc_to_prefix "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(cmake/softcard-minidriver.pc.in softcard-minidriver.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/softcard-minidriver.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT runtime)
+
+# A CMake package for consumer projects: `find_package(softcard)` gives the imported targets
+# softcard::minidriver (the shared library with its include directory) and softcard::cli (the
+# `softcard` program, e.g. for add_test). card-os is not installed as a library (docs/install.md).
+set(SOFTCARD_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/softcard")
+install(EXPORT softcard_targets NAMESPACE softcard:: FILE softcard-targets.cmake
+  DESTINATION ${SOFTCARD_INSTALL_CMAKEDIR} COMPONENT runtime)
+include(CMakePackageConfigHelpers)
+configure_package_config_file(cmake/softcard-config.cmake.in
+  ${PROJECT_BINARY_DIR}/softcard-config.cmake INSTALL_DESTINATION ${SOFTCARD_INSTALL_CMAKEDIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/softcard-config-version.cmake
+  COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/softcard-config.cmake
+  ${PROJECT_BINARY_DIR}/softcard-config-version.cmake
+  DESTINATION ${SOFTCARD_INSTALL_CMAKEDIR} COMPONENT runtime)
 
 # The Python package: the pure-Python half and the native _core next to it.
 set_target_properties(softcard_core PROPERTIES INSTALL_RPATH "$ORIGIN/${_py_to_lib}")

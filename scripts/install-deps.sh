@@ -13,7 +13,7 @@ packages=(
   pcscd vsmartcard-vpcd opensc pcsc-tools chromium
   yubico-piv-tool yubikey-manager openssh-client
   util-linux iproute2 procps
-  clang libclang-rt-14-dev llvm clang-format
+  clang libclang-rt-14-dev llvm clang-format clang-tidy
 )
 
 missing=()

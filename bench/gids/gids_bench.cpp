@@ -7,41 +7,12 @@
 // Wall-clock rates (UseRealTime). RSA key generation time varies a lot from key to key (prime
 // search), so compare means over many iterations, not single runs.
 #include <benchmark/benchmark.h>
-#include <openssl/evp.h>
 #include <openssl/rsa.h>
-#include <stdlib.h>
 
-#include <filesystem>
-#include <memory>
-#include <stdexcept>
+#include "bench_support.h"
 
-#include "softcard/card.h"
-#include "softcard/crypto.h"
-#include "softcard/personalize.h"
-
-namespace softcard {
+namespace softcard::bench {
 namespace {
-
-namespace fsys = std::filesystem;
-
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct CtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, CtxFree>;
-
-Pkey openssl_rsa2048() {
-  PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
-  EVP_PKEY* key = nullptr;
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
-      EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) != 1 ||
-      EVP_PKEY_keygen(ctx.get(), &key) != 1)
-    throw std::runtime_error("OpenSSL keygen failed");
-  return Pkey(key);
-}
 
 Bytes sha256_digest_info() {
   CryptoProvider c;
@@ -49,42 +20,10 @@ Bytes sha256_digest_info() {
                      c.digest(HashAlg::sha256, view(std::string_view("benchmark"))));
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fsys::temp_directory_path() / "softcard-gids-bench-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    dir_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fsys::remove_all(dir_, ec);
-  }
-  fsys::path path() const { return dir_ / "card.img"; }
-
- private:
-  fsys::path dir_;
-};
-
-// An initialized GIDS card with a logged-in user and key file B081 (RSA-2048) created.
-struct BenchCard {
-  OpenSslRng rng;
-  std::unique_ptr<TempDir> dir;
-  std::unique_ptr<Card> card;
-
-  explicit BenchCard(bool sqlite) {
-    std::unique_ptr<CardStore> store;
-    if (sqlite) {
-      dir = std::make_unique<TempDir>();
-      store = SqliteStore::create(dir->path());
-    } else {
-      store = std::make_unique<MemoryStore>();
-    }
-    CardOptions o;
-    o.rng = &rng;
-    // The built-in "gids" profile: user PIN 123456, 3DES admin key of 24 zero bytes.
-    card = make_card(load_profile("gids"), std::move(store), std::move(o));
-    card->power_on();
+// An initialized GIDS card (built-in profile "gids": user PIN 123456) with the user PIN verified
+// and key file B081 (RSA-2048) created and activated.
+struct GidsBenchCard : BenchCard {
+  explicit GidsBenchCard(bool sqlite) : BenchCard(load_profile("gids"), sqlite) {
     must("00A4040009A0000003974254465900");
     must("0020008006313233343536");
     must(
@@ -92,29 +31,7 @@ struct BenchCard {
         "B809800147830181950140B609800117830181950140B609800157830181950140");
     must("00440000");
   }
-
-  // One exchange as a host makes it: 61xx answers are collected with GET RESPONSE.
-  Bytes tx(ByteView apdu) {
-    Bytes r = card->transmit(apdu);
-    Bytes data;
-    while (r.size() >= 2 && r[r.size() - 2] == 0x61) {
-      data.insert(data.end(), r.begin(), r.end() - 2);
-      const Bytes get_response = {0x00, 0xC0, 0x00, 0x00, r.back()};
-      r = card->transmit(get_response);
-    }
-    if (!data.empty()) r.insert(r.begin(), data.begin(), data.end());
-    return r;
-  }
-  void must(std::string_view hex) {
-    const Bytes r = tx(from_hex(hex));
-    if (r.size() < 2 || r[r.size() - 2] != 0x90)
-      throw std::runtime_error("setup APDU failed: " + std::string(hex));
-  }
 };
-
-bool ok(const Bytes& r) {
-  return r.size() >= 2 && r[r.size() - 2] == 0x90 && r.back() == 0x00;
-}
 
 // Signing answers 256 bytes: the host asks with Le = 00 (256).
 Bytes pso_sign_apdu(const Bytes& di) {
@@ -125,11 +42,11 @@ Bytes pso_sign_apdu(const Bytes& di) {
 }
 
 void BM_OpenSsl_Rsa2048_Keygen(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(openssl_rsa2048());
+  for (auto _ : state) benchmark::DoNotOptimize(openssl_key("RSA"));
 }
 
 void BM_Card_Rsa2048_Keygen(benchmark::State& state, bool sqlite) {
-  BenchCard c(sqlite);
+  GidsBenchCard c(sqlite);
   const Bytes gen = from_hex("00470000 08 AC06800107830181 00");
   for (auto _ : state) {
     const Bytes r = c.tx(gen);
@@ -141,7 +58,7 @@ void BM_Card_Rsa2048_Keygen(benchmark::State& state, bool sqlite) {
 }
 
 void BM_OpenSsl_Rsa2048_Sign(benchmark::State& state) {
-  const Pkey key = openssl_rsa2048();
+  const Pkey key = openssl_key("RSA");
   const Bytes di = sha256_digest_info();
   Bytes sig(256);
   for (auto _ : state) {
@@ -158,7 +75,7 @@ void BM_OpenSsl_Rsa2048_Sign(benchmark::State& state) {
 }
 
 void BM_Card_Rsa2048_Sign(benchmark::State& state, bool sqlite, bool with_mse) {
-  BenchCard c(sqlite);
+  GidsBenchCard c(sqlite);
   c.must("00470000 08 AC06800107830181 00");
   const Bytes mse = from_hex("002241B606800157840181");
   c.must("002241B606800157840181");
@@ -202,4 +119,4 @@ BENCHMARK_CAPTURE(BM_Card_Rsa2048_Sign, MseSign_Memory, false, true)
     ->UseRealTime();
 
 }  // namespace
-}  // namespace softcard
+}  // namespace softcard::bench

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "key_options.h"
 #include "rig/served_cards.h"
+#include "run_applets.h"
 #include "run_faults.h"
 #include "softcard/harness/rule_file.h"
 #include "softcard/trace/writer.h"
@@ -33,6 +34,8 @@ void register_run(CLI::App& app) {
     std::string faults;
     std::vector<std::string> images;
     KeyOptions key;
+    std::vector<std::string> applets;
+    std::string default_applet;
   };
   auto opts = std::make_shared<Options>();
   auto* vpcd_opt = cmd->add_option("--vpcd", opts->vpcd,
@@ -55,10 +58,19 @@ void register_run(CLI::App& app) {
                   "dropped links, torn power and a latency profile, injected in front of the "
                   "cards; each fault that fires is logged")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--applet", opts->applets,
+                  "Also install the Python applet MODULE:CLASS (or FILE.py:CLASS) on every card; "
+                  "repeatable. The cards are then served by python3 -m softcard.run "
+                  "(docs/python.md)");
+  cmd->add_option("--default-applet", opts->default_applet,
+                  "With --applet: the applet selected at power-on (by name)");
   cmd->add_option("IMAGE", opts->images, "Card image(s) to serve")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->callback([opts] {
+    if (!opts->applets.empty())
+      exec_python_runner({opts->applets, opts->default_applet, opts->vpcd, opts->listen,
+                          opts->trace, opts->faults, opts->key.file, opts->key.fd, opts->images});
     log_to_stderr();
     const bool listen = !opts->listen.empty();
     const auto base = listen ? vpcd::parse_endpoint(opts->listen, "127.0.0.1")

@@ -115,7 +115,7 @@ Config parse_config(const std::string& json_text) {
 
   if (j.contains("keys")) {
     const json& k = j["keys"];
-    only_keys(k, "keys", {"rsa_generate", "rsa_import", "ecc_generate"});
+    only_keys(k, "keys", {"rsa_generate", "rsa_import", "ecc_generate", "provisioned"});
     get(k, "keys", "rsa_generate", c.rsa_generate);
     get(k, "keys", "rsa_import", c.rsa_import);
     get(k, "keys", "ecc_generate", c.ecc_generate);
@@ -124,6 +124,31 @@ Config parse_config(const std::string& json_text) {
       if (bits < 512 || bits > 16384 || bits % 8) bad("keys.rsa_generate", "bad RSA size");
     for (auto bits : c.rsa_import)
       if (bits < 512 || bits > 16384 || bits % 8) bad("keys.rsa_import", "bad RSA size");
+    if (k.contains("provisioned")) {
+      const json& list = k["provisioned"];
+      if (!list.is_array()) bad("keys.provisioned", "must be a list");
+      const std::map<std::string, unsigned> ec_bits = {
+          {"AT_ECDSA_P256", 256}, {"AT_ECDSA_P384", 384}, {"AT_ECDSA_P521", 521},
+          {"AT_ECDHE_P256", 256}, {"AT_ECDHE_P384", 384}, {"AT_ECDHE_P521", 521}};
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string where = "keys.provisioned[" + std::to_string(i) + "]";
+        only_keys(list[i], where, {"index", "spec", "bits"});
+        ProvisionedKey p;
+        get(list[i], where, "index", p.index);
+        get(list[i], where, "spec", p.spec);
+        get(list[i], where, "bits", p.bits);
+        if (p.index > 254) bad(where + ".index", "must be 0..254");
+        if (auto e = ec_bits.find(p.spec); e != ec_bits.end()) {
+          if (p.bits && p.bits != e->second) bad(where + ".bits", "not the curve's size");
+          p.bits = e->second;
+        } else if (p.spec != "AT_KEYEXCHANGE" && p.spec != "AT_SIGNATURE") {
+          bad(where + ".spec", "unknown key spec \"" + p.spec + "\"");
+        } else if (p.bits < 512 || p.bits > 16384 || p.bits % 8) {
+          bad(where + ".bits", "bad RSA size");
+        }
+        c.provisioned.push_back(p);
+      }
+    }
   }
   const std::set<std::string> hash_names{"sha1", "sha256", "sha384", "sha512"};
   if (j.contains("sign")) {

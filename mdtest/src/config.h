@@ -12,6 +12,15 @@ struct AdminKey {
   std::vector<std::uint8_t> value = std::vector<std::uint8_t>(24, 0);  // GIDS default
 };
 
+// A key already on a read-only card: container index, key spec by its cardmod.h name
+// ("AT_KEYEXCHANGE", "AT_SIGNATURE", "AT_ECDSA_P256", "AT_ECDHE_P384", ...), size in bits (RSA
+// modulus; for EC the curve's, implied by the spec).
+struct ProvisionedKey {
+  unsigned index = 0;
+  std::string spec;
+  unsigned bits = 0;
+};
+
 struct Config {
   std::string library;  // path of the minidriver; --lib overrides
   std::string card_name = "softcard-mdtest card";
@@ -28,6 +37,8 @@ struct Config {
   std::vector<unsigned> rsa_generate = {1024, 2048};
   std::vector<unsigned> rsa_import = {2048};
   std::vector<std::string> ecc_generate = {"P-256", "P-384", "P-521"};
+  // Read-only cards: the keys nodes use instead of generating one (TempContainer).
+  std::vector<ProvisionedKey> provisioned;
   std::vector<std::string> sign_paddings = {"pkcs1", "pss"};
   std::vector<std::string> hashes = {"sha1", "sha256", "sha384", "sha512"};
   std::vector<std::string> decrypt_paddings = {"pkcs1", "oaep", "none"};

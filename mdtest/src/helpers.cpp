@@ -125,6 +125,32 @@ std::string hex(const Bytes& b) {
 
 namespace softcard::mdtest {
 
+void need_writable_card(Checker& check, const Config& cfg) {
+  if (cfg.read_only) check.skip("config: read-only card (no key generation, import or deletion)");
+}
+
+std::string spec_name(DWORD key_spec) {
+  switch (key_spec) {
+    case AT_KEYEXCHANGE:
+      return "AT_KEYEXCHANGE";
+    case AT_SIGNATURE:
+      return "AT_SIGNATURE";
+    case AT_ECDSA_P256:
+      return "AT_ECDSA_P256";
+    case AT_ECDSA_P384:
+      return "AT_ECDSA_P384";
+    case AT_ECDSA_P521:
+      return "AT_ECDSA_P521";
+    case AT_ECDHE_P256:
+      return "AT_ECDHE_P256";
+    case AT_ECDHE_P384:
+      return "AT_ECDHE_P384";
+    case AT_ECDHE_P521:
+      return "AT_ECDHE_P521";
+  }
+  return "spec " + std::to_string(key_spec);
+}
+
 bool is_ecc_spec(DWORD key_spec) {
   return key_spec >= AT_ECDSA_P256 && key_spec <= AT_ECDHE_P521;
 }
@@ -154,13 +180,26 @@ DWORD container_public(CARD_DATA* cd, BYTE index, bool key_exchange, Bytes& out)
 
 TempContainer::TempContainer(Checker& check, Env& env, CARD_DATA* cd, DWORD key_spec, DWORD bits)
     : key_spec(key_spec), bits(bits), env_(env), cd_(cd) {
-  check.rc(0, authenticate_user(cd, env.config()),
-           "CardAuthenticateEx(user) before key generation");
-  index = free_container(check, cd);
-  check.require(cd->pfnCardCreateContainer != nullptr, "pfnCardCreateContainer is NULL");
-  const DWORD rc = cd->pfnCardCreateContainer(cd, index, CARD_CREATE_CONTAINER_KEY_GEN, key_spec,
-                                              is_ecc_spec(key_spec) ? 0 : bits, nullptr);
-  check.rc(0, rc, "CardCreateContainer(KEY_GEN, spec " + std::to_string(key_spec) + ")");
+  const Config& cfg = env.config();
+  if (cfg.read_only) {
+    owned_ = false;
+    const ProvisionedKey* found = nullptr;
+    for (const auto& p : cfg.provisioned)
+      if (p.spec == spec_name(key_spec) && (is_ecc_spec(key_spec) || p.bits == bits)) found = &p;
+    if (!found)
+      check.skip("config: read-only card without a provisioned " + spec_name(key_spec) +
+                 (is_ecc_spec(key_spec) ? "" : " " + std::to_string(bits)) + " key");
+    index = static_cast<BYTE>(found->index);
+  }
+  check.rc(0, authenticate_user(cd, cfg),
+           owned_ ? "CardAuthenticateEx(user) before key generation" : "CardAuthenticateEx(user)");
+  if (owned_) {
+    index = free_container(check, cd);
+    check.require(cd->pfnCardCreateContainer != nullptr, "pfnCardCreateContainer is NULL");
+    const DWORD rc = cd->pfnCardCreateContainer(cd, index, CARD_CREATE_CONTAINER_KEY_GEN, key_spec,
+                                                is_ecc_spec(key_spec) ? 0 : bits, nullptr);
+    check.rc(0, rc, "CardCreateContainer(KEY_GEN, spec " + std::to_string(key_spec) + ")");
+  }
   // ECC keys and AT_KEYEXCHANGE live in the key-exchange slot of CONTAINER_INFO, AT_SIGNATURE
   // in the signature slot.
   const bool kx = key_spec != AT_SIGNATURE && key_spec != AT_ECDSA_P256 &&
@@ -171,7 +210,7 @@ TempContainer::TempContainer(Checker& check, Env& env, CARD_DATA* cd, DWORD key_
 }
 
 TempContainer::~TempContainer() {
-  if (!cd_->pfnCardDeleteContainer) return;
+  if (!owned_ || !cd_->pfnCardDeleteContainer) return;
   authenticate_user(cd_, env_.config());
   cd_->pfnCardDeleteContainer(cd_, index, 0);
 }

@@ -54,7 +54,9 @@ std::string hex(const Bytes& b);
 
 namespace softcard::mdtest {
 
-// A container the node creates (on-card key generation) and deletes again when it ends.
+// A container the node creates (on-card key generation) and deletes again when it ends; on a
+// read-only card (config read_only) the provisioned key of that spec and size instead, left as
+// it is (the node skips when the config names none).
 class TempContainer {
  public:
   // Authenticates the user, takes the first free index, generates; fails the node on error.
@@ -70,7 +72,14 @@ class TempContainer {
  private:
   Env& env_;
   CARD_DATA* cd_;
+  bool owned_ = true;  // generated here: deleted at the end
 };
+
+// Skips the node on a read-only card: it is about making or deleting containers.
+void need_writable_card(Checker& check, const Config& cfg);
+
+// The cardmod.h name of a key spec ("AT_ECDSA_P256"), as the config's keys.provisioned names it.
+std::string spec_name(DWORD key_spec);
 
 bool is_ecc_spec(DWORD key_spec);
 // The smallest configured RSA size (fast key generation for nodes that just need a key).

@@ -143,10 +143,12 @@ void register_ecdh_nodes(Registry& r) {
           TempContainer kx(check, env, cd, AT_ECDHE_P256, 0);
           BYTE assoc = kx.index;
           check.rc(0, authenticate_user(cd, env.config()), "CardAuthenticateEx");
-          check.rc(
-              0,
-              cd->pfnCardSetContainerProperty(cd, sig.index, CCP_ASSOCIATED_ECDH_KEY, &assoc, 1, 0),
-              "CardSetContainerProperty(CCP_ASSOCIATED_ECDH_KEY)");
+          // A read-only card names its own pairing: the provisioned ECDH container (config).
+          if (!env.config().read_only)
+            check.rc(0,
+                     cd->pfnCardSetContainerProperty(cd, sig.index, CCP_ASSOCIATED_ECDH_KEY, &assoc,
+                                                     1, 0),
+                     "CardSetContainerProperty(CCP_ASSOCIATED_ECDH_KEY)");
           auto read_assoc = [&](CARD_DATA* c, const char* when) {
             BYTE v = 0xFF;
             DWORD len = 0;

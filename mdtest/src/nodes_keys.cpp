@@ -68,6 +68,7 @@ void generate_nodes(Registry& r) {
             "CardCreateContainer(KEY_GEN) RSA-" + std::to_string(bits) +
                 ": PUBLICKEYBLOB of that size in CardGetContainerInfo",
             [bits, spec](Env& env, Checker& check) {
+              need_writable_card(check, env.config());
               if (!Config::has(env.config().rsa_generate, bits))
                 check.skip("config: size not supported");
               auto cs = env.open(0);
@@ -84,6 +85,7 @@ void generate_nodes(Registry& r) {
             std::string("CardCreateContainer(KEY_GEN) ") + curve +
                 ": BCRYPT_ECCKEY_BLOB public key with the right magic",
             [curve, ecdh](Env& env, Checker& check) {
+              need_writable_card(check, env.config());
               if (!Config::has(env.config().ecc_generate, std::string(curve)))
                 check.skip("config: curve not supported");
               auto cs = env.open(0);
@@ -99,6 +101,7 @@ void generate_nodes(Registry& r) {
     }
   r.add("key.delete", "CardDeleteContainer, then CardGetContainerInfo -> SCARD_E_NO_KEY_CONTAINER",
         [](Env& env, Checker& check) {
+          need_writable_card(check, env.config());
           auto cs = env.open(0);
           CARD_DATA* cd = cs->cd();
           BYTE index = 0;
@@ -113,6 +116,7 @@ void generate_nodes(Registry& r) {
         });
   r.add("key.container_ex_pin", "CardCreateContainerEx(PinId ROLE_USER) -> CCP_PIN_IDENTIFIER = 1",
         [](Env& env, Checker& check) {
+          need_writable_card(check, env.config());
           auto cs = env.open(0);
           CARD_DATA* cd = cs->cd();
           check.rc(0, authenticate_user(cd, env.config()), "CardAuthenticateEx");
@@ -132,6 +136,7 @@ void generate_nodes(Registry& r) {
     r.add("key.import_rsa_" + std::to_string(bits),
           "CardCreateContainer(KEY_IMPORT, PRIVATEKEYBLOB): same public key; card signs verifiably",
           [bits](Env& env, Checker& check) {
+            need_writable_card(check, env.config());
             if (!Config::has(env.config().rsa_import, bits))
               check.skip("config: size not imported");
             auto cs = env.open(0);

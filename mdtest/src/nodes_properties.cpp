@@ -70,8 +70,8 @@ void register_property_nodes(Registry& r) {
         [](Env& env, Checker& check, CARD_DATA*, const Bytes& v) {
           const auto c = as<CARD_CAPABILITIES>(v);
           check.require(c.dwVersion == CARD_CAPABILITIES_CURRENT_VERSION, "dwVersion");
-          const bool keygen =
-              !env.config().rsa_generate.empty() || !env.config().ecc_generate.empty();
+          const bool keygen = !env.config().read_only && (!env.config().rsa_generate.empty() ||
+                                                          !env.config().ecc_generate.empty());
           check.require((c.fKeyGen != 0) == keygen, "fKeyGen disagrees with the config's keys");
         });
   for (DWORD spec : {DWORD(AT_KEYEXCHANGE), DWORD(AT_SIGNATURE)})

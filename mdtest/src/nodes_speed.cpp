@@ -121,6 +121,7 @@ void register_speed_nodes(Registry& r) {
              });
   speed_node(r, "generate_rsa_2048", "CardCreateContainer(KEY_GEN, RSA-2048) + delete",
              "none published", [](Env& env, Checker& check, CARD_DATA* cd, unsigned, Timing& t) {
+               need_writable_card(check, env.config());
                // Key generation is slow everywhere: three runs, not speed.repeat.
                t = measure(3, [&] { TempContainer k(check, env, cd, AT_KEYEXCHANGE, 2048); });
              });

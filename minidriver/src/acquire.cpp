@@ -1,9 +1,10 @@
-// CardAcquireContext: version negotiation, the v7 function table, no-card mode.
+// CardAcquireContext: version negotiation, the v7 function table, no-card mode, the card edge.
 #include <algorithm>
 #include <cstring>
 
 #include "host_trace.h"
 #include "md.h"
+#include "piv_card.h"
 #include "softcard_minidriver.h"
 
 using namespace softcard;
@@ -107,7 +108,12 @@ DWORD acquire(PCARD_DATA pCardData, DWORD dwFlags, RawTransmit transport) {
       ctx->channel = std::make_unique<ApduChannel>(std::move(transport));
       auto cmd = parse_command(gids_select);
       Response r = ctx->channel->transmit(std::get<Command>(cmd));
-      if (r.sw != Sw::ok) fail(SCARD_E_UNKNOWN_CARD);
+      // GIDS first: a card with both applications (gids+piv) is served through GIDS, the edge
+      // with key generation and SKI. Without GIDS, a PIV application makes a read-only card.
+      if (r.sw != Sw::ok) {
+        if (!piv::select(*ctx)) fail(SCARD_E_UNKNOWN_CARD);
+        ctx->edge = Edge::piv;
+      }
     }
     pCardData->pvVendorSpecific = ctx.release();
     fill_table(pCardData);

@@ -111,7 +111,7 @@ DWORD WINAPI MdCardChangeAuthenticator(PCARD_DATA pCardData, LPWSTR pwszUserId,
                                        DWORD cRetryCount, DWORD dwFlags,
                                        PDWORD pcAttemptsRemaining) {
   return guard([&] {
-    context_for(pCardData, false);
+    context_for(pCardData, false, true);
     // The admin key is changed with PUT KEY by personalization tools, not through the CSP.
     if (!wide_equal(pwszUserId, u"user")) fail(SCARD_E_INVALID_PARAMETER);
     if (dwFlags != CARD_AUTHENTICATE_PIN_PIN) fail(SCARD_E_INVALID_PARAMETER);

@@ -1,6 +1,7 @@
 // Containers: the cmapfile and key map records, the key file, key generation or import, and
 // the public key of a container as the CAPI/CNG blob Windows expects.
 #include "gids_commands.h"
+#include "piv_keys.h"
 #include "softcard/wire/key_blobs.h"
 #include "softcard/wire/rsa_der.h"
 #include "softcard/wire/tlv.h"
@@ -218,20 +219,30 @@ DWORD WINAPI MdCardDeleteContainer(PCARD_DATA pCardData, BYTE idx, DWORD dwReser
 DWORD WINAPI MdCardGetContainerInfo(PCARD_DATA pCardData, BYTE idx, DWORD dwFlags,
                                     PCONTAINER_INFO pInfo) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pInfo || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion > CONTAINER_INFO_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
-    if (idx >= 126) fail(SCARD_E_NO_KEY_CONTAINER);
-    const ContainerRecord c = container_at(read_cmap(ctx), idx);
-    if (!c.valid()) fail(SCARD_E_NO_KEY_CONTAINER);
-    const bool kx = c.kx_key_bits != 0;
-    const unsigned bits = kx ? c.kx_key_bits : c.sig_key_bits;
-    const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
-    Bytes r = ctx.card().exchange(gids_command(
-        0x00, 0xCB, 0x3F, 0xFF, {0x70, 0x08, 0x84, 0x01, kid, 0xA5, 0x03, 0x7F, 0x49, 0x80}, 256));
-    const auto pk = wire::find_tlv(r, 0x7F49);
-    if (!pk || pk->empty()) fail(SCARD_E_UNEXPECTED);
-    const Bytes blob = public_key_blob(*pk, bits, kx);
+    bool kx = false;
+    Bytes blob;
+    if (ctx.edge == Edge::piv) {
+      // PIV cannot read a public key back: it comes from the slot's metadata or certificate.
+      const piv::Key k = piv::require_key(ctx, idx);
+      kx = k.key_exchange;
+      blob = public_key_blob(piv::public_template(k), k.bits, kx);
+    } else {
+      if (idx >= 126) fail(SCARD_E_NO_KEY_CONTAINER);
+      const ContainerRecord c = container_at(read_cmap(ctx), idx);
+      if (!c.valid()) fail(SCARD_E_NO_KEY_CONTAINER);
+      kx = c.kx_key_bits != 0;
+      const unsigned bits = kx ? c.kx_key_bits : c.sig_key_bits;
+      const std::uint8_t kid = static_cast<std::uint8_t>(0x81 + idx);
+      Bytes r = ctx.card().exchange(
+          gids_command(0x00, 0xCB, 0x3F, 0xFF,
+                       {0x70, 0x08, 0x84, 0x01, kid, 0xA5, 0x03, 0x7F, 0x49, 0x80}, 256));
+      const auto pk = wire::find_tlv(r, 0x7F49);
+      if (!pk || pk->empty()) fail(SCARD_E_UNEXPECTED);
+      blob = public_key_blob(*pk, bits, kx);
+    }
     pInfo->dwVersion = CONTAINER_INFO_CURRENT_VERSION;
     pInfo->dwReserved = 0;
     pInfo->cbSigPublicKey = 0, pInfo->pbSigPublicKey = nullptr;

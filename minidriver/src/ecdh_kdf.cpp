@@ -12,6 +12,7 @@
 
 #include "gids_commands.h"
 #include "padding.h"
+#include "piv_keys.h"
 
 namespace softcard::md {
 
@@ -109,8 +110,9 @@ SecretBytes concat_kdf(HashAlg md, ByteView z, ByteView other_info, std::size_t 
 }
 
 // Z of the recorded agreement: the card's ECDH with the container key (the user PIN and the
-// key's usage are checked by the card as for any GIDS ECDH), field length, big-endian.
+// key's usage are checked by the card as for any GIDS or PIV ECDH), field length, big-endian.
 SecretBytes plain_ecdh(Context& ctx, const DhAgreement& a) {
+  if (ctx.edge == Edge::piv) return piv::ecdh(ctx, a.container, a.point);
   mse(ctx, 0xB8, static_cast<std::uint8_t>(mech_ecdh | algid_for_bits(a.bits)),
       container_key_ref(a.container));
   Response r = ctx.card().transmit(gids_command(0x00, 0x2A, 0x80, 0x86, a.point, 256));

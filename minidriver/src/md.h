@@ -76,8 +76,15 @@ struct DhAgreement {
 // A master file entry: directory, name, DO tag and EF of a minidriver file.
 using CardFile = wire::gids::MasterFileEntry;
 
+// The card edge CardAcquireContext found (docs/minidriver.md "PIV cards"): GIDS, or a PIV
+// application served read-mostly as Windows' inbox PIV minidriver does.
+enum class Edge { gids, piv };
+
 struct Context {
   bool no_card = false;
+  Edge edge = Edge::gids;
+  // PIV: the algorithm ids of the application property template's AC list (what the card does).
+  Bytes piv_algorithms;
   CryptoProvider crypto;
   OpenSslRng rng;
   std::unique_ptr<ApduChannel> channel;  // null in no-card mode
@@ -109,8 +116,10 @@ struct Context {
 
 // The context behind pCardData, or fail(SCARD_E_INVALID_PARAMETER).
 Context& context(PCARD_DATA pCardData);
-// Entry points allowed in no-card mode call this with allowed=true; the rest with false.
-Context& context_for(PCARD_DATA pCardData, bool allowed_without_card);
+// Entry points allowed in no-card mode call this with allowed=true; the rest with false. Entry
+// points that serve a PIV card pass piv_serves=true and branch on ctx.edge; every other entry
+// point answers SCARD_E_UNSUPPORTED_FEATURE on a PIV card (a read-only card edge).
+Context& context_for(PCARD_DATA pCardData, bool allowed_without_card, bool piv_serves = false);
 
 DWORD guard(const std::function<void()>& body) noexcept;
 

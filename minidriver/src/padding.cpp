@@ -91,4 +91,33 @@ SecretBytes oaep_decode(Context& ctx, HashAlg md, ByteView em, ByteView label) {
   return out;
 }
 
+Bytes pkcs1_sign_pad(ByteView t, std::size_t k) {
+  if (t.size() + 11 > k) fail(SCARD_E_INVALID_PARAMETER);
+  Bytes em = {0x00, 0x01};
+  em.resize(k - t.size() - 1, 0xFF);
+  em.push_back(0x00);
+  em.insert(em.end(), t.begin(), t.end());
+  return em;
+}
+
+SecretBytes pkcs1_decrypt_unpad(ByteView em) {
+  // As oaep_decode: every byte is looked at whatever was found before.
+  unsigned bad = em.size() < 11 ? 1u : 0u;
+  std::size_t start = 0;
+  if (!bad) {
+    bad |= em[0] | (em[1] ^ 0x02u);
+    unsigned looking = 1;
+    for (std::size_t i = 2; i < em.size(); ++i) {
+      const unsigned is_zero = em[i] == 0x00;
+      start |= looking & is_zero ? i + 1 : 0;
+      looking &= !is_zero;
+    }
+    bad |= looking;
+    bad |= start < 11;  // the padding string has at least 8 bytes
+  }
+  SecretBytes out(em.subspan(bad ? em.size() : start));
+  if (bad) fail(NTE_BAD_DATA);
+  return out;
+}
+
 }  // namespace softcard::md

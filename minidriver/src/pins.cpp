@@ -1,5 +1,6 @@
 // The user PIN: authenticate, deauthenticate, change (GIDS VERIFY / CHANGE REFERENCE DATA).
 #include "admin.h"
+#include "piv_card.h"
 
 using namespace softcard;
 using namespace softcard::md;
@@ -9,9 +10,10 @@ extern "C" {
 DWORD WINAPI MdCardAuthenticatePin(PCARD_DATA pCardData, LPWSTR pwszUserId, PBYTE pbPin,
                                    DWORD cbPin, PDWORD pcAttempts) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pwszUserId || !pbPin || cbPin == 0) fail(SCARD_E_INVALID_PARAMETER);
     if (!wide_equal(pwszUserId, u"user")) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) return piv::verify_pin(ctx, {pbPin, cbPin}, pcAttempts);
     verify_user_pin(ctx, {pbPin, cbPin}, pcAttempts);
   });
 }
@@ -20,7 +22,9 @@ DWORD WINAPI MdCardAuthenticateEx(PCARD_DATA pCardData, PIN_ID PinId, DWORD dwFl
                                   PBYTE pbPinData, DWORD cbPinData, PBYTE* ppbSessionPin,
                                   PDWORD pcbSessionPin, PDWORD pcAttempts) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
+    // A PIV card has one PIN for the minidriver: the PIV PIN as ROLE_USER (no admin role).
+    if (PinId == ROLE_ADMIN && ctx.edge == Edge::piv) fail(SCARD_E_INVALID_PARAMETER);
     if (PinId == ROLE_ADMIN) {
       // The admin "PIN" is the response to CardGetChallengeEx (M15); no session PINs.
       if (dwFlags & ~DWORD(CARD_PIN_SILENT_CONTEXT)) fail(SCARD_E_INVALID_PARAMETER);
@@ -36,14 +40,16 @@ DWORD WINAPI MdCardAuthenticateEx(PCARD_DATA pCardData, PIN_ID PinId, DWORD dwFl
     if (dwFlags & ~DWORD(CARD_PIN_SILENT_CONTEXT)) fail(SCARD_E_INVALID_PARAMETER);
     if (!pbPinData || cbPinData == 0) fail(SCARD_E_INVALID_PARAMETER);
     (void)ppbSessionPin, (void)pcbSessionPin;
+    if (ctx.edge == Edge::piv) return piv::verify_pin(ctx, {pbPinData, cbPinData}, pcAttempts);
     verify_user_pin(ctx, {pbPinData, cbPinData}, pcAttempts);
   });
 }
 
 DWORD WINAPI MdCardDeauthenticate(PCARD_DATA pCardData, LPWSTR pwszUserId, DWORD dwFlags) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pwszUserId || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) return piv::logout(ctx);
     ctx.card().exchange(gids_command(0x00, 0x20, 0x00, 0x82));
     ctx.admin = false;
   });
@@ -51,8 +57,9 @@ DWORD WINAPI MdCardDeauthenticate(PCARD_DATA pCardData, LPWSTR pwszUserId, DWORD
 
 DWORD WINAPI MdCardDeauthenticateEx(PCARD_DATA pCardData, PIN_SET PinId, DWORD dwFlags) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (dwFlags != 0 || PinId == 0) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) return piv::logout(ctx);
     // 00 20 00 82 logs out everything: the user PIN and the admin key.
     ctx.card().exchange(gids_command(0x00, 0x20, 0x00, 0x82));
     ctx.admin = false;
@@ -63,7 +70,10 @@ DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA pCardData, DWORD dwFlags, PI
                                          PBYTE pbAuth, DWORD cbAuth, PIN_ID target, PBYTE pbTarget,
                                          DWORD cbTarget, DWORD cRetryCount, PDWORD pcAttempts) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
+    // PIV: the PIN can be changed; unblocking needs the PUK, which no minidriver role carries.
+    if (ctx.edge == Edge::piv && dwFlags == PIN_CHANGE_FLAG_UNBLOCK)
+      fail(SCARD_E_UNSUPPORTED_FEATURE);
     if (dwFlags == PIN_CHANGE_FLAG_UNBLOCK) {
       // Unblock: the admin response authenticates, the target PIN gets the new value (M15).
       if (auth != ROLE_ADMIN || target != ROLE_USER || cRetryCount != 0)
@@ -76,6 +86,8 @@ DWORD WINAPI MdCardChangeAuthenticatorEx(PCARD_DATA pCardData, DWORD dwFlags, PI
         cRetryCount != 0)
       fail(SCARD_E_INVALID_PARAMETER);
     if (!pbAuth || !cbAuth || !pbTarget || !cbTarget) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv)
+      return piv::change_pin(ctx, {pbAuth, cbAuth}, {pbTarget, cbTarget}, pcAttempts);
     Bytes data(pbAuth, pbAuth + cbAuth);
     data.insert(data.end(), pbTarget, pbTarget + cbTarget);
     Response r = ctx.card().transmit(gids_command(0x00, 0x24, 0x00, 0x80, data));

@@ -1,7 +1,11 @@
 // Card properties (including the SKI capability properties read from the card), capabilities,
 // key sizes, free space, container properties.
+#include <algorithm>
+
 #include "associated_ecdh.h"
 #include "md.h"
+#include "piv_card.h"
+#include "piv_keys.h"
 
 using namespace softcard;
 using namespace softcard::md;
@@ -22,14 +26,14 @@ Bytes sym_algs(const SkiCapabilities& c) {
   return out;
 }
 
-Bytes pin_info(PIN_ID id) {
+Bytes pin_info(PIN_ID id, bool unblockable = true) {
   PIN_INFO info{};
   info.dwVersion = PIN_INFO_CURRENT_VERSION;
   if (id == ROLE_USER) {
     info.PinType = AlphaNumericPinType;
     info.PinPurpose = PrimaryCardPin;
     info.dwChangePermission = CREATE_PIN_SET(ROLE_USER);
-    info.dwUnblockPermission = CREATE_PIN_SET(ROLE_ADMIN);
+    info.dwUnblockPermission = unblockable ? CREATE_PIN_SET(ROLE_ADMIN) : 0;
   } else {
     info.PinType = ChallengeResponsePinType;
     info.PinPurpose = AdministratorPin;
@@ -49,6 +53,7 @@ Bytes raw(const T& v) {
 }
 
 bool user_verified(Context& ctx) {
+  if (ctx.edge == Edge::piv) return piv::pin_verified(ctx);
   Command cmd;
   cmd.ins = 0x20;
   cmd.p2 = 0x80;
@@ -64,6 +69,92 @@ Bytes cardid(Context& ctx, PCARD_DATA pCardData) {
   pCardData->pfnCspFree(data);
   (void)ctx;
   return out;
+}
+
+bool piv_offers(const Context& ctx, std::uint8_t alg) {
+  return std::find(ctx.piv_algorithms.begin(), ctx.piv_algorithms.end(), alg) !=
+         ctx.piv_algorithms.end();
+}
+
+// PIV: RSA 1024/2048 and P-256/P-384, RSA up to 4096 when the card lists RSA-4096 (16).
+CARD_KEY_SIZES piv_key_sizes(const Context& ctx, DWORD spec) {
+  CARD_KEY_SIZES s{};
+  s.dwVersion = CARD_KEY_SIZES_CURRENT_VERSION;
+  switch (spec) {
+    case AT_KEYEXCHANGE:
+    case AT_SIGNATURE:
+      s.dwMinimumBitlen = 1024, s.dwDefaultBitlen = 2048,
+      s.dwMaximumBitlen = piv_offers(ctx, 0x16) ? 4096 : 2048, s.dwIncrementalBitlen = 1024;
+      break;
+    case AT_ECDSA_P256:
+    case AT_ECDHE_P256:
+      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 256;
+      break;
+    case AT_ECDSA_P384:
+    case AT_ECDHE_P384:
+      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 384;
+      break;
+    default:
+      fail(SCARD_E_INVALID_PARAMETER);  // P-521 and the rest: no PIV algorithm
+  }
+  return s;
+}
+
+// The ECDH container of an ECDSA container on PIV: the key-management slot 9D (container 2),
+// when it holds an EC key (the cached-logon pairing of PIV authentication and key management).
+std::uint8_t piv_associated_ecdh(Context& ctx, BYTE idx) {
+  const piv::Key k = piv::require_key(ctx, idx);
+  const auto km = piv::container_key(ctx, 2);
+  if (k.type != KeyType::ec || k.key_exchange || !km || km->type != KeyType::ec)
+    fail(SCARD_E_NO_KEY_CONTAINER);
+  return 2;
+}
+
+// The properties a PIV card answers differently from a GIDS card (docs/minidriver.md "PIV
+// cards"); false for the ones both answer alike.
+bool piv_property(Context& ctx, LPCWSTR p, PBYTE pbData, DWORD cbData, PDWORD pdwDataLen,
+                  DWORD dwFlags) {
+  auto out = [&](const Bytes& v) {
+    copy_out(pbData, cbData, pdwDataLen, v);
+    return true;
+  };
+  const bool any_flags = wide_equal(p, CP_CARD_KEYSIZES) || wide_equal(p, CP_CARD_PIN_INFO) ||
+                         wide_equal(p, CP_CARD_PIN_STRENGTH_VERIFY) ||
+                         wide_equal(p, CP_CARD_PIN_STRENGTH_CHANGE) ||
+                         wide_equal(p, CP_CARD_PIN_STRENGTH_UNBLOCK);
+  if (wide_equal(p, CP_ENUM_ALGORITHMS) || wide_equal(p, CP_PADDING_SCHEMES) ||
+      wide_equal(p, CP_CHAINING_MODES))
+    fail(SCARD_E_UNSUPPORTED_FEATURE);  // secure key injection: not on a PIV card
+  if (wide_equal(p, CP_KEY_IMPORT_SUPPORT) || wide_equal(p, CP_CARD_READ_ONLY) ||
+      wide_equal(p, CP_CARD_CACHE_MODE) || wide_equal(p, CP_SUPPORTS_WIN_X509_ENROLLMENT) ||
+      wide_equal(p, CP_CARD_FREE_SPACE) || wide_equal(p, CP_CARD_CAPABILITIES) ||
+      wide_equal(p, CP_CARD_LIST_PINS)) {
+    if (dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
+  } else if (!any_flags) {
+    return false;
+  }
+  if (wide_equal(p, CP_KEY_IMPORT_SUPPORT)) return out(dword_bytes(0));
+  if (wide_equal(p, CP_CARD_READ_ONLY)) return out(dword_bytes(TRUE));
+  // Other tools (yubico-piv-tool, ykman) change the card behind cardcf's back.
+  if (wide_equal(p, CP_CARD_CACHE_MODE)) return out(dword_bytes(CP_CACHE_MODE_NO_CACHE));
+  if (wide_equal(p, CP_SUPPORTS_WIN_X509_ENROLLMENT)) return out(dword_bytes(FALSE));
+  if (wide_equal(p, CP_CARD_FREE_SPACE)) {
+    CARD_FREE_SPACE_INFO f{};
+    f.dwVersion = CARD_FREE_SPACE_INFO_CURRENT_VERSION;
+    f.dwMaxKeyContainers = piv::container_count;
+    return out(raw(f));
+  }
+  if (wide_equal(p, CP_CARD_CAPABILITIES))
+    return out(raw(CARD_CAPABILITIES{CARD_CAPABILITIES_CURRENT_VERSION, FALSE, FALSE}));
+  if (wide_equal(p, CP_CARD_LIST_PINS)) return out(dword_bytes(CREATE_PIN_SET(ROLE_USER)));
+  if (wide_equal(p, CP_CARD_KEYSIZES)) return out(raw(piv_key_sizes(ctx, dwFlags)));
+  if (dwFlags != ROLE_USER) fail(SCARD_E_INVALID_PARAMETER);  // the PIN properties: one PIN
+  if (wide_equal(p, CP_CARD_PIN_INFO)) {
+    if (pbData && cbData >= 4 && wire::get_u32le({pbData, 4}, 0) != PIN_INFO_CURRENT_VERSION)
+      fail(ERROR_REVISION_MISMATCH);
+    return out(pin_info(ROLE_USER, false));
+  }
+  return out(dword_bytes(CARD_PIN_STRENGTH_PLAINTEXT));
 }
 
 CARD_KEY_SIZES key_sizes(DWORD spec) {
@@ -100,11 +191,12 @@ extern "C" {
 DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DWORD cbData,
                                PDWORD pdwDataLen, DWORD dwFlags) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!p || !pdwDataLen) fail(SCARD_E_INVALID_PARAMETER);
     auto no_flags = [&] {
       if (dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     };
+    if (ctx.edge == Edge::piv && piv_property(ctx, p, pbData, cbData, pdwDataLen, dwFlags)) return;
     if (wide_equal(p, CP_KEY_IMPORT_SUPPORT)) {
       no_flags();
       copy_out(pbData, cbData, pdwDataLen, dword_bytes(read_capabilities(ctx).import_support));
@@ -193,7 +285,7 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
 DWORD WINAPI MdCardSetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DWORD cbDataLen,
                                DWORD dwFlags) {
   return guard([&] {
-    context_for(pCardData, false);
+    context_for(pCardData, false, true);
     if (!p) fail(SCARD_E_INVALID_PARAMETER);
     if (wide_equal(p, CP_PARENT_WINDOW)) {
       if (dwFlags != 0 || !pbData || cbDataLen != sizeof(HWND)) fail(SCARD_E_INVALID_PARAMETER);
@@ -209,32 +301,37 @@ DWORD WINAPI MdCardSetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
 
 DWORD WINAPI MdCardQueryCapabilities(PCARD_DATA pCardData, PCARD_CAPABILITIES pCaps) {
   return guard([&] {
-    context_for(pCardData, false);
+    const Context& ctx = context_for(pCardData, false, true);
     if (!pCaps) fail(SCARD_E_INVALID_PARAMETER);
     if (pCaps->dwVersion > CARD_CAPABILITIES_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
     pCaps->dwVersion = CARD_CAPABILITIES_CURRENT_VERSION;
-    pCaps->fCertificateCompression = FALSE;
-    pCaps->fKeyGen = TRUE;
+    pCaps->fCertificateCompression = FALSE;  // PIV: the library inflates gzip certificates
+    pCaps->fKeyGen = ctx.edge == Edge::gids;
   });
 }
 
 DWORD WINAPI MdCardQueryKeySizes(PCARD_DATA pCardData, DWORD dwKeySpec, DWORD dwFlags,
                                  PCARD_KEY_SIZES pKeySizes) {
   return guard([&] {
-    context_for(pCardData, false);
+    const Context& ctx = context_for(pCardData, false, true);
     if (!pKeySizes || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (pKeySizes->dwVersion > CARD_KEY_SIZES_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
-    *pKeySizes = key_sizes(dwKeySpec);
+    *pKeySizes = ctx.edge == Edge::piv ? piv_key_sizes(ctx, dwKeySpec) : key_sizes(dwKeySpec);
   });
 }
 
 DWORD WINAPI MdCardQueryFreeSpace(PCARD_DATA pCardData, DWORD dwFlags,
                                   PCARD_FREE_SPACE_INFO pInfo) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pInfo || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion > CARD_FREE_SPACE_INFO_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
     pInfo->dwVersion = CARD_FREE_SPACE_INFO_CURRENT_VERSION;
+    if (ctx.edge == Edge::piv) {  // a read-only card: nothing free
+      pInfo->dwBytesAvailable = 0, pInfo->dwKeyContainersAvailable = 0;
+      pInfo->dwMaxKeyContainers = piv::container_count;
+      return;
+    }
     pInfo->dwBytesAvailable = CARD_DATA_VALUE_UNKNOWN;
     pInfo->dwKeyContainersAvailable =
         container_count_free(ctx, &pInfo->dwMaxKeyContainers).value_or(0);
@@ -244,7 +341,7 @@ DWORD WINAPI MdCardQueryFreeSpace(PCARD_DATA pCardData, DWORD dwFlags,
 DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR p, PBYTE pbData,
                                         DWORD cbData, PDWORD pdwDataLen, DWORD dwFlags) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!p || !pdwDataLen || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (wide_equal(p, CCP_CONTAINER_INFO)) {
       if (!pbData || cbData < sizeof(CONTAINER_INFO)) {
@@ -261,7 +358,8 @@ DWORD WINAPI MdCardGetContainerProperty(PCARD_DATA pCardData, BYTE idx, LPCWSTR 
       pCardData->pfnCspFree(ci.pbKeyExPublicKey ? ci.pbKeyExPublicKey : ci.pbSigPublicKey);
       copy_out(pbData, cbData, pdwDataLen, dword_bytes(ROLE_USER));
     } else if (wide_equal(p, CCP_ASSOCIATED_ECDH_KEY)) {
-      const std::uint8_t v = associated_ecdh_key(ctx, pCardData, idx);
+      const std::uint8_t v = ctx.edge == Edge::piv ? piv_associated_ecdh(ctx, idx)
+                                                   : associated_ecdh_key(ctx, pCardData, idx);
       copy_out(pbData, cbData, pdwDataLen, Bytes{v});
     } else {
       fail(SCARD_E_INVALID_PARAMETER);

@@ -4,6 +4,7 @@
 
 #include "gids_commands.h"
 #include "padding.h"
+#include "piv_keys.h"
 #include "softcard/wire/endian.h"
 
 using namespace softcard;
@@ -16,47 +17,48 @@ namespace {
 constexpr std::uint8_t mech_sign_raw = 0x10, mech_sign_pkcs1 = 0x50, mech_dec_raw = 0x00,
                        mech_dec_pkcs1 = 0x40, mech_dec_oaep = 0x80;
 
-// What the RSA key signs: a DigestInfo (PKCS#1), the hash as given (no hash named), or a
-// modulus-sized PSS encoding; the MSE mechanism goes with it.
-std::pair<std::uint8_t, Bytes> rsa_sign_input(Context& ctx, const CARD_SIGNING_INFO& info,
-                                              unsigned bits) {
+}  // namespace
+
+namespace softcard::md {
+
+RsaSignInput rsa_sign_input(Context& ctx, const CARD_SIGNING_INFO& info, unsigned bits) {
   const ByteView hash{info.pbData, info.cbData};
   const bool padding_info = info.dwVersion >= CARD_SIGNING_INFO_CURRENT_VERSION &&
                             (info.dwSigningFlags & CARD_PADDING_INFO_PRESENT) != 0;
   if (!padding_info) {
     // CAPI style: aiHashAlg names the hash; 0 and SSL3 sign the bytes as given.
     if (info.aiHashAlg == 0 || info.aiHashAlg == CALG_SSL3_SHAMD5)
-      return {mech_sign_pkcs1, Bytes(hash.begin(), hash.end())};
+      return {true, Bytes(hash.begin(), hash.end())};
     const HashAlg md = calg_hash(info.aiHashAlg);
     if (hash.size() != digest_size(md)) fail(SCARD_E_INVALID_PARAMETER);
-    return {mech_sign_pkcs1, digest_info(md, hash)};
+    return {true, digest_info(md, hash)};
   }
   if (info.pPaddingInfo == nullptr) fail(SCARD_E_INVALID_PARAMETER);
   switch (info.dwPaddingType) {
     case CARD_PADDING_PKCS1: {
       const auto* p = static_cast<const BCRYPT_PKCS1_PADDING_INFO*>(info.pPaddingInfo);
-      if (p->pszAlgId == nullptr) return {mech_sign_pkcs1, Bytes(hash.begin(), hash.end())};
+      if (p->pszAlgId == nullptr) return {true, Bytes(hash.begin(), hash.end())};
       const HashAlg md = bcrypt_hash(p->pszAlgId);
       if (hash.size() != digest_size(md)) fail(SCARD_E_INVALID_PARAMETER);
-      return {mech_sign_pkcs1, digest_info(md, hash)};
+      return {true, digest_info(md, hash)};
     }
     case CARD_PADDING_PSS: {
       const auto* p = static_cast<const BCRYPT_PSS_PADDING_INFO*>(info.pPaddingInfo);
       const HashAlg md = bcrypt_hash(p->pszAlgId);
-      return {mech_sign_raw, pss_encode(ctx, md, hash, p->cbSalt, bits)};
+      return {false, pss_encode(ctx, md, hash, p->cbSalt, bits)};
     }
     default:
       fail(SCARD_E_INVALID_PARAMETER);
   }
 }
 
-}  // namespace
+}  // namespace softcard::md
 
 extern "C" {
 
 DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pInfo || !pInfo->pbData || pInfo->cbData == 0) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion < CARD_SIGNING_INFO_BASIC_VERSION ||
         pInfo->dwVersion > CARD_SIGNING_INFO_CURRENT_VERSION)
@@ -64,6 +66,7 @@ DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
     const DWORD spec = pInfo->dwKeySpec;
     const bool ec_spec = spec >= AT_ECDSA_P256 && spec <= AT_ECDSA_P521;
     if (spec != AT_KEYEXCHANGE && spec != AT_SIGNATURE && !ec_spec) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) return piv::sign(pCardData, ctx, *pInfo);
     const wire::gids::ContainerRecord c = container_at(read_cmap(ctx), pInfo->bContainerIndex);
     if (!c.valid()) fail(SCARD_E_NO_KEY_CONTAINER);
     const unsigned bits = c.kx_key_bits ? c.kx_key_bits : c.sig_key_bits;
@@ -85,7 +88,8 @@ DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
       pInfo->cbSignedData = static_cast<DWORD>(sig.size());
       return;
     }
-    auto [mech, input] = rsa_sign_input(ctx, *pInfo, bits);
+    auto [pkcs1, input] = rsa_sign_input(ctx, *pInfo, bits);
+    const std::uint8_t mech = pkcs1 ? mech_sign_pkcs1 : mech_sign_raw;
     mse(ctx, 0xB6, static_cast<std::uint8_t>(mech | algid_for_bits(bits)), kid);
     Bytes sig = ctx.card().exchange(gids_command(0x00, 0x2A, 0x9E, 0x9A, input, 256));
     Bytes le = wire::reversed(sig);  // CAPI byte order
@@ -96,7 +100,7 @@ DWORD WINAPI MdCardSignData(PCARD_DATA pCardData, PCARD_SIGNING_INFO pInfo) {
 
 DWORD WINAPI MdCardRSADecrypt(PCARD_DATA pCardData, PCARD_RSA_DECRYPT_INFO pInfo) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pInfo || !pInfo->pbData) fail(SCARD_E_INVALID_PARAMETER);
     // Version 1 is only for callers older than v7 (M8).
     if (pInfo->dwVersion > CARD_RSA_KEY_DECRYPT_INFO_CURRENT_VERSION ||
@@ -105,6 +109,7 @@ DWORD WINAPI MdCardRSADecrypt(PCARD_DATA pCardData, PCARD_RSA_DECRYPT_INFO pInfo
          pCardData->dwVersion >= CARD_DATA_VERSION_SEVEN))
       fail(ERROR_REVISION_MISMATCH);
     if (pInfo->dwKeySpec != AT_KEYEXCHANGE) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) return piv::rsa_decrypt(ctx, *pInfo);
     const wire::gids::ContainerRecord c = container_at(read_cmap(ctx), pInfo->bContainerIndex);
     if (!c.valid() || !c.kx_key_bits) fail(SCARD_E_NO_KEY_CONTAINER);
     if (wire::gids::is_ec_bits(c.kx_key_bits) || pInfo->cbData != c.kx_key_bits / 8u)

@@ -4,6 +4,7 @@
 
 #include "gids_commands.h"
 #include "md.h"
+#include "piv_keys.h"
 #include "softcard/wire/key_blobs.h"
 
 using namespace softcard;
@@ -121,13 +122,21 @@ DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, 
 
 DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT_INFO pInfo) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwVersion != CARD_DH_AGREEMENT_INFO_VERSION) fail(ERROR_REVISION_MISMATCH);
     if (pInfo->dwFlags != 0 || !pInfo->pbPublicKey || pInfo->dwPublicKey < 8)
       fail(SCARD_E_INVALID_PARAMETER);
     const auto pub = wire::decode_bcrypt_ecckey_blob({pInfo->pbPublicKey, pInfo->dwPublicKey});
     if (!pub || !pub->ecdh || pub->has_private) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) {
+      Bytes p = {0x04};
+      append(p, pub->x);
+      append(p, pub->y);
+      pInfo->bSecretAgreementIndex =
+          piv::construct_agreement(ctx, pInfo->bContainerIndex, pub->curve_bits, std::move(p));
+      return;
+    }
     // Only an ECDH (key exchange) key agrees; an ECDSA container holds a signature key (M20).
     const auto rec = container_at(read_cmap(ctx), pInfo->bContainerIndex);
     if (rec.valid() && !(rec.kx_key_bits && wire::gids::is_ec_bits(rec.kx_key_bits)))
@@ -152,7 +161,7 @@ DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT
 
 DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (!pInfo) fail(SCARD_E_INVALID_PARAMETER);
     // Version 1 (no pwszAlgId/dwKeyLen/hKey) can only ask for key bytes.
     if (pInfo->dwVersion != CARD_DERIVE_KEY_VERSION &&
@@ -168,6 +177,7 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
       derive_key_bytes(pCardData, ctx, *pInfo);
       return;
     }
+    if (ctx.edge == Edge::piv) fail(SCARD_E_UNSUPPORTED_FEATURE);  // session keys are SKI's
     if (pInfo->dwVersion != CARD_DERIVE_KEY_CURRENT_VERSION) fail(SCARD_E_INVALID_PARAMETER);
     if (pInfo->dwFlags & ~DWORD(CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_INVALID_PARAMETER);
     if (!wide_equal(pInfo->pwszKDF, BCRYPT_KDF_HKDF) || pInfo->pParameterList)
@@ -191,8 +201,13 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
 DWORD WINAPI MdCardDestroyDHAgreement(PCARD_DATA pCardData, BYTE bSecretAgreementIndex,
                                       DWORD dwFlags) {
   return guard([&] {
-    Context& ctx = context_for(pCardData, false);
+    Context& ctx = context_for(pCardData, false, true);
     if (dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
+    if (ctx.edge == Edge::piv) {
+      // The agreement lives in this context only.
+      if (!ctx.agreements.erase(bSecretAgreementIndex)) fail(SCARD_E_INVALID_PARAMETER);
+      return;
+    }
     ctx.agreements.erase(bSecretAgreementIndex);
     Command cmd;
     cmd.cla = 0x80;

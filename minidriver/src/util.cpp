@@ -10,9 +10,10 @@ Context& context(PCARD_DATA pCardData) {
   return *static_cast<Context*>(pCardData->pvVendorSpecific);
 }
 
-Context& context_for(PCARD_DATA pCardData, bool allowed_without_card) {
+Context& context_for(PCARD_DATA pCardData, bool allowed_without_card, bool piv_serves) {
   Context& ctx = context(pCardData);
   if (ctx.no_card && !allowed_without_card) fail(SCARD_E_UNSUPPORTED_FEATURE);
+  if (ctx.edge == Edge::piv && !piv_serves) fail(SCARD_E_UNSUPPORTED_FEATURE);
   return ctx;
 }
 

@@ -6,6 +6,7 @@ injection and an APDU trace. See docs/python.md."""
 __path__ = __import__("pkgutil").extend_path(__path__, __name__)  # type: ignore[name-defined]
 
 from . import _core  # noqa: E402
+from .applet import Applet, Command, Keys, Pin, StatusWordError, Store  # noqa: E402
 from .card import Card, CardError, Response  # noqa: E402
 from .faults import CardTorn, Faults, LinkDropped, Rule  # noqa: E402
 from .inspection import ContainerRecord, decode_cmapfile  # noqa: E402
@@ -18,6 +19,7 @@ ProfileError = _core.ProfileError
 __version__ = "0.1.0"
 
 __all__ = [
+    "Applet", "Command", "StatusWordError", "Store", "Pin", "Keys",
     "Card", "CardError", "Response", "SW", "describe_sw", "is_success", "sw_name",
     "Faults", "Rule", "LinkDropped", "CardTorn", "Trace", "TraceEntry",
     "ContainerRecord", "decode_cmapfile", "ImageError", "ProfileError",

@@ -1,6 +1,7 @@
 from typing import List
 
 from . import _core as _core
+from .applet import Applet as Applet, Command as Command, Keys as Keys, Pin as Pin, StatusWordError as StatusWordError, Store as Store
 from .card import Card as Card, CardError as CardError, Response as Response
 from .faults import CardTorn as CardTorn, Faults as Faults, LinkDropped as LinkDropped, Rule as Rule
 from .inspection import ContainerRecord as ContainerRecord, decode_cmapfile as decode_cmapfile

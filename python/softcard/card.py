@@ -7,7 +7,7 @@ import atexit
 import json
 import os
 import weakref
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from . import _core
 from .faults import Faults
@@ -122,6 +122,23 @@ def _parse_endpoint(vpcd: str) -> "tuple[str, int]":
     return host, p
 
 
+def _install_applets(handle: "_core.CoreCard", applets: Sequence[Any],
+                     default_applet: Optional[str]) -> "tuple[str, ...]":
+    from .applet import Applet
+    names = []
+    for applet in applets:
+        if not isinstance(applet, Applet):
+            raise TypeError(f"not a softcard.Applet: {applet!r}")
+        if applet.__dict__.get("_softcard_core") is not None:
+            raise ValueError(f"applet {applet!r} is installed on another card already")
+        name, aid = applet._softcard_identity()
+        _core.install_applet(handle, applet, name, aid, name == default_applet)
+        names.append(name)
+    if default_applet is not None and default_applet not in names:
+        _core.set_default_applet(handle, default_applet)
+    return tuple(names)
+
+
 # Cards with a serving thread: stopped at interpreter exit, before Python objects their fault
 # rules may call back into are torn down.
 _served_cards: "weakref.WeakSet[Card]" = weakref.WeakSet()
@@ -144,10 +161,20 @@ class Card:
     manager, or call ``close()``, to release the image.
     """
 
-    def __init__(self, handle: "_core.CoreCard") -> None:
+    def __init__(self, handle: "_core.CoreCard", applets: Sequence[Any] = (),
+                 default_applet: Optional[str] = None) -> None:
         self._handle = handle
         ident = _core.identity(handle)
         self._applets = tuple(ident["applets"])
+        try:
+            self._applets += _install_applets(handle, applets, default_applet)
+        except BaseException:
+            handle.close()  # releases the image
+            raise
+        if default_applet is not None:
+            self._applets = (default_applet,) + tuple(a for a in self._applets
+                                                      if a != default_applet)
+        self.python_applets = tuple(applets)
         self._profile = ident["profile"]
         self.faults = Faults(self)
         self.trace = Trace(self)
@@ -156,19 +183,26 @@ class Card:
     # -- construction ----------------------------------------------------------------------
     @classmethod
     def create(cls, path: Optional[PathLike] = None, profile: Union[str, Mapping[str, Any], PathLike] = "gids",
-               *, serial: Optional[bytes] = None, key: Optional[bytes] = None) -> "Card":
+               *, serial: Optional[bytes] = None, key: Optional[bytes] = None,
+               applets: Sequence[Any] = (), default_applet: Optional[str] = None) -> "Card":
         """A new card personalized from ``profile``: a built-in name (``gids``, ``gids-blank``,
         ``iso``, ...), a JSON profile file, or a profile given as a dict or JSON text.
         ``path`` names the new image file (refused if it exists); ``None`` keeps it in memory.
-        ``key`` (32 bytes) encrypts the image's secret records at rest (docs/card-image.md)."""
+        ``key`` (32 bytes) encrypts the image's secret records at rest (docs/card-image.md).
+        ``applets``: ``softcard.Applet`` instances installed next to the profile's applets
+        (selected by AID); ``default_applet`` names the one selected at power-on."""
         p = None if path is None else os.fspath(path)
-        return cls(_core.CoreCard.create(p, _profile_arg(profile), serial or b"", key))
+        return cls(_core.CoreCard.create(p, _profile_arg(profile), serial or b"", key), applets,
+                   default_applet)
 
     @classmethod
-    def open(cls, path: PathLike, *, key: Optional[bytes] = None) -> "Card":
+    def open(cls, path: PathLike, *, key: Optional[bytes] = None, applets: Sequence[Any] = (),
+             default_applet: Optional[str] = None) -> "Card":
         """Opens an existing card image (exclusively, until closed). ``key`` is the image key of
-        an encrypted image; a missing or wrong key raises ImageError naming the file."""
-        return cls(_core.CoreCard.open(os.fspath(path), key))
+        an encrypted image; a missing or wrong key raises ImageError naming the file.
+        ``applets`` / ``default_applet`` as for create(); an applet's records from an earlier
+        session are found again by its name."""
+        return cls(_core.CoreCard.open(os.fspath(path), key), applets, default_applet)
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:

@@ -73,5 +73,6 @@ void register_store(pyb::module_& m);
 void register_rig(pyb::module_& m);
 void register_minidriver(pyb::module_& m);
 void register_wire(pyb::module_& m);
+void register_applet(pyb::module_& m);
 
 }  // namespace softcard::py

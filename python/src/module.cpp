@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   register_rig(m);
   register_minidriver(m);
   register_wire(m);
+  register_applet(m);
 }

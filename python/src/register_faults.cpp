@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "core.h"
+#include "softcard/harness/rule_file.h"
 
 namespace softcard::py {
 
@@ -134,6 +135,17 @@ void register_faults(pyb::module_& m) {
                h.faulty().trace().epoch().time_since_epoch())
         .count();
   });
+  // `softcard run --applet ... --faults FILE` (python -m softcard.run): the same file format and
+  // rules as the C++ runner. Returns how many rules the file has (for every card).
+  m.def(
+      "apply_fault_file",
+      [](CardHandle& h, const std::string& path, std::size_t index, std::size_t cards) {
+        const auto file = harness::load_fault_file(path);
+        file.check_cards(cards);
+        file.apply(index, h.faulty());
+        return file.rules.size();
+      },
+      pyb::arg("card"), pyb::arg("path"), pyb::arg("index"), pyb::arg("cards"));
 }
 
 }  // namespace softcard::py

@@ -14,6 +14,7 @@ P="$T/prefix"
 cmake --install "$BUILD" --prefix "$P" >"$T/install.log" || { cat "$T/install.log"; fail "cmake --install"; }
 LIBDIR=$(cd "$P" && ls -d lib/x86_64-linux-gnu 2>/dev/null || echo lib)
 for f in bin/softcard "$LIBDIR/libsoftcard_minidriver.so" "$LIBDIR/pkgconfig/softcard-minidriver.pc" \
+         "$LIBDIR/cmake/softcard/softcard-config.cmake" "$LIBDIR/cmake/softcard/softcard-targets.cmake" \
          include/softcard/cardmod.h include/softcard/softcard_minidriver.h \
          lib/python3/dist-packages/softcard/__init__.py share/softcard/profiles/gids.json \
          share/doc/softcard/README.md; do
@@ -47,4 +48,13 @@ export PKG_CONFIG_PATH="$P/$LIBDIR/pkgconfig"
 cc -Wall -Werror -o "$T/consumer" "$SRC/tests/install/consumer/minidriver_consumer.c" \
   $(pkg-config --cflags --libs softcard-minidriver) -Wl,-rpath,"$(pkg-config --variable=libdir softcard-minidriver)"
 clean_env "$T/consumer"
+
+# A CMake project built against the installed tree through find_package(softcard) only.
+clean_env cmake -S "$SRC/tests/install/consumer/cmake" -B "$T/consumer-cmake" \
+  -DCMAKE_PREFIX_PATH="$P" >"$T/consumer-cmake.log" 2>&1 ||
+  { cat "$T/consumer-cmake.log"; fail "configure of the find_package(softcard) consumer"; }
+clean_env cmake --build "$T/consumer-cmake" >>"$T/consumer-cmake.log" 2>&1 ||
+  { cat "$T/consumer-cmake.log"; fail "build of the find_package(softcard) consumer"; }
+clean_env ctest --test-dir "$T/consumer-cmake" --output-on-failure ||
+  fail "the find_package(softcard) consumer's tests"
 echo PASS

@@ -9,24 +9,6 @@ ADMIN_KEY=000000000000000000000000000000000000000000000000
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-# apdu HEX...: sends APDUs with the default driver (no driver probing, no implicit SELECT)
-# and prints "SW1SW2" of the last one.
-apdu() {
-  local args=()
-  for a in "$@"; do args+=(-s "$a"); done
-  opensc-tool --card-driver default "${args[@]}" 2>&1 | tee "$WORK/apdu.out" >&2
-  grep -Eo 'SW1=0x[0-9A-Fa-f]{2}, SW2=0x[0-9A-Fa-f]{2}' "$WORK/apdu.out" | tail -1 |
-    sed -E 's/SW1=0x(..), SW2=0x(..)/\1\2/' | tr 'a-f' 'A-F'
-}
-
-expect_sw() {
-  local want=$1; shift
-  local got
-  got=$(apdu "$@")
-  [[ "$got" == "$want" ]] || fail "expected SW $want, got '$got' for: $*"
-  printf 'SW %s as expected\n' "$got"
-}
-
 SELECT_GIDS="00A4040009A00000039742544659"
 
 # apdu_data HEX...: like apdu, but prints the response data of the last APDU as hex.

@@ -25,18 +25,6 @@ expect_output 'user PIN 0x80: 5 of 5 tries left' "$SOFTCARD" inspect "$WORK/cust
 expect_output 'PUK 0x81: 3 of 3 tries left' "$SOFTCARD" inspect "$WORK/custom.img"
 expect_output 'AES admin key' "$SOFTCARD" inspect "$WORK/custom.img"
 
-# refused PROFILE_JSON MESSAGE_PATTERN
-refused() {
-  local json=$1 pattern=$2
-  printf '%s\n' "$json" >"$WORK/bad.json"
-  rm -f "$WORK/bad.img"
-  if "$SOFTCARD" init --profile "$WORK/bad.json" "$WORK/bad.img" >"$WORK/out" 2>&1; then
-    cat "$WORK/out"; fail "accepted: $json"
-  fi
-  cat "$WORK/out"
-  grep -Eq -- "$pattern" "$WORK/out" || fail "message does not match /$pattern/"
-  [[ ! -e "$WORK/bad.img" ]] || fail "an image was left behind"
-}
 step "bad GIDS sections are refused, naming the field"
 refused '{"softcard_profile":1,"applets":["gids"],"gids":{"user_pin":{"value":"123456","max_tries":20}}}' 'gids\.user_pin\.max_tries: 20 is out of range 1\.\.15'
 refused '{"softcard_profile":1,"applets":["gids"],"gids":{"user_pin":{"value":"123"}}}' 'gids\.user_pin\.value: must be 4 to 16 characters'

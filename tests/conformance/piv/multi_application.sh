@@ -3,21 +3,6 @@
 # tools and yubico-piv-tool drive the PIV applet while GIDS stays the default applet.
 . "$(dirname "$0")/common.sh"
 
-# apdu_sw HEX...: the SW of the last APDU, sent with opensc-tool's default driver.
-apdu_sw() {
-  local args=()
-  for a in "$@"; do args+=(-s "$a"); done
-  opensc-tool --card-driver default "${args[@]}" 2>&1 | tee "$WORK/apdu.out" >&2
-  grep -Eo 'SW1=0x[0-9A-Fa-f]{2}, SW2=0x[0-9A-Fa-f]{2}' "$WORK/apdu.out" | tail -1 |
-    sed -E 's/SW1=0x(..), SW2=0x(..)/\1\2/' | tr 'a-f' 'A-F'
-}
-expect_sw() {
-  local want=$1; shift
-  local got
-  got=$(apdu_sw "$@")
-  [[ "$got" == "$want" ]] || fail "expected SW $want, got '$got' for: $*"
-  printf 'SW %s as expected\n' "$got"
-}
 SELECT_GIDS=00A4040009A00000039742544659
 SELECT_PIV=00A4040005A000000308
 

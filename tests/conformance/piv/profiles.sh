@@ -44,18 +44,6 @@ expect_output 'management key 9B: AES-256' "$SOFTCARD" inspect "$WORK/custom.img
 expect_output 'key f9: ECC P-256' "$SOFTCARD" inspect "$WORK/custom.img"
 if "$SOFTCARD" inspect "$WORK/custom.img" | grep -q 'object 5fc102'; then fail "chuid false wrote one"; fi
 
-# refused PROFILE_JSON MESSAGE_PATTERN
-refused() {
-  local json=$1 pattern=$2
-  printf '%s\n' "$json" >"$WORK/bad.json"
-  rm -f "$WORK/bad.img"
-  if "$SOFTCARD" init --profile "$WORK/bad.json" "$WORK/bad.img" >"$WORK/out" 2>&1; then
-    cat "$WORK/out"; fail "accepted: $json"
-  fi
-  cat "$WORK/out"
-  grep -Eq -- "$pattern" "$WORK/out" || fail "message does not match /$pattern/"
-  [[ ! -e "$WORK/bad.img" ]] || fail "an image was left behind"
-}
 step "bad PIV sections are refused, naming the field"
 refused '{"softcard_profile":1,"applets":["piv"],"piv":{"pin":{"value":"12345"}}}' 'field piv\.pin\.value: must be 6 to 8'
 refused '{"softcard_profile":1,"applets":["piv"],"piv":{"puk":{"value":"123456789"}}}' 'field piv\.puk\.value'

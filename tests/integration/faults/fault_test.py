@@ -7,6 +7,9 @@ CMakeLists.txt): cards are served by a separate `softcard run` that the test kil
             exactly an acknowledged write or the one in flight (no half-written state).
   verify    kill -9 right after a wrong VERIFY was answered, and while one is in flight: a try the
             card reported spent is never given back.
+  pykills   like kills, with a Python applet (`softcard run --applet`, crash_applet.py) whose
+            every write spans two records (SOFTCARD_SOAK_PYKILLS times, default 8): both records
+            always hold the same acknowledged write or the one in flight.
   load      2 cards x 4 client processes running transactions (SOFTCARD_SOAK_ROUNDS each, default
             150): 0 errors, and the RSS of `softcard run` grows less than a generous byte bound.
 Reuses the PC/SC helpers of tests/integration/vpcd/pcsc_test.py.
@@ -32,12 +35,13 @@ RSS_GROWTH_LIMIT = 16 * 1024 * 1024  # bytes; a leak per APDU would pass this wi
 class Run:
     """`softcard run` serving IMAGES into slots 0.. of the rig."""
 
-    def __init__(self, images):
+    def __init__(self, images, applets=()):
         self.images = images
+        self.applets = [a for spec in applets for a in ("--applet", spec)]
         self.proc = None
 
     def start(self):
-        self.proc = subprocess.Popen([SOFTCARD, "run", "--vpcd", VPCD0, *self.images],
+        self.proc = subprocess.Popen([SOFTCARD, "run", "--vpcd", VPCD0, *self.applets, *self.images],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      preexec_fn=p.die_with_parent)
 
@@ -125,6 +129,53 @@ def case_kills(tmp):
         pcsc.wait(READERS[0], False)
         inspect_ok(image)
     print("kills survived: %d, last value %d" % (kills, acked))
+
+
+CRASH_APPLET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "crash_applet.py")
+CRASH_AID = "F0736F66746B696C6C01"
+
+
+def case_pykills(tmp):
+    image = p.make_image(tmp)
+    kills = int(os.environ.get("SOFTCARD_SOAK_PYKILLS", "8"))
+    pcsc = p.Pcsc()
+    rng = random.Random(2)
+    acked = 0
+    for n in range(kills):
+        run = Run([image], applets=[CRASH_APPLET + ":CrashProbe"])
+        run.start()
+        card = connect(pcsc, READERS[0])
+        card.expect("00A404000A" + CRASH_AID, "9000")
+        data, sw = card.tx("00B0000000")
+        p.check(sw == "9000" and len(data) == 256, "READ after restart: %s %d" % (sw, len(data)))
+        p.check(len(set(data)) == 1,
+                "half-written state after kill %d: %s" % (n, data.hex()))  # a == b, uniform
+        p.check(data[0] in (acked % 256, (acked + 1) % 256),
+                "after kill %d the records hold %d; last acknowledged %d" % (n, data[0], acked))
+        acked = data[0]
+        stop = threading.Event()
+
+        def writer():
+            nonlocal acked
+            while not stop.is_set():
+                v = (acked + 1) % 256
+                rv, resp = card.transmit_raw("00D6000080" + ("%02X" % v) * 128)
+                if rv != sc.SCARD_S_SUCCESS:
+                    return
+                if bytes(resp[-2:]) == b"\x90\x00":
+                    acked = v
+
+        t = threading.Thread(target=writer)
+        t.start()
+        time.sleep(rng.uniform(0.05, 0.3))  # not an assertion: where in the stream to kill
+        run.kill9()
+        stop.set()
+        t.join(timeout=p.TIMEOUT)
+        card.close()
+        pcsc.wait(READERS[0], False)
+        inspect_ok(image)
+    p.check(acked > 0, "no write was ever acknowledged")
+    print("python applet kills survived: %d, last value %d" % (kills, acked))
 
 
 def tries(card):
@@ -232,7 +283,8 @@ def main():
         client(int(sys.argv[2]), int(sys.argv[3]))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        {"kills": case_kills, "verify": case_verify, "load": case_load}[case](tmp)
+        {"kills": case_kills, "verify": case_verify, "load": case_load,
+         "pykills": case_pykills}[case](tmp)
     print("OK " + case)
 
 

@@ -9,6 +9,7 @@
 
 #include "applets/gids/gids_applet.h"
 #include "applets/gids/gids_personalize.h"
+#include "card_exchange.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
 #include "softcard/errors.h"
@@ -29,10 +30,7 @@ inline Bytes hex(std::string_view s) {
   return from_hex(s);
 }
 
-struct Rx {
-  Bytes data;
-  std::uint16_t sw = 0;
-};
+using softcard::test::Rx;
 
 inline const Bytes& default_admin_key() {
   static const Bytes k = from_hex("0102030405060708090A0B0C0D0E0F101112131415161718");
@@ -77,42 +75,13 @@ struct GidsCardTest : ::testing::Test {
 
   void SetUp() override { make_card(); }
 
-  Rx tx(const Bytes& apdu) {
-    const Bytes out = card->transmit(apdu);
-    EXPECT_GE(out.size(), 2u);
-    Rx r;
-    r.data.assign(out.begin(), out.end() - 2);
-    r.sw = static_cast<std::uint16_t>((out[out.size() - 2] << 8) | out.back());
-    return r;
-  }
+  Rx tx(const Bytes& apdu) { return softcard::test::card_tx(*card, apdu); }
   Rx tx(std::string_view h) { return tx(from_hex(h)); }
 
   // Sends a case 3/4 command with any data length: CLA 10 chaining for long data, and
   // collects 61xx responses with GET RESPONSE, as OpenSC does.
   Rx send(std::uint8_t ins, std::uint8_t p1, std::uint8_t p2, const Bytes& data, bool le = true) {
-    std::size_t at = 0;
-    Rx r;
-    do {
-      const std::size_t n = std::min<std::size_t>(255, data.size() - at);
-      const bool last = at + n == data.size();
-      Bytes apdu = {static_cast<std::uint8_t>(last ? 0x00 : 0x10), ins, p1, p2};
-      if (n > 0) {
-        apdu.push_back(static_cast<std::uint8_t>(n));
-        apdu.insert(apdu.end(), data.begin() + static_cast<std::ptrdiff_t>(at),
-                    data.begin() + static_cast<std::ptrdiff_t>(at + n));
-      }
-      if (last && le) apdu.push_back(0x00);
-      r = tx(apdu);
-      at += n;
-      if (!last && r.sw != 0x9000) return r;
-    } while (at < data.size());
-    Bytes all = r.data;
-    while ((r.sw >> 8) == 0x61) {
-      r = tx(Bytes{0x00, 0xC0, 0x00, 0x00, static_cast<std::uint8_t>(r.sw & 0xFF)});
-      all.insert(all.end(), r.data.begin(), r.data.end());
-    }
-    r.data = all;
-    return r;
+    return softcard::test::send_chained(*card, ins, p1, p2, data, le);
   }
 
   Rx select_gids() {
