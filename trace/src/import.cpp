@@ -1,7 +1,8 @@
 // Importers: `pcscd --debug --apdu` logs and `pcsc-spy` text output into trace events.
 #include "softcard/trace/import.h"
 
-#include <regex>
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <variant>
 
@@ -128,27 +129,27 @@ std::vector<Event> import_pcscd(std::string_view text) {
 std::vector<Event> import_pcsc_spy(std::string_view text) {
   // Blocks: "SCardTransmit", " i bSendBuffer", " i  0000 <16 hex> <ascii>"..., " o bRecvBuffer",
   // " o  0000 ...", " => <result>  [sec.usec]" ([??.??] with -d). Other calls are skipped except
-  // SCardConnect (the reader name).
+  // SCardConnect (the reader name). Parsed by hand: lines can be long, and must not cost stack.
   std::vector<Event> out;
   std::int64_t t_ns = 0;
   std::string reader;
   std::optional<Event> cur;
   enum { none, send, recv } buffer = none;
-  static const std::regex dump(R"(^\s*[io]\s+([0-9A-F]{4}) (.*)$)");
-  static const std::regex result(R"(=>.*\[(\d+)\.(\d+)\]\s*$)");
-  static const std::regex reader_line(R"(^\s*i\s+szReader:?\s+(.*)$)");
   bool in_connect = false;
-  for (auto raw : lines_of(text)) {
-    const std::string line(raw);
-    std::smatch m;
+  auto is_hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+  };
+  for (auto line : lines_of(text)) {
     const auto first = line.find_first_not_of(' ');
-    if (first == std::string::npos) continue;
-    if (line[first] != 'i' && line[first] != 'o' && line.compare(first, 2, "=>") != 0) {
+    if (first == std::string_view::npos) continue;
+    const auto body = line.substr(first);
+    const bool result = body.rfind("=>", 0) == 0;
+    const bool direction = body.size() >= 2 && (body[0] == 'i' || body[0] == 'o') && body[1] == ' ';
+    if (!result && !direction) {
       // A call name starts a block.
-      const std::string name = line.substr(first);
-      in_connect = name == "SCardConnect";
+      in_connect = body == "SCardConnect";
       buffer = none;
-      if (name == "SCardTransmit") {
+      if (body == "SCardTransmit") {
         cur = Event{};
         cur->kind = Kind::apdu;
         cur->card = "card";
@@ -159,14 +160,28 @@ std::vector<Event> import_pcsc_spy(std::string_view text) {
       }
       continue;
     }
-    if (in_connect && std::regex_match(line, m, reader_line)) {
-      reader = m[1];
-      continue;
-    }
-    if (line.compare(first, 2, "=>") == 0) {
+    if (result) {
+      // "[s.us]" at the end: the call's duration.
       std::int64_t dur = 0;
-      if (std::regex_search(line, m, result))
-        dur = std::stoll(m[1]) * 1000000000LL + std::stoll(m[2]) * 1000LL;
+      const auto open = body.rfind('[');
+      const auto close = body.rfind(']');
+      if (open != std::string_view::npos && close != std::string_view::npos && close > open) {
+        const auto inner = body.substr(open + 1, close - open - 1);
+        const auto dot = inner.find('.');
+        auto number = [](std::string_view d, std::int64_t& v) {
+          if (d.empty() || d.size() > 9) return false;
+          v = 0;
+          for (char c : d) {
+            if (c < '0' || c > '9') return false;
+            v = v * 10 + (c - '0');
+          }
+          return true;
+        };
+        std::int64_t sec = 0, usec = 0;
+        if (dot != std::string_view::npos && number(inner.substr(0, dot), sec) &&
+            number(inner.substr(dot + 1), usec))
+          dur = sec * 1000000000LL + usec * 1000LL;
+      }
       if (cur && !cur->command.empty()) {
         cur->dur_ns = dur;
         redact(*cur);
@@ -177,15 +192,30 @@ std::vector<Event> import_pcsc_spy(std::string_view text) {
       buffer = none;
       continue;
     }
+    const auto rest = body.substr(2);
+    if (in_connect) {
+      if (const auto p = rest.find("szReader"); p != std::string_view::npos) {
+        auto name = rest.substr(p + 8);
+        if (!name.empty() && name[0] == ':') name.remove_prefix(1);
+        const auto b = name.find_first_not_of(' ');
+        reader = b == std::string_view::npos ? "" : std::string(name.substr(b));
+      }
+      continue;
+    }
     if (!cur) continue;
-    if (line.find("bSendBuffer") != std::string::npos) {
+    if (rest.find("bSendBuffer") != std::string_view::npos) {
       buffer = send;
-    } else if (line.find("bRecvBuffer") != std::string::npos) {
+      continue;
+    }
+    if (rest.find("bRecvBuffer") != std::string_view::npos) {
       buffer = recv;
-    } else if (buffer != none && std::regex_match(line, m, dump)) {
-      // 16 bytes per line: 47 characters of hex, then the ASCII column.
-      const std::string hex = m[2].str().substr(0, 47);
-      append(buffer == send ? cur->command : cur->response, hex_run(hex));
+      continue;
+    }
+    // A dump line: spaces, a 4-digit hex offset, one space, 16 bytes in 47 characters, ASCII.
+    const auto d = rest.find_first_not_of(' ');
+    if (buffer != none && d != std::string_view::npos && rest.size() >= d + 5 && is_hex(rest[d]) &&
+        is_hex(rest[d + 1]) && is_hex(rest[d + 2]) && is_hex(rest[d + 3]) && rest[d + 4] == ' ') {
+      append(buffer == send ? cur->command : cur->response, hex_run(rest.substr(d + 5, 47)));
     } else {
       buffer = none;
     }

@@ -3,6 +3,7 @@
 // thing that belongs to them), outermost host calls, logical commands, card events.
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "softcard/trace/render.h"
 
@@ -22,5 +23,9 @@ std::string call_text(const Event& call);
 // The decoded fields as indented lines; `mask` replaces varying values ("<varies: 16 bytes>").
 void field_lines(const std::vector<Node>& nodes, const std::string& indent, bool mask,
                  std::vector<std::string>& out);
+
+// Step and call texts without per-run values: "pid 12" -> "pid N", "160 ms" / "1.5 s" -> "N ms",
+// "handle 3" -> "handle N".
+std::string mask_run_values(std::string_view text);
 
 }  // namespace softcard::trace::detail

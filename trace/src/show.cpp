@@ -1,6 +1,6 @@
 // `softcard trace show` and `softcard trace diff`.
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 #include "decode_internal.h"
 #include "render_internal.h"
@@ -77,16 +77,55 @@ std::string show_text(const Session& s, const ShowOptions& o) {
   return out;
 }
 
+namespace detail {
+
+std::string mask_run_values(std::string_view t) {
+  // By hand, not std::regex: texts come from files and can be long.
+  auto digits = [&](std::size_t i) {
+    std::size_t j = i;
+    while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
+    return j;
+  };
+  std::string out;
+  std::size_t i = 0;
+  while (i < t.size()) {
+    for (std::string_view word : {"pid ", "handle "}) {
+      if (t.substr(i, word.size()) == word && digits(i + word.size()) > i + word.size()) {
+        out += std::string(word) + "N";
+        i = digits(i + word.size());
+        goto next;
+      }
+    }
+    if (t[i] >= '0' && t[i] <= '9' &&
+        (i == 0 || !std::isalnum(static_cast<unsigned char>(t[i - 1])))) {
+      std::size_t j = digits(i);
+      if (j + 1 < t.size() && t[j] == '.' && t[j + 1] >= '0' && t[j + 1] <= '9') j = digits(j + 1);
+      std::size_t k = j;
+      if (k < t.size() && t[k] == ' ') ++k;
+      for (std::string_view unit : {"ms", "us", "s"}) {
+        const std::size_t e = k + unit.size();
+        if (t.substr(k, unit.size()) == unit &&
+            (e == t.size() || !std::isalnum(static_cast<unsigned char>(t[e])))) {
+          out += "N ms";
+          i = e;
+          goto next;
+        }
+      }
+      out.append(t.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    out += t[i++];
+  next:;
+  }
+  return out;
+}
+
+}  // namespace detail
+
 std::vector<std::string> normalized_blocks(const Session& s) {
   using namespace detail;
-  // Per-run values in free text: process ids, times, handle numbers.
-  static const std::regex pid(R"(pid \d+)"), time(R"(\d+(\.\d+)? ?(ms|us|s)\b)"),
-      handle(R"(handle \d+)");
-  auto clean = [&](std::string t) {
-    t = std::regex_replace(t, pid, "pid N");
-    t = std::regex_replace(t, time, "N ms");
-    return std::regex_replace(t, handle, "handle N");
-  };
+  auto clean = [](const std::string& t) { return detail::mask_run_values(t); };
   std::vector<std::string> blocks;
   Visitor v;
   v.step = [&](std::size_t n, const Event& e) {
