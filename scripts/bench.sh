@@ -15,7 +15,18 @@ if [[ -x "$build/bin/pcsc_bench" ]]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   "$build/bin/softcard" init --profile iso "$tmp/bench.img" >/dev/null
-  "$build/bin/softcard" rig --card "$tmp/bench.img" --slots 2 -- "$build/bin/pcsc_bench" || status=1
+  "$build/bin/softcard" rig --card "$tmp/bench.img" --slots 2 -- "$build/bin/pcsc_bench" \
+    | tee "$tmp/plain.txt" || status=1
+  # The cost of tracing (docs/trace.md): the same benchmark with --trace-file, each compared with
+  # the minimal responder of its own run, so machine load cancels out.
+  echo "== pcsc_bench with --trace-file"
+  "$build/bin/softcard" rig --card "$tmp/bench.img" --slots 2 --trace-file "$tmp/trace.jsonl" \
+    -- "$build/bin/pcsc_bench" | tee "$tmp/traced.txt" || status=1
+  awk '/softcard  +[0-9]/ {aps[FILENAME] = $2} /ratio softcard/ {r[FILENAME] = $NF}
+       END {p = ARGV[1]; t = ARGV[2]
+            printf "tracing: softcard %.0f -> %.0f APDU/s; vs minimal responder %.2f -> %.2f;" \
+                   " traced/plain %.2f\n", aps[p], aps[t], r[p], r[t], r[t] / r[p]}' \
+    "$tmp/plain.txt" "$tmp/traced.txt"
 fi
 for py in bench/python/*.py; do
   [[ -f "$py" ]] || continue

@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   pybind11-dev python3-dev python3-pytest python3-pyscard python3-cryptography python3-setuptools python3-pip
-  pcscd vsmartcard-vpcd opensc pcsc-tools
+  pcscd vsmartcard-vpcd opensc pcsc-tools chromium
   yubico-piv-tool yubikey-manager openssh-client
   util-linux iproute2 procps
   clang libclang-rt-14-dev llvm clang-format clang-tidy

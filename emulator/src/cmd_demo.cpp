@@ -15,12 +15,14 @@ void register_demo(CLI::App& app) {
       "demo", "Secure Key Injection end to end (CA key archival) through a private pcscd + vpcd");
   auto all = std::make_shared<bool>(false);
   auto server = std::make_shared<bool>(false);
+  auto trace_file = std::make_shared<std::string>();
   cmd->add_flag(
       "--all", *all,
       "Also run the shared-symmetric, ECC, CSF_AUTHENTICATE and CSF_CHANGE_AUTHENTICATOR flows");
   cmd->add_flag("--server", *server, "Internal: the no-card server process")->group("");
-  cmd->callback([all, server] {
-    const int rc = *server ? demo::run_server() : demo::DemoClient(*all).run();
+  add_trace_file_option(cmd, *trace_file);
+  cmd->callback([all, server, trace_file] {
+    const int rc = *server ? demo::run_server() : demo::DemoClient(*all, *trace_file).run();
     if (rc) throw CLI::RuntimeError(rc);
   });
 }

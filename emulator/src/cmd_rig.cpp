@@ -22,6 +22,7 @@
 #include "rig/served_cards.h"
 #include "softcard/crypto.h"
 #include "softcard/personalize.h"
+#include "softcard/trace/writer.h"
 
 extern char** environ;
 
@@ -36,6 +37,7 @@ struct RigOptions {
   bool hold = false;
   bool print_env = false;
   bool trace = false;
+  std::string trace_file;
   bool host_network = false;
   double timeout_s = 30;
   std::vector<std::string> command;
@@ -132,14 +134,17 @@ int run_rig(const RigOptions& opts) {
   for (std::size_t i = 0; i < images.size(); ++i) card_readers.push_back(world.slots()[i].reader);
 
   // Images are opened (and checked) before anything waits on them.
+  std::unique_ptr<trace::Writer> trace_file;
+  if (!opts.trace_file.empty()) trace_file = std::make_unique<trace::Writer>(opts.trace_file, true);
   ServedCards served(opts.trace);
+  served.set_trace_file(trace_file.get());
   for (std::size_t i = 0; i < images.size(); ++i) {
     vpcd::LinkOptions link;
     link.mode = vpcd::Mode::connect;
     link.endpoint = {"127.0.0.1", world.slots()[i].port};
     OpenOptions open;
     open.key = key;
-    served.add(images[i], link, std::move(open));
+    served.add(images[i], link, std::move(open), {}, world.slots()[i].reader);
   }
   try {
     // Cards connect only once pcscd has set up every reader: vpcd loses a card that connects to
@@ -157,6 +162,9 @@ int run_rig(const RigOptions& opts) {
   env.push_back("SOFTCARD_RIG_DIR=" + world.dir().string());
   env.push_back("SOFTCARD_RIG_CARDS=" + std::to_string(images.size()));
   env.push_back("SOFTCARD_RIG_SLOTS=" + std::to_string(world.slots().size()));
+  // Our minidriver library in COMMAND annotates the same file with its calls (docs/trace.md).
+  if (trace_file)
+    env.push_back("SOFTCARD_TRACE_FILE=" + std::filesystem::absolute(opts.trace_file).string());
   for (std::size_t i = 0; i < world.slots().size(); ++i) {
     env.push_back("SOFTCARD_RIG_READER_" + std::to_string(i) + "=" + world.slots()[i].reader);
     env.push_back("SOFTCARD_RIG_VPCD_" + std::to_string(i) +
@@ -270,6 +278,7 @@ void register_rig(CLI::App& app) {
       "When ready, print KEY=VALUE lines (PCSCLITE_CSOCK_NAME, SOFTCARD_RIG_READER_<n>, ...) "
       "and SOFTCARD_RIG_READY=1 on stdout");
   cmd->add_flag("--trace", opts->trace, "Print every APDU and response");
+  add_trace_file_option(cmd, opts->trace_file);
   cmd->add_flag(
       "--host-network", opts->host_network,
       "Do not use a private network namespace (vpcd then listens on free host ports, on all "

@@ -15,6 +15,7 @@
 #include "run_applets.h"
 #include "run_faults.h"
 #include "softcard/harness/rule_file.h"
+#include "softcard/trace/writer.h"
 #include "softcard/vpcd/endpoint.h"
 
 namespace softcard::cli {
@@ -29,6 +30,7 @@ void register_run(CLI::App& app) {
     std::string vpcd;
     std::string listen;
     bool trace = false;
+    std::string trace_file;
     std::string faults;
     std::vector<std::string> images;
     KeyOptions key;
@@ -48,6 +50,7 @@ void register_run(CLI::App& app) {
   vpcd_opt->excludes(listen_opt);
   cmd->add_flag("--trace", opts->trace,
                 "Print every APDU and response with names and status meanings");
+  add_trace_file_option(cmd, opts->trace_file);
   add_key_options(cmd, opts->key,
                   "the key of the images (every image given must be encrypted under it)");
   cmd->add_option("--faults", opts->faults,
@@ -79,13 +82,19 @@ void register_run(CLI::App& app) {
       faults = harness::load_fault_file(opts->faults);
       faults->check_cards(opts->images.size());
     }
+    std::unique_ptr<trace::Writer> trace_file;
+    if (!opts->trace_file.empty())
+      trace_file = std::make_unique<trace::Writer>(opts->trace_file, true);
+    ServedCards cards(opts->trace);
+    cards.set_trace_file(trace_file.get());
     ServedCards::Front front;
     if (faults) {
-      front = [&faults, n = std::size_t{0}](Card& card, const std::string& label) mutable {
-        return make_fault_front(card, *faults, n++, label);
+      front = [&faults, &cards, base, n = std::size_t{0}](Card& card,
+                                                          const std::string& label) mutable {
+        const std::string reader = "vpcd " + base.offset(static_cast<unsigned>(n)).to_string();
+        return make_fault_front(card, *faults, n++, label, cards.trace_sink(label, reader));
       };
     }
-    ServedCards cards(opts->trace);
     for (std::size_t i = 0; i < opts->images.size(); ++i) {
       vpcd::LinkOptions link;
       link.mode = listen ? vpcd::Mode::listen : vpcd::Mode::connect;
@@ -110,13 +119,22 @@ void register_run(CLI::App& app) {
       spdlog::info("SIGUSR1: dropping every vpcd link (they reconnect)");
       for (std::size_t i = 0; i < cards.size(); ++i) cards.link(i).drop();
     });
-    cards.on_signal(SIGUSR2, [&cards] {
+    cards.on_signal(SIGUSR2, [&cards, &trace_file] {
       for (std::size_t i = 0; i < cards.size(); ++i) {
         auto& link = cards.link(i);
-        if (link.state() == vpcd::LinkState::removed)
+        const bool insert = link.state() == vpcd::LinkState::removed;
+        if (insert)
           link.insert();
         else
           link.remove();
+        if (trace_file) {
+          trace::Event e;
+          e.kind = insert ? trace::Kind::insert : trace::Kind::remove;
+          e.t_ns = trace::now_ns();
+          e.card = "card " + std::to_string(i) + " (" + cards.image(i).filename().string() + ")";
+          e.reader = "vpcd " + link.endpoint().to_string();
+          trace_file->write(std::move(e));
+        }
       }
     });
     cards.start();

@@ -1,13 +1,17 @@
 // The demo's world: a private pcscd + vpcd with one GIDS + SKI card, and the step helpers.
 #include "demo_client.h"
 
+#include <unistd.h>
 #include <cstdio>
+
 #include <cstdlib>
 
 #include "rig/pcsc_wait.h"
 #include "rig/private_world.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/harness/trace_file.h"
+#include "softcard/harness/vpcd_card.h"
 #include "softcard/inspection.h"
 #include "softcard/personalize.h"
 #include "softcard/vpcd/bridge.h"
@@ -49,7 +53,20 @@ int DemoClient::run() {
   ::setenv("PCSCLITE_CSOCK_NAME", world.socket_path().c_str(), 1);
   world.start_pcscd();
   vpcd::Bridge bridge;
-  vpcd::CardAdapter adapter(*card);
+  // With --trace-file the card is served through the fault harness (no rules) for its trace,
+  // and both processes' minidriver calls annotate the same file.
+  harness::FaultyCard faulty(*card);
+  harness::FaultyVpcdCard traced(faulty);
+  vpcd::CardAdapter plain(*card);
+  if (!trace_path_.empty()) {
+    trace_ = std::make_unique<trace::Writer>(trace_path_, true);
+    faulty.trace().set_enabled(false);
+    faulty.trace().set_sink(
+        harness::trace_file_sink(*trace_, "demo card", world.slots()[0].reader));
+    ::setenv("SOFTCARD_TRACE_FILE", std::filesystem::absolute(trace_path_).c_str(), 1);
+    ::setenv("SOFTCARD_TRACE_PROCESS", "demo client", 1);
+  }
+  vpcd::VirtualCard& adapter = trace_ ? static_cast<vpcd::VirtualCard&>(traced) : plain;
   vpcd::LinkOptions link;
   link.mode = vpcd::Mode::connect;
   link.endpoint = {"127.0.0.1", world.slots()[0].port};
@@ -77,6 +94,15 @@ int DemoClient::run() {
 void DemoClient::say(const std::string& actor, const std::string& text) {
   std::printf("%3u. [%s] %s\n", ++step_, actor.c_str(), text.c_str());
   std::fflush(stdout);
+  if (trace_) {
+    trace::Event e;
+    e.kind = trace::Kind::step;
+    e.t_ns = trace::now_ns();
+    e.pid = ::getpid();
+    e.process = "demo client";
+    e.text = "[" + actor + "] " + text;
+    trace_->write(std::move(e));
+  }
 }
 
 DWORD DemoClient::get_dword_property(LPCWSTR property, DWORD flags, const std::string& what) {

@@ -12,12 +12,15 @@
 #include "demo_server.h"
 #include "demo_support.h"
 #include "softcard/bytes.h"
+#include "softcard/trace/writer.h"
 
 namespace softcard::cli::demo {
 
 class DemoClient {
  public:
-  explicit DemoClient(bool all) : all_(all) {}
+  // trace_file: --trace-file (empty: none); the steps, the card's exchanges and the host calls
+  // of both processes go there.
+  DemoClient(bool all, std::string trace_file) : all_(all), trace_path_(std::move(trace_file)) {}
   // Sets up the world and the card, runs the scenario, tears down; returns the exit code.
   int run();
 
@@ -61,6 +64,8 @@ class DemoClient {
                        const char16_t* f, Bytes* answer, DWORD expect = 0);
 
   bool all_;
+  std::string trace_path_;
+  std::unique_ptr<trace::Writer> trace_;
   unsigned step_ = 0;
   std::vector<std::pair<std::string, double>> timings_;
   CARD_DATA cd_{};

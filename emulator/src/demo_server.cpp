@@ -231,6 +231,8 @@ class Server {
 }  // namespace
 
 int run_server() {
+  // Host annotations of this process (docs/trace.md) name it; the file comes from the client.
+  ::setenv("SOFTCARD_TRACE_PROCESS", "demo server", 1);
   Server server;
   if (!server.acquire()) return 2;
   try {

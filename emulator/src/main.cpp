@@ -25,11 +25,13 @@ int main(int argc, char** argv) {
   softcard::cli::register_run(app);
   softcard::cli::register_rig(app);
   softcard::cli::register_demo(app);
+  softcard::cli::register_trace(app);
   if (const auto word = softcard::cli::unknown_subcommand(app, argc, argv); !word.empty()) {
-    std::fprintf(stderr,
-                 "softcard: unknown subcommand '%s' (expected init, inspect, run, rig or demo; "
-                 "see --help)\n",
-                 word.c_str());
+    std::fprintf(
+        stderr,
+        "softcard: unknown subcommand '%s' (expected init, inspect, run, rig, demo or trace; "
+        "see --help)\n",
+        word.c_str());
     return 109;  // CLI11's exit code for unexpected arguments
   }
   try {

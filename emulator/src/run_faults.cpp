@@ -12,9 +12,11 @@ namespace {
 // Owns the fault layer of one card and serves it.
 class FaultFront final : public vpcd::VirtualCard {
  public:
-  FaultFront(Card& card, const harness::FaultFile& file, std::size_t index, std::string label)
+  FaultFront(Card& card, const harness::FaultFile& file, std::size_t index, std::string label,
+             harness::RecordSink sink)
       : faulty_(card), served_(faulty_) {
     faulty_.trace().set_enabled(false);  // a long run would only fill it; faults are logged
+    if (sink) faulty_.trace().set_sink(std::move(sink));
     faulty_.set_fault_observer([label = std::move(label)](const harness::Record& r) {
       // Header only: command data may be secret (it is redacted in the record anyway).
       const ByteView header(r.command.data(), std::min<std::size_t>(4, r.command.size()));
@@ -44,8 +46,9 @@ class FaultFront final : public vpcd::VirtualCard {
 }  // namespace
 
 std::unique_ptr<vpcd::VirtualCard> make_fault_front(Card& card, const harness::FaultFile& file,
-                                                    std::size_t index, std::string label) {
-  return std::make_unique<FaultFront>(card, file, index, std::move(label));
+                                                    std::size_t index, std::string label,
+                                                    harness::RecordSink sink) {
+  return std::make_unique<FaultFront>(card, file, index, std::move(label), std::move(sink));
 }
 
 }  // namespace softcard::cli

@@ -7,12 +7,15 @@
 
 #include "softcard/card.h"
 #include "softcard/harness/rule_file.h"
+#include "softcard/harness/trace.h"
 #include "softcard/vpcd/virtual_card.h"
 
 namespace softcard::cli {
 
 // The VirtualCard the bridge serves for card `index` (label used in log lines).
+// `sink`: --trace-file's stream of the card's trace (none when empty).
 std::unique_ptr<vpcd::VirtualCard> make_fault_front(Card& card, const harness::FaultFile& file,
-                                                    std::size_t index, std::string label);
+                                                    std::size_t index, std::string label,
+                                                    harness::RecordSink sink = {});
 
 }  // namespace softcard::cli

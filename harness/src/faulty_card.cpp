@@ -143,7 +143,7 @@ Exchange FaultyCard::exchange(ByteView command) {
     }
   }
 
-  const bool tracing = trace_.enabled() || static_cast<bool>(observer_);
+  const bool tracing = trace_.recording() || static_cast<bool>(observer_);
   Record rec;
   rec.kind = RecordKind::apdu;
   rec.start = start;

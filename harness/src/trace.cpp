@@ -24,8 +24,10 @@ const char* to_string(RecordKind kind) {
 
 void Trace::add(Record record) {
   std::lock_guard lock(mutex_);
-  if (!enabled_ || capacity_ == 0) return;
+  if (!sink_ && (!enabled_ || capacity_ == 0)) return;
   record.seq = next_seq_++;
+  if (sink_) sink_(record);
+  if (!enabled_ || capacity_ == 0) return;
   if (records_.size() >= capacity_) {
     records_.pop_front();
     ++overflowed_;
@@ -47,6 +49,16 @@ void Trace::clear() {
 void Trace::set_enabled(bool on) {
   std::lock_guard lock(mutex_);
   enabled_ = on;
+}
+
+void Trace::set_sink(RecordSink sink) {
+  std::lock_guard lock(mutex_);
+  sink_ = std::move(sink);
+}
+
+bool Trace::recording() const {
+  std::lock_guard lock(mutex_);
+  return sink_ || (enabled_ && capacity_ > 0);
 }
 
 bool Trace::enabled() const {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "host_trace.h"
 #include "md.h"
 #include "piv_card.h"
 #include "softcard_minidriver.h"
@@ -116,6 +117,7 @@ DWORD acquire(PCARD_DATA pCardData, DWORD dwFlags, RawTransmit transport) {
     }
     pCardData->pvVendorSpecific = ctx.release();
     fill_table(pCardData);
+    trace_calls(pCardData);
   });
 }
 
@@ -124,7 +126,9 @@ DWORD acquire(PCARD_DATA pCardData, DWORD dwFlags, RawTransmit transport) {
 extern "C" {
 
 SOFTCARD_MD_EXPORT DWORD WINAPI CardAcquireContext(PCARD_DATA pCardData, DWORD dwFlags) {
-  return acquire(pCardData, dwFlags, nullptr);
+  HostCall call("CardAcquireContext",
+                dwFlags & CARD_SECURE_KEY_INJECTION_NO_CARD_MODE ? "no-card mode" : "");
+  return call.done(acquire(pCardData, dwFlags, nullptr));
 }
 
 SOFTCARD_MD_EXPORT DWORD WINAPI SoftcardAcquireContextWithTransport(PCARD_DATA pCardData,

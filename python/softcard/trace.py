@@ -114,6 +114,11 @@ class Trace:
         """Entries dropped because the buffer was full."""
         return _core.trace_overflowed(self._handle())
 
+    def save(self, path, card: str = "card") -> None:
+        """Writes the buffered entries as a trace file (JSON Lines, docs/trace.md), the format of
+        ``softcard run/rig/demo --trace-file``: read it with ``softcard trace show|diff|html``."""
+        _core.trace_save(self._handle(), str(path), card)
+
     def text(self) -> str:
         return "\n".join(str(e) for e in self.entries)
 

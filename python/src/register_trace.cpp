@@ -6,6 +6,8 @@
 
 #include "core.h"
 #include "softcard/apdu.h"
+#include "softcard/harness/trace_file.h"
+#include "softcard/trace/writer.h"
 
 namespace softcard::py {
 
@@ -50,6 +52,16 @@ void register_trace(pyb::module_& m) {
         return static_cast<std::uint16_t>((r.response[r.response.size() - 2] << 8) |
                                           r.response.back());
       });
+
+  // The trace file format (docs/trace.md), written by the same code as --trace-file.
+  m.def(
+      "trace_save",
+      [](CardHandle& h, const std::string& path, const std::string& card) {
+        trace::Writer writer(path, true);
+        for (const auto& r : h.faulty().trace().snapshot())
+          writer.write(harness::to_trace_event(r, card, ""));
+      },
+      pyb::arg("handle"), pyb::arg("path"), pyb::arg("card"));
 
   m.def("steady_now_ns", [] {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -73,6 +73,9 @@ bool carries_secret(const Command& c) {
       return true;
     case 0xDB:  // PUT DATA into 3FFF: plaintext key import / admin key
       return c.p1p2() == 0x3FFF;
+    case 0xFE:  // YubiKey IMPORT ASYMMETRIC KEY (CLA 00): the private key
+    case 0xFF:  // YubiKey SET MANAGEMENT KEY (CLA 00): the new management key
+      return true;
     case 0x87:  // GENERAL AUTHENTICATE carries cryptograms, not keys, but keep them out of logs
       return false;
     default:

@@ -5,6 +5,8 @@
 
 #include "cli_support.h"
 #include "softcard/card_factory.h"
+#include "softcard/harness/trace_file.h"
+#include "softcard/harness/vpcd_card.h"
 
 namespace softcard::cli {
 
@@ -30,14 +32,47 @@ ServedCards::~ServedCards() {
   }
 }
 
+namespace {
+
+// --trace-file without fault rules: the harness in front of the card only for its trace.
+class TracedFront final : public vpcd::VirtualCard {
+ public:
+  TracedFront(Card& card, harness::RecordSink sink) : faulty_(card), served_(faulty_) {
+    faulty_.trace().set_enabled(false);  // stream only; the buffer would just fill
+    faulty_.trace().set_sink(std::move(sink));
+  }
+  void power_on() override { served_.power_on(); }
+  void power_off() override { served_.power_off(); }
+  void reset() override { served_.reset(); }
+  Bytes atr() override { return served_.atr(); }
+  Bytes transmit(ByteView command) override { return served_.transmit(command); }
+  vpcd::Reply exchange(ByteView command) override { return served_.exchange(command); }
+
+ private:
+  harness::FaultyCard faulty_;
+  harness::FaultyVpcdCard served_;
+};
+
+}  // namespace
+
+std::string ServedCards::next_label(const std::filesystem::path& image) const {
+  return "card " + std::to_string(cards_.size()) + " (" + image.filename().string() + ")";
+}
+
+harness::RecordSink ServedCards::trace_sink(const std::string& label,
+                                            const std::string& reader) const {
+  if (!trace_file_) return {};
+  return harness::trace_file_sink(*trace_file_, label, reader);
+}
+
 void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link, OpenOptions open,
-                      const Front& front) {
+                      const Front& front, std::string reader) {
   auto served = std::make_unique<Served>();
   served->image = image;
   CardOptions options;
   options.rng = &served->rng;
-  const std::string label =
-      "card " + std::to_string(cards_.size()) + " (" + image.filename().string() + ")";
+  const std::string label = next_label(image);
+  if (reader.empty()) reader = "vpcd " + link.endpoint.to_string();
   auto log = stderr_log_sink();
   options.log = [log, label](LogLevel level, std::string_view message) {
     log(level, label + ": " + std::string(message));
@@ -50,6 +85,8 @@ void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link
   served->card = open_card(image, std::move(options), std::move(open));
   if (front)
     served->adapter = front(*served->card, label);
+  else if (trace_file_)
+    served->adapter = std::make_unique<TracedFront>(*served->card, trace_sink(label, reader));
   else
     served->adapter = std::make_unique<vpcd::CardAdapter>(*served->card);
   if (link.name.empty()) link.name = label;

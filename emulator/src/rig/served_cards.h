@@ -9,7 +9,9 @@
 
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/harness/faulty_card.h"
 #include "softcard/store.h"
+#include "softcard/trace/writer.h"
 #include "softcard/vpcd/bridge.h"
 #include "softcard/vpcd/card_adapter.h"
 
@@ -24,10 +26,19 @@ class ServedCards {
   // What the bridge serves in front of the card (e.g. the fault harness); default: the card.
   using Front = std::function<std::unique_ptr<vpcd::VirtualCard>(Card&, const std::string& label)>;
 
+  // --trace-file: every card added afterwards streams its exchanges and power events into
+  // `writer` (which must outlive this object) through the fault harness's trace.
+  void set_trace_file(trace::Writer* writer) { trace_file_ = writer; }
+  // The sink for card `label` (a custom Front that keeps its own FaultyCard sets it there).
+  harness::RecordSink trace_sink(const std::string& label, const std::string& reader) const;
+
   // Opens the image (throws ImageError with the file name and reason) and links it to vpcd.
-  // `open` carries the image key and the read-only flag (store.h).
+  // `open` carries the image key and the read-only flag (store.h). `reader`: the PC/SC reader
+  // name for the trace file (default: the vpcd endpoint).
   void add(const std::filesystem::path& image, vpcd::LinkOptions link, OpenOptions open = {},
-           const Front& front = {});
+           const Front& front = {}, std::string reader = {});
+  // The label of the next card add() takes: "card N (file name)".
+  std::string next_label(const std::filesystem::path& image) const;
 
   void stop_on_signals() { bridge_.stop_on_signals(); }
   void on_signal(int signal, std::function<void()> action) {
@@ -51,6 +62,7 @@ class ServedCards {
     std::unique_ptr<vpcd::VirtualCard> adapter;
   };
   bool trace_;
+  trace::Writer* trace_file_ = nullptr;
   // Declared before the bridge: the bridge (and its threads) must go first.
   std::vector<std::unique_ptr<Served>> cards_;
   vpcd::Bridge bridge_;

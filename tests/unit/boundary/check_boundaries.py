@@ -7,7 +7,8 @@ Rules:
      it belongs to that area or is that area's white-box unit test (tests/unit/<area>/...).
      A CMakeLists.txt outside an area never names the area's src/ folder, and only card-os and
      tests/unit/card-os link softcard_card_os_private / softcard_card_os_internal.
-  2. io: card-os includes no I/O framework header (Boost/Asio, pybind11, PC/SC) and its
+  2. io: card-os and trace/ (the trace decoder: bytes in, text out) include no I/O framework
+     header (Boost/Asio, pybind11, PC/SC) and their
      CMakeLists link none (nor the vpcd bridge, the harness or the minidriver built on them).
   3. switch: no scaffolding switch: SOFTCARD_HAVE_*, __has_include, if(EXISTS ...),
      if([NOT] TARGET ...), a GLOB that collects folders (LIST_DIRECTORIES, GLOB_RECURSE of
@@ -49,6 +50,8 @@ SWITCH_RES = [
      "GLOB of CMakeLists.txt"),
     (re.compile(r"SOFTCARD_CARD_OS_MODULES"), "global list of card-os modules"),
 ]
+# Areas that stay free of I/O frameworks (rule 2).
+PURE_AREAS = ("card-os", "trace")
 PRIVATE_TARGETS_RE = re.compile(r"\bsoftcard_card_os_(private|internal)\b")
 
 
@@ -100,8 +103,9 @@ def check_source(root, rel, text, areas, problems):
     for m in INCLUDE_RE.finditer(text):
         name = m.group(2)
         where = f"{rel}:{line_of(text, m.start())}"
-        if rel.startswith("card-os" + os.sep) and IO_HEADER_RE.match(name):
-            problems.append(f"{where}: [io] card-os includes the I/O framework header <{name}>")
+        pure = next((a for a in PURE_AREAS if rel.startswith(a + os.sep)), None)
+        if pure and IO_HEADER_RE.match(name):
+            problems.append(f"{where}: [io] {pure} includes the I/O framework header <{name}>")
             continue
         if m.group(1) != '"':
             continue
@@ -136,9 +140,10 @@ def check_cmake(rel, text, areas, problems):
         if own != "card-os":
             problems.append(f"{rel}:{line_of(code, m.start())}: [private] links {m.group(0)} "
                             "(card-os and tests/unit/card-os only)")
-    if rel.startswith("card-os" + os.sep):
+    pure = next((a for a in PURE_AREAS if rel.startswith(a + os.sep)), None)
+    if pure:
         for m in IO_LINK_RE.finditer(code):
-            problems.append(f"{rel}:{line_of(code, m.start())}: [io] card-os names the I/O "
+            problems.append(f"{rel}:{line_of(code, m.start())}: [io] {pure} names the I/O "
                             f"framework {m.group(0)}")
 
 
@@ -190,6 +195,11 @@ def self_test():
         "io link": ("card-os/src/os/CMakeLists.txt",
                     "target_link_libraries(softcard_os PRIVATE pybind11::module)\n",
                     "[io] card-os names the I/O framework pybind11::module"),
+        "trace io header": ("trace/src/show.cpp", "#include <PCSC/winscard.h>\n",
+                            "[io] trace includes the I/O framework header <PCSC/winscard.h>"),
+        "trace io link": ("trace/CMakeLists.txt",
+                          "target_link_libraries(softcard_trace PRIVATE softcard_harness)\n",
+                          "[io] trace names the I/O framework softcard_harness"),
         "have switch": ("python/src/sw.cpp", "#if SOFTCARD_HAVE_GIDS\n#endif\n",
                         "[switch] SOFTCARD_HAVE_* switch"),
         "has_include": ("emulator/src/sw.cpp", '#if __has_include("x.h")\n#endif\n',

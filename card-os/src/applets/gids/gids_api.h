@@ -48,8 +48,9 @@ struct ContainerKeyOptions {
   bool make_default = false;  // set CONTAINER_MAP_DEFAULT_CONTAINER (and clear it elsewhere)
 };
 
-// What an extension does with a container's private key; each maps to the GIDS mechanism a
-// host would set with MSE (algorithm id in the low nibble).
+// What an extension does with a container's private key (key establishment, so only an
+// establishment key serves any of them); the names follow the GIDS mechanism a host would set
+// with MSE for the same operation.
 enum class ContainerKeyUse : std::uint8_t {
   decipher_pkcs1,  // RSA PKCS#1 v1.5 decryption, mechanism 0x4n (CRT B8)
   decipher_oaep,   // RSA OAEP decryption, mechanism 0x8n (CRT B8)
@@ -109,12 +110,11 @@ class GidsApi {
   // Access is the caller's responsibility (e.g. require admin_authenticated() or pin_verified()).
   virtual void create_container_key(CardContext& ctx, std::size_t index, const KeyPair& key,
                                     const ContainerKeyOptions& options) = 0;
-  // The private key of container `index` (key ref 0x81 + index) for one use, decided exactly as
-  // GIDS MANAGE SECURITY ENVIRONMENT decides it for the same key and mechanism (docs/gids.md,
-  // "Key use"): 6A86 index out of range; 6A88 no key file or no private key; 6985 key file not
-  // activated; 6982 the key file's use condition (PIN) not met; 6984 the key's usage does not
-  // allow it (e.g. a signature-only key for a decipher or key agreement). The reference is valid
-  // until the next call into this API; never let the key leave the card.
+  // The private key of container `index` (key ref 0x81 + index) for SKI key establishment
+  // (docs/gids.md, "Key use"; docs/ski.md §13): 6A86 index out of range; 6A88 no key file or no
+  // private key; 6985 key file not activated; 6982 the key file's use condition (PIN) not met;
+  // 6984 not an establishment key (its key file lists no A6 CRT), whatever `use` says. The
+  // reference is valid until the next call into this API; never let the key leave the card.
   virtual const KeyPair& container_key_for(CardContext& ctx, std::size_t index,
                                            ContainerKeyUse use) = 0;
   // The public part of container `index` (6A86, 6A88 as above; a public part needs no condition).

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -42,11 +43,19 @@ struct Record {
   std::string note;                 // rule description for rule_added/removed, free text for note
 };
 
-// Bounded, thread-safe trace buffer.
+// Called with every record as it is added (numbered), whether or not the buffer keeps it: the
+// streaming path of `--trace-file` (trace_file.h). Runs under the trace's lock: keep it short.
+using RecordSink = std::function<void(const Record&)>;
+
+// Bounded, thread-safe trace buffer, optionally streaming to a sink.
 class Trace {
  public:
   explicit Trace(std::size_t capacity = 10000) : capacity_(capacity) {}
   void add(Record record);
+  void set_sink(RecordSink sink);
+  // Whether added records go anywhere (the buffer is enabled or a sink is set): callers skip
+  // building records otherwise.
+  bool recording() const;
   std::vector<Record> snapshot() const;
   void clear();
   void set_enabled(bool on);
@@ -65,6 +74,7 @@ class Trace {
   std::uint64_t next_seq_ = 1;
   std::uint64_t overflowed_ = 0;
   bool enabled_ = true;
+  RecordSink sink_;
   Clock::time_point epoch_ = Clock::now();
 };
 

@@ -106,6 +106,9 @@ TEST(ApduNames, NamesAndSecrets) {
   EXPECT_TRUE(carries_secret(parse_ok("00 DB 3F FF 02 70 00")));
   EXPECT_FALSE(carries_secret(parse_ok("00 DB A0 10 02 DF 00")));
   EXPECT_FALSE(carries_secret(parse_ok("00 20 00 80")));  // status query carries nothing
+  // YubiKey IMPORT ASYMMETRIC KEY and SET MANAGEMENT KEY carry keys.
+  EXPECT_TRUE(carries_secret(parse_ok("00 FE 11 9A 04 06 02 01 02")));
+  EXPECT_TRUE(carries_secret(parse_ok("00 FF FF FF 03 03 9B 01")));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "applets/gids/gids_applet.h"
 #include "applets/gids/gids_personalize.h"
 #include "applets/ski/ski_extension.h"
+#include "ski_test_support.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
 #include "softcard/ski_codec.h"
@@ -68,13 +69,7 @@ struct SkiTamper : ::testing::TestWithParam<Combo> {
   }
 
   static Bytes process_apdu(std::uint8_t ref, const Bytes& blob) {
-    Bytes body = {0x84, 0x01, ref, 0x87};
-    if (blob.size() >= 0x100)
-      body.push_back(0x82), body.push_back(std::uint8_t(blob.size() >> 8));
-    else if (blob.size() >= 0x80)
-      body.push_back(0x81);
-    body.push_back(std::uint8_t(blob.size()));
-    append(body, blob);
+    const Bytes body = ski_test::process_body(ref, blob);
     Bytes apdu = {0x80, 0x62, ski::csf::authenticate, 0x00, std::uint8_t(body.size())};
     append(apdu, body);
     apdu.push_back(0);

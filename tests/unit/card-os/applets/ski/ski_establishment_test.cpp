@@ -7,30 +7,11 @@
 namespace softcard::ski_test {
 namespace {
 
-struct ProvisionedCard : ::testing::Test {
-  OpenSslRng rng;
-  CryptoProvider crypto;
-  MemoryStore* backend = nullptr;
-  std::unique_ptr<Card> card;
-
-  void SetUp() override {
-    auto store = std::make_unique<MemoryStore>();
-    backend = store.get();
-    CardOptions o;
-    o.rng = &rng;
-    card = make_card(
-        parse_profile("ski-est", R"({"softcard_profile":1,"applets":["gids"],"gids":{"user_pin":)"
-                                 R"({"value":"123456"}},"ski":{"establishment_keys":[)"
-                                 R"({"container":0,"algorithm":"rsa1024"},)"
-                                 R"({"container":3,"algorithm":"ecdh-p256"}]}})"),
-        std::move(store), std::move(o));
-    card->power_on();
-    ASSERT_EQ(SkiCard::sw(tx("00A4040009A00000039742544659"
-                             "00")),
-              0x9000);
+struct ProvisionedCard : SkiCard {
+  ProvisionedCard() {
+    ski_extra = R"(,"establishment_keys":[{"container":0,"algorithm":"rsa1024"},)"
+                R"({"container":3,"algorithm":"ecdh-p256"}])";
   }
-  Bytes tx(const std::string& hex) { return card->transmit(from_hex(hex)); }
-  Bytes tx(const Bytes& apdu) { return card->transmit(apdu); }
 
   // What the provisioning publishes: container -> SPKI DER.
   std::map<std::size_t, Bytes> published() {
@@ -111,6 +92,43 @@ TEST_F(ProvisionedCard, ThePublishedEcdhKeyAgreesOnlyThroughSki) {
   append(apdu, body);
   apdu.push_back(0);
   EXPECT_EQ(SkiCard::sw(tx(apdu)), 0x9000);
+}
+
+TEST_F(ProvisionedCard, TamperedWrapsAndPointsTakeNoSlotAndChangeNothing) {
+  ASSERT_EQ(SkiCard::sw(tx("0020008006313233343536")), 0x9000);
+  const PublicKey k1 = crypto.import_public_der(published().at(0));
+  const Bytes ct =
+      crypto.rsa_encrypt(k1, ski::key_data_blob(Bytes(16, 0x5A)), RsaPadding::oaep(HashAlg::sha1));
+  auto import = [&](const Bytes& c) {
+    Bytes body = {0x80, 0x01, 0x01, 0x81, 0x01, 0x02, 0x87, 0x81, std::uint8_t(c.size())};
+    append(body, c);
+    Bytes apdu = {0x80, 0x52, 0x00, 0x00, std::uint8_t(body.size())};
+    append(apdu, body);
+    apdu.push_back(0);
+    return SkiCard::sw(tx(apdu));
+  };
+  const ObjectMap before = backend->objects();
+  std::size_t accepted = 0;
+  for (std::size_t i = 0; i < ct.size(); ++i) {
+    Bytes t = ct;
+    t[i] ^= 0x01;
+    const std::uint16_t s = import(t);
+    EXPECT_EQ(s, 0x6988) << "byte " << i;
+    accepted += s == 0x9000;
+  }
+  EXPECT_EQ(accepted, 0u);
+  EXPECT_EQ(to_hex(SkiCard::data(tx("8050000000"))).substr(30, 6), "850108") << "no slot taken";
+  // A point off the curve for the ECDH establishment key: 6A80, no agreement.
+  Bytes point = crypto.ec_public(crypto.generate_ec(Curve::p256)).point;
+  point.back() ^= 0x01;
+  Bytes dh = {
+      0x80, 0x56, 0x03, 0x00, std::uint8_t(2 + point.size()), 0x86, std::uint8_t(point.size())};
+  append(dh, point);
+  dh.push_back(0);
+  EXPECT_EQ(SkiCard::sw(tx(dh)), 0x6A80);
+  EXPECT_EQ(SkiCard::sw(tx("805A000000")), 0x6A88) << "no agreement was made";
+  EXPECT_TRUE(backend->objects() == before);
+  EXPECT_EQ(import(ct), 0x9000) << "the untampered wrap still establishes";
 }
 
 TEST_F(ProvisionedCard, NeitherPutNorGenerateReplacesAProvisionedKey) {

@@ -265,10 +265,7 @@ TEST_F(SkiKeyUse, AnRsaEstablishmentKeyAnswersNoPlainOperation) {
       crypto.import_rsa_public({template_field(tmpl, 0x81), template_field(tmpl, 0x82)});
   const Bytes ct =
       crypto.rsa_encrypt(k, ski::key_data_blob(Bytes(16, 0x42)), RsaPadding::pkcs1_v15());
-  Bytes pso = {0x00, 0x2A, 0x80, 0x86, std::uint8_t(ct.size())};
-  append(pso, ct);
-  pso.push_back(0);
-  EXPECT_EQ(sw(tx(pso)), 0x6985);
+  EXPECT_EQ(pso_decipher(ct), 0x6985);
 }
 
 TEST_F(SkiKeyUse, ConstructDhAgreementNeedsAnEstablishmentKey) {
@@ -294,10 +291,7 @@ TEST_F(SkiKeyUse, AnEcdhEstablishmentKeyAnswersNoPlainEcdh) {
   // A PSO with the peer point then has no environment (6985), never Z.
   const KeyPair peer = crypto.generate_ec(Curve::p256);
   const Bytes point = crypto.ec_public(peer).point;
-  Bytes pso = {0x00, 0x2A, 0x80, 0x86, std::uint8_t(point.size())};
-  append(pso, point);
-  pso.push_back(0);
-  EXPECT_EQ(sw(tx(pso)), 0x6985);
+  EXPECT_EQ(pso_decipher(point), 0x6985);
 }
 
 TEST_F(SkiKeyUse, AnEstablishmentKeyIsNeverImportedInPlaintext) {

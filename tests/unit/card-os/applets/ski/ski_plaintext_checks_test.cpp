@@ -30,13 +30,7 @@ struct SkiPlaintext : SkiCard {
     Bytes nonce(8);
     rng.fill(nonce);
     const Bytes blob = ski::seal(crypto, *sender, f, ski::Direction::to_card, nonce, plain);
-    Bytes body = {0x84, 0x01, ref, 0x87};
-    if (blob.size() >= 0x100)
-      body.push_back(0x82), body.push_back(std::uint8_t(blob.size() >> 8));
-    else if (blob.size() >= 0x80)
-      body.push_back(0x81);
-    body.push_back(std::uint8_t(blob.size()));
-    append(body, blob);
+    const Bytes body = process_body(ref, blob);
     std::size_t at = 0;
     while (body.size() - at > 255) {
       Bytes block = {0x90, 0x62, f, 0x00, 0xFF};

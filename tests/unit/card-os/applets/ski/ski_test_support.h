@@ -12,12 +12,26 @@
 
 namespace softcard::ski_test {
 
+// PROCESS ENCRYPTED DATA's template 84 01 ref 87 L blob (BER length).
+inline Bytes process_body(std::uint8_t ref, const Bytes& blob) {
+  Bytes body = {0x84, 0x01, ref, 0x87};
+  if (blob.size() >= 0x100)
+    body.push_back(0x82), body.push_back(std::uint8_t(blob.size() >> 8));
+  else if (blob.size() >= 0x80)
+    body.push_back(0x81);
+  body.push_back(std::uint8_t(blob.size()));
+  append(body, blob);
+  return body;
+}
+
 struct SkiCard : ::testing::Test {
   OpenSslRng rng;
   CryptoProvider crypto;
   MemoryStore* backend = nullptr;
   std::unique_ptr<Card> card;
   const Bytes shared = Bytes(32, 0xA5);
+  // More entries of the profile's "ski" section (a derived fixture adds establishment keys).
+  std::string ski_extra;
 
   void SetUp() override {
     // The card factory's GIDS card carries the SKI extension.
@@ -31,7 +45,7 @@ struct SkiCard : ::testing::Test {
                       R"("123456"},"admin_key":{"value":)"
                       R"("0102030405060708090A0B0C0D0E0F101112131415161718"}},)"
                       R"("ski":{"shared_keys":[{"number":7,"key":")" +
-                          to_hex(shared) + R"("}]}})"),
+                          to_hex(shared) + R"("}])" + ski_extra + "}}"),
         std::move(store), std::move(o));
     card->power_on();
     ASSERT_EQ(sw(tx("00A4040009A00000039742544659"
@@ -65,10 +79,7 @@ struct SkiCard : ::testing::Test {
   }
 
   Bytes process_apdu(std::uint8_t f, std::uint8_t ref, const Bytes& blob) {
-    Bytes body = {0x84, 0x01, ref, 0x87};
-    if (blob.size() >= 0x80) body.push_back(0x81);
-    body.push_back(std::uint8_t(blob.size()));
-    append(body, blob);
+    const Bytes body = process_body(ref, blob);
     Bytes apdu = {0x80, 0x62, f, 0x00, std::uint8_t(body.size())};
     append(apdu, body);
     apdu.push_back(0);
@@ -164,6 +175,13 @@ struct SkiKeyUse : SkiCard {
   }
   std::uint16_t mse_sign(std::uint8_t mechanism, std::uint8_t kid) {
     return sw(tx(Bytes{0x00, 0x22, 0x41, 0xB6, 0x06, 0x80, 0x01, mechanism, 0x84, 0x01, kid}));
+  }
+  // PSO decipher / ECDH of `data` (a cryptogram or a peer point) with the current environment.
+  std::uint16_t pso_decipher(const Bytes& data) {
+    Bytes pso = {0x00, 0x2A, 0x80, 0x86, std::uint8_t(data.size())};
+    append(pso, data);
+    pso.push_back(0);
+    return sw(tx(pso));
   }
   Bytes import_apdu(std::uint8_t container, std::uint8_t padding, const Bytes& ct) {
     Bytes body = {0x80, 0x01, 0x01, 0x81, 0x01, padding, 0x87, 0x81, std::uint8_t(ct.size())};
