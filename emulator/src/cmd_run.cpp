@@ -92,7 +92,7 @@ void register_run(CLI::App& app) {
       front = [&faults, &cards, base, n = std::size_t{0}](Card& card,
                                                           const std::string& label) mutable {
         const std::string reader = "vpcd " + base.offset(static_cast<unsigned>(n)).to_string();
-        return make_fault_front(card, *faults, n++, label, cards.trace_sink(label, reader));
+        return make_fault_front(card, &*faults, n++, label, cards.trace_sink(label, reader));
       };
     }
     for (std::size_t i = 0; i < opts->images.size(); ++i) {

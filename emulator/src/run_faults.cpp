@@ -9,10 +9,10 @@ namespace softcard::cli {
 
 namespace {
 
-// Owns the fault layer of one card and serves it.
+// Owns the fault layer of one card and serves it (without rules: only for the trace sink).
 class FaultFront final : public vpcd::VirtualCard {
  public:
-  FaultFront(Card& card, const harness::FaultFile& file, std::size_t index, std::string label,
+  FaultFront(Card& card, const harness::FaultFile* file, std::size_t index, std::string label,
              harness::RecordSink sink)
       : faulty_(card), served_(faulty_) {
     faulty_.trace().set_enabled(false);  // a long run would only fill it; faults are logged
@@ -28,7 +28,7 @@ class FaultFront final : public vpcd::VirtualCard {
                    answered ? "answered SW " + to_hex(ByteView(r.response).last(2))
                             : std::string(harness::to_string(r.outcome)));
     });
-    file.apply(index, faulty_);
+    if (file) file->apply(index, faulty_);
   }
 
   void power_on() override { served_.power_on(); }
@@ -45,7 +45,7 @@ class FaultFront final : public vpcd::VirtualCard {
 
 }  // namespace
 
-std::unique_ptr<vpcd::VirtualCard> make_fault_front(Card& card, const harness::FaultFile& file,
+std::unique_ptr<vpcd::VirtualCard> make_fault_front(Card& card, const harness::FaultFile* file,
                                                     std::size_t index, std::string label,
                                                     harness::RecordSink sink) {
   return std::make_unique<FaultFront>(card, file, index, std::move(label), std::move(sink));

@@ -13,8 +13,9 @@
 namespace softcard::cli {
 
 // The VirtualCard the bridge serves for card `index` (label used in log lines).
-// `sink`: --trace-file's stream of the card's trace (none when empty).
-std::unique_ptr<vpcd::VirtualCard> make_fault_front(Card& card, const harness::FaultFile& file,
+// `file`: the rules (null: none, the front then serves only the trace); `sink`: --trace-file's
+// stream of the card's trace (none when empty).
+std::unique_ptr<vpcd::VirtualCard> make_fault_front(Card& card, const harness::FaultFile* file,
                                                     std::size_t index, std::string label,
                                                     harness::RecordSink sink = {});
 

@@ -4,9 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include "cli_support.h"
+#include "run_faults.h"
 #include "softcard/card_factory.h"
 #include "softcard/harness/trace_file.h"
-#include "softcard/harness/vpcd_card.h"
 
 namespace softcard::cli {
 
@@ -31,29 +31,6 @@ ServedCards::~ServedCards() {
     spdlog::error("vpcd bridge: {}", e.what());
   }
 }
-
-namespace {
-
-// --trace-file without fault rules: the harness in front of the card only for its trace.
-class TracedFront final : public vpcd::VirtualCard {
- public:
-  TracedFront(Card& card, harness::RecordSink sink) : faulty_(card), served_(faulty_) {
-    faulty_.trace().set_enabled(false);  // stream only; the buffer would just fill
-    faulty_.trace().set_sink(std::move(sink));
-  }
-  void power_on() override { served_.power_on(); }
-  void power_off() override { served_.power_off(); }
-  void reset() override { served_.reset(); }
-  Bytes atr() override { return served_.atr(); }
-  Bytes transmit(ByteView command) override { return served_.transmit(command); }
-  vpcd::Reply exchange(ByteView command) override { return served_.exchange(command); }
-
- private:
-  harness::FaultyCard faulty_;
-  harness::FaultyVpcdCard served_;
-};
-
-}  // namespace
 
 std::string ServedCards::next_label(const std::filesystem::path& image) const {
   return "card " + std::to_string(cards_.size()) + " (" + image.filename().string() + ")";
@@ -86,7 +63,7 @@ void ServedCards::add(const std::filesystem::path& image, vpcd::LinkOptions link
   if (front)
     served->adapter = front(*served->card, label);
   else if (trace_file_)
-    served->adapter = std::make_unique<TracedFront>(*served->card, trace_sink(label, reader));
+    served->adapter = make_fault_front(*served->card, nullptr, 0, label, trace_sink(label, reader));
   else
     served->adapter = std::make_unique<vpcd::CardAdapter>(*served->card);
   if (link.name.empty()) link.name = label;
