@@ -214,6 +214,9 @@ class Applet:
 
     aid: Union[bytes, str] = b""
     name: Optional[str] = None
+    # INS bytes whose command data is secret (a proprietary PIN command): traces zero it. The
+    # interindustry VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER always are.
+    secret_ins: "tuple[int, ...]" = ()
 
     # -- what subclasses override ----------------------------------------------------------
     def personalize(self) -> None:
