@@ -8,6 +8,7 @@
 #include "rig/private_world.h"
 #include "softcard/card.h"
 #include "softcard/crypto.h"
+#include "softcard/inspection.h"
 #include "softcard/personalize.h"
 #include "softcard/vpcd/bridge.h"
 #include "softcard/vpcd/card_adapter.h"
@@ -22,7 +23,8 @@ int DemoClient::run() {
   PrivateWorld world(wo);
   dir_ = world.dir();
   // The card: GIDS with the SKI extension, personalized by the card factory with the user PIN, a
-  // random admin key and shared key #1 (which the server also gets).
+  // random admin key, shared key #1 (which the server also gets) and two establishment keys
+  // generated on the card: K1 (RSA-2048, container 0) and an ECDH P-256 key (container 2).
   OpenSslRng rng;
   Bytes admin(24), shared(32);
   rng.fill(admin), rng.fill(shared);
@@ -32,11 +34,18 @@ int DemoClient::run() {
                            "admin_key": {"algorithm": "3des", "value": ")" +
                                 to_hex(admin) + R"("}},
                   "ski": {"shared_keys": [{"number": 1, "key": ")" +
-                                to_hex(shared) + R"("}]}})");
+                                to_hex(shared) + R"("}],
+                          "establishment_keys": [{"container": 0, "algorithm": "rsa2048"},
+                                                 {"container": 2, "algorithm": "ecdh-p256"}]}})");
   CardOptions co;
   co.rng = &rng;
   const std::unique_ptr<Card> card =
       make_card(profile, std::make_unique<MemoryStore>(), std::move(co));
+  // Trusted provisioning: the factory publishes the establishment keys' public halves before the
+  // card reaches the client host; the server will wrap and agree to these keys only.
+  const AppletInspection published = card->find_applet("gids")->inspect(card->store());
+  if (const InspectionSection* keys = published.section("SKI establishment keys"))
+    for (const auto& item : keys->items) establishment_keys_.push_back(item.data);
   ::setenv("PCSCLITE_CSOCK_NAME", world.socket_path().c_str(), 1);
   world.start_pcscd();
   vpcd::Bridge bridge;
@@ -107,6 +116,40 @@ void DemoClient::set_and_process(CARD_KEY_HANDLE h, const std::vector<std::strin
     throw DemoFailure("CardProcessEncryptedData returned " + hexrc(rc) + ", expected " +
                       hexrc(expect));
   if (answer) answer->assign(out, out + len);
+}
+
+// The attack of docs/ski.md §13 with the PIN verified: a plain decipher of the wrapped S1.
+void DemoClient::k1_refuses_plain_decipher() {
+  Bytes buf(wrapped_s1_.rbegin(), wrapped_s1_.rend());  // CAPI order
+  CARD_RSA_DECRYPT_INFO di{};
+  di.dwVersion = CARD_RSA_KEY_DECRYPT_INFO_VERSION_TWO, di.bContainerIndex = 0,
+  di.dwKeySpec = AT_KEYEXCHANGE, di.pbData = buf.data(), di.cbData = DWORD(buf.size()),
+  di.dwPaddingType = CARD_PADDING_NONE;
+  const DWORD rc = cd_.pfnCardRSADecrypt(&cd_, &di);
+  if (rc == 0) throw DemoFailure("K1 deciphered the wrapped S1 for the client");
+  say("C", "CardRSADecrypt(container 0, the wrapped S1) is refused (" + hexrc(rc) +
+               ", card SW 6984): K1 is an establishment key, the client cannot unwrap S1");
+}
+
+// The same for ECDH: the card agrees for SKI, but gives the client no key bytes.
+void DemoClient::establishment_refuses_plain_ecdh(const Bytes& q) {
+  auto eph = server_->ask("ecdh-probe " + to_hex(q));
+  Bytes epub = from_hex(eph[1]);
+  CARD_DH_AGREEMENT_INFO ai{};
+  ai.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION, ai.bContainerIndex = 2,
+  ai.dwPublicKey = DWORD(epub.size()), ai.pbPublicKey = epub.data();
+  check(cd_.pfnCardConstructDHAgreement(&cd_, &ai), "CardConstructDHAgreement");
+  char16_t hash[] = u"HASH";
+  CARD_DERIVE_KEY dk{};
+  dk.dwVersion = CARD_DERIVE_KEY_VERSION_TWO, dk.pwszKDF = hash;
+  dk.bSecretAgreementIndex = ai.bSecretAgreementIndex;
+  const DWORD rc = cd_.pfnCardDeriveKey(&cd_, &dk);
+  if (rc == 0) throw DemoFailure("the ECDH establishment key gave the client key bytes");
+  check(cd_.pfnCardDestroyDHAgreement(&cd_, ai.bSecretAgreementIndex, 0), "CardDestroyDHAgreement");
+  say("C",
+      "CardDeriveKey(HASH) without CARD_RETURN_KEY_HANDLE on the establishment key is "
+      "refused (" +
+          hexrc(rc) + ", card SW 6984): no Z for the client");
 }
 
 }  // namespace softcard::cli::demo

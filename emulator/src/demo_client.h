@@ -29,10 +29,12 @@ class DemoClient {
   void check_key_import_support();
   void verify_pin(const Bytes& pin, const std::string& what);
   void login();
-  void ensure_k1();
   Bytes read_k1();
   void show_capabilities();
   CARD_KEY_HANDLE establish_s1(const Bytes& k1);
+  // demo_client.cpp: what the client host cannot do with the establishment keys (§13).
+  void k1_refuses_plain_decipher();
+  void establishment_refuses_plain_ecdh(const Bytes& q);
   void inject_k2(CARD_KEY_HANDLE hs1, const std::string& k2_path);
   void prove_k2(const std::string& k2_path);
   void shared_key_and_session_pin();
@@ -67,6 +69,9 @@ class DemoClient {
   SCARDHANDLE hcard_ = 0;
   std::filesystem::path dir_;
   std::unique_ptr<ServerProcess> server_;
+  // SPKI DER of each establishment key, as the card factory published it (docs/ski.md §13).
+  std::vector<Bytes> establishment_keys_;
+  Bytes wrapped_s1_;  // S1 under K1, as the client saw it
 };
 
 }  // namespace softcard::cli::demo

@@ -25,10 +25,10 @@ int DemoClient::scenario(const Bytes& shared) {
   start_server(shared);
   check_key_import_support();  // steps 3-4
   login();
-  ensure_k1();  // step 5
-  const Bytes k1 = read_k1();
+  const Bytes k1 = read_k1();  // step 5: K1 was generated on the card at provisioning
   show_capabilities();
   const CARD_KEY_HANDLE hs1 = establish_s1(k1);  // steps 15-23
+  k1_refuses_plain_decipher();
   const std::string k2_path = (dir_ / "k2-public.der").string();
   inject_k2(hs1, k2_path);  // steps 24-30
   prove_k2(k2_path);
@@ -61,8 +61,12 @@ void DemoClient::connect() {
 void DemoClient::start_server(const Bytes& shared) {
   server_ = std::make_unique<ServerProcess>();
   server_->ask("shared-key " + to_hex(shared));
+  for (const Bytes& spki : establishment_keys_) server_->ask("trust " + to_hex(spki));
   say("S", "server started as a separate process (pid " + std::to_string(server_->pid()) +
                "): CardAcquireContext(CARD_SECURE_KEY_INJECTION_NO_CARD_MODE), no card, no reader");
+  say("S", "trusts the " + std::to_string(establishment_keys_.size()) +
+               " establishment keys the card factory published (generated on the card, usable "
+               "for key establishment only)");
 }
 
 void DemoClient::check_key_import_support() {
@@ -86,33 +90,10 @@ void DemoClient::login() {
   say("C", "CardAuthenticatePin(\"user\"): PIN verified");
 }
 
-void DemoClient::ensure_k1() {
-  PBYTE cmap = nullptr;
-  DWORD len = 0;
-  char mscp[] = "mscp", cmapfile[] = "cmapfile";
-  check(cd_.pfnCardReadFile(&cd_, mscp, cmapfile, 0, &cmap, &len), "CardReadFile(mscp/cmapfile)");
-  const auto first = wire::gids::container_record_at({cmap, len}, 0);
-  const bool usable = first && first->valid() && first->kx_key_bits >= 2048;
-  cd_.pfnCspFree(cmap);
-  say("C", "CardReadFile(mscp/cmapfile): " + std::to_string(len / 86) + " record(s), " +
-               (usable ? "container 0 is usable" : "no usable key-exchange container"));
-  if (usable) return;
-  timed("K1 RSA-2048 on-card key generation", [&] {
-    check(cd_.pfnCardCreateContainerEx(&cd_, 0, CARD_CREATE_CONTAINER_KEY_GEN, AT_KEYEXCHANGE, 2048,
-                                       nullptr, ROLE_USER),
-          "CardCreateContainerEx(KEY_GEN)");
-    return 0;
-  });
-  say("card",
-      "CardCreateContainerEx(0, KEY_GEN, AT_KEYEXCHANGE, 2048, ROLE_USER): K1 generated on "
-      "card (" +
-          std::to_string(int(timings_.back().second)) + " ms)");
-}
-
 Bytes DemoClient::read_k1() {
   Bytes k1 = container_public(0);
   say("C", "CardGetContainerInfo(0): K1 public key, PUBLICKEYBLOB of " + std::to_string(k1.size()) +
-               " bytes");
+               " bytes (the card's RSA-2048 establishment key)");
   return k1;
 }
 
@@ -136,9 +117,10 @@ CARD_KEY_HANDLE DemoClient::establish_s1(const Bytes& k1) {
   const CARD_KEY_HANDLE hs1 = timed("S1: server wrap + client CardImportSessionKey", [&] {
     auto wrapped = server_->ask("rsa " + to_hex(k1));
     say("S",
-        "generated S1 (AES-256), encrypted it under K1 with RSA-OAEP(SHA-256); "
-        "MDImportSessionKey(KeyDataBlob, AES)");
+        "K1 is a published establishment key; generated S1 (AES-256), encrypted it under K1 "
+        "with RSA-OAEP(SHA-256); MDImportSessionKey(KeyDataBlob, AES)");
     Bytes ct = from_hex(wrapped[1]);
+    wrapped_s1_ = ct;
     BCRYPT_OAEP_PADDING_INFO oaep{u"SHA256", nullptr, 0};
     CARD_KEY_HANDLE h = 0;
     check(cd_.pfnCardImportSessionKey(&cd_, 0, &oaep, BCRYPT_KEY_DATA_BLOB, CARD_AES_ALGORITHM, &h,
@@ -252,15 +234,10 @@ void DemoClient::shared_key_and_session_pin() {
 
 void DemoClient::ecc_and_change_pin() {
   verify_pin(user_pin, "CardAuthenticatePin");
-  timed("ECDH P-256 container key generation", [&] {
-    check(cd_.pfnCardCreateContainerEx(&cd_, 2, CARD_CREATE_CONTAINER_KEY_GEN, AT_ECDHE_P256, 0,
-                                       nullptr, ROLE_USER),
-          "CardCreateContainerEx(AT_ECDHE_P256)");
-    return 0;
-  });
   Bytes q = container_public(2);
-  say("card", "CardCreateContainerEx(2, KEY_GEN, AT_ECDHE_P256): on-card ECDH key; public blob " +
-                  std::to_string(q.size()) + " bytes");
+  say("C", "CardGetContainerInfo(2): the card's ECDH P-256 establishment key, public blob " +
+               std::to_string(q.size()) + " bytes");
+  establishment_refuses_plain_ecdh(q);
   auto eph = server_->ask("ecdh " + to_hex(q));
   say("S",
       "ephemeral P-256 key, Z = ECDH(e, Q), S2 = HKDF-SHA256(Z, \"softcard-ski-v1 ecdh\"); "

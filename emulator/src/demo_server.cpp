@@ -58,6 +58,8 @@ class Server {
   std::string handle(const std::vector<std::string>& w) {
     const std::string& c = w[0];
     if (c == "shared-key") return shared_key_ = from_hex(w.at(1)), "ok";
+    if (c == "trust") return trusted_.push_back(from_hex(w.at(1))), "ok";
+    if (c == "ecdh-probe") return ecdh(from_hex(w.at(1)), false);
     if (c == "rsa") return wrap_s1(from_hex(w.at(1)));
     if (c == "archive") return archive_k2(std::stoi(w.at(1)), w.at(2));
     if (c == "shared-start") return shared_start();
@@ -78,6 +80,16 @@ class Server {
   CryptoProvider crypto_;
   CARD_KEY_HANDLE h_ = 0;
   Bytes shared_key_;
+  std::vector<Bytes> trusted_;  // SPKI DER of the establishment keys the provisioning published
+
+  // The server sends a session key only through a key the card factory published as an
+  // establishment key (docs/ski.md §13); whatever the client reports is checked against them.
+  bool trusted(const PublicKey& key) {
+    const Bytes der = crypto_.public_key_der(key);
+    for (const Bytes& t : trusted_)
+      if (t == der) return true;
+    return false;
+  }
 
   void set_props(const char16_t* mode, const Bytes& iv) {
     const DWORD cb = DWORD((std::u16string_view(mode).size() + 1) * 2);
@@ -111,11 +123,12 @@ class Server {
   std::string wrap_s1(const Bytes& k1_blob) {
     const auto k1 = wire::decode_publickeyblob(k1_blob);
     if (!k1) return "error not a PUBLICKEYBLOB";
+    const PublicKey k1_key = crypto_.import_rsa_public({k1->n, k1->e});
+    if (!trusted(k1_key)) return "error K1 is not a published establishment key";
     SecretBytes s1(32);
     crypto_.random(s1.span());
     Bytes blob = wire::ski::key_data_blob(s1.view());
-    Bytes wrapped = crypto_.rsa_encrypt(crypto_.import_rsa_public({k1->n, k1->e}), blob,
-                                        RsaPadding::oaep(HashAlg::sha256));
+    Bytes wrapped = crypto_.rsa_encrypt(k1_key, blob, RsaPadding::oaep(HashAlg::sha256));
     wire::wipe(blob);
     import(s1.view());
     return "wrapped " + to_hex(wrapped);
@@ -164,17 +177,22 @@ class Server {
     return "ok";
   }
 
-  // The card's ECDH public blob -> an ephemeral public blob; S2 imported here.
-  std::string ecdh(const Bytes& card_blob) {
+  // The card's ECDH public blob -> an ephemeral public blob; S2 imported here (`use`), or only
+  // the ephemeral key for a probe.
+  std::string ecdh(const Bytes& card_blob, bool use = true) {
     const auto card = wire::decode_bcrypt_ecckey_blob(card_blob);
     if (!card || card->curve_bits != 256) return "error not a P-256 public key blob";
     Bytes card_point = {0x04};
     append(card_point, card->x);
     append(card_point, card->y);
+    if (!trusted(crypto_.import_ec_public({Curve::p256, card_point})))
+      return "error the ECDH key is not a published establishment key";
     KeyPair eph = crypto_.generate_ec(Curve::p256);
-    SecretBytes z = crypto_.ecdh(eph, card_point);
-    SecretBytes sk = ski::derive_ecdh(crypto_, z.view(), ski::Alg::aes256);
-    import(sk.view());
+    if (use) {
+      SecretBytes z = crypto_.ecdh(eph, card_point);
+      SecretBytes sk = ski::derive_ecdh(crypto_, z.view(), ski::Alg::aes256);
+      import(sk.view());
+    }
     const Bytes point = crypto_.ec_public(eph).point;
     wire::EccParts pub;
     pub.ecdh = true;

@@ -178,7 +178,8 @@ Config parse_config(const std::string& json_text) {
   }
   if (j.contains("ski")) {
     const json& s = j["ski"];
-    only_keys(s, "ski", {"supported", "import", "algorithms", "protocol", "shared_key"});
+    only_keys(s, "ski",
+              {"supported", "import", "algorithms", "protocol", "shared_key", "establishment"});
     get(s, "ski", "supported", c.ski);
     get(s, "ski", "import", c.ski_import);
     get(s, "ski", "algorithms", c.ski_algorithms);
@@ -195,6 +196,14 @@ Config parse_config(const std::string& json_text) {
       if (c.ski_shared_number < 0 || c.ski_shared_number > 255)
         bad("ski.shared_key.number", "must be 0..255");
       if (c.ski_shared_key.size() != 32) bad("ski.shared_key.value", "must be 32 bytes");
+    }
+    if (s.contains("establishment")) {
+      const json& e = s["establishment"];
+      only_keys(e, "ski.establishment", {"rsa", "ecc"});
+      get(e, "ski.establishment", "rsa", c.ski_establishment_rsa);
+      get(e, "ski.establishment", "ecc", c.ski_establishment_ecc);
+      for (int v : {c.ski_establishment_rsa, c.ski_establishment_ecc})
+        if (v < -1 || v > 254) bad("ski.establishment", "container indexes are 0..254");
     }
     check_members("ski.import", c.ski_import, {"rsa", "ecc", "shared"});
     check_members("ski.algorithms", c.ski_algorithms, {"AES", "3DES", "3DES_112"});

@@ -56,6 +56,9 @@ struct Config {
   // Session-key derivations beyond the spec's KeyDataBlob are vendor protocols; "softcard" enables
   // the ECC and shared-key nodes written from docs/ski.md §7.
   std::string ski_protocol;
+  // Containers holding the card's SKI establishment keys (docs/ski.md §13), the only keys that
+  // establish session keys; -1: none provisioned (the RSA / ECC establishment nodes skip).
+  int ski_establishment_rsa = -1, ski_establishment_ecc = -1;
   int ski_shared_number = -1;  // provisioned shared key (number, 32-byte value); -1: none
   std::vector<std::uint8_t> ski_shared_key;
 

@@ -13,11 +13,11 @@ void register_ski_client_nodes(Registry& r);
 
 namespace {
 
-// Card session + RSA key-exchange container K1 + server session, keys established.
+// Card session + the RSA establishment key K1 + server session, keys established.
 struct Flow {
   std::unique_ptr<CardSession> card;
   std::unique_ptr<Session> server;
-  std::unique_ptr<TempContainer> k1;
+  EstablishmentKey k1;
   SessionKeys keys;
 };
 
@@ -28,10 +28,10 @@ std::unique_ptr<Flow> rsa_flow(Env& env, Checker& check, const std::string& padd
   auto f = std::make_unique<Flow>();
   f->card = env.open(0);
   f->server = env.open_no_card();
-  f->k1 = std::make_unique<TempContainer>(check, env, f->card->cd(), AT_KEYEXCHANGE, 2048);
+  f->k1 = establishment_key(check, env, f->card->cd(), true);
   f->keys.client = f->card->cd();
   f->keys.server = f->server->cd();
-  rsa_establish(check, f->keys, f->k1->index, f->k1->public_blob, padding);
+  rsa_establish(check, f->keys, f->k1.index, f->k1.public_blob, padding);
   return f;
 }
 
@@ -256,7 +256,17 @@ void register_ski_client_nodes(Registry& r) {
             if (!env.config().ski) check.skip("config: no SKI");
             auto cs = env.open(0);
             CARD_DATA* cd = cs->cd();
-            TempContainer k(check, env, cd, spec, spec == AT_KEYEXCHANGE ? 2048 : 0);
+            // spec 0: the RSA establishment key; otherwise a fresh ordinary container.
+            std::unique_ptr<TempContainer> temp;
+            EstablishmentKey k;
+            if (spec == 0) {
+              k = establishment_key(check, env, cd, true);
+            } else {
+              temp = std::make_unique<TempContainer>(check, env, cd, spec,
+                                                     spec == AT_KEYEXCHANGE ? 2048 : 0);
+              k.index = temp->index;
+              k.public_blob = temp->public_blob;
+            }
             if (!authenticate) cd->pfnCardDeauthenticateEx(cd, CREATE_PIN_SET(ROLE_USER), 0);
             Bytes wrapped;
             if (auto key = verify::from_capi_public(k.public_blob))
@@ -279,11 +289,14 @@ void register_ski_client_nodes(Registry& r) {
   };
   import_neg("ecc_container", "into an ECDH container (RSA only)", SCARD_E_INVALID_PARAMETER,
              AT_ECDHE_P256, true, plain_import(CARD_PADDING_PKCS1));
-  import_neg("bad_flags", "with dwFlags 0x80", SCARD_E_INVALID_PARAMETER, AT_KEYEXCHANGE, true,
+  import_neg("ordinary_container",
+             "into an ordinary key-exchange container (no establishment key, docs/ski.md §13)",
+             SCARD_E_INVALID_PARAMETER, AT_KEYEXCHANGE, true, plain_import(CARD_PADDING_PKCS1));
+  import_neg("bad_flags", "with dwFlags 0x80", SCARD_E_INVALID_PARAMETER, 0, true,
              plain_import(0x80));
-  import_neg("anonymous", "without the user PIN", SCARD_W_SECURITY_VIOLATION, AT_KEYEXCHANGE, false,
+  import_neg("anonymous", "without the user PIN", SCARD_W_SECURITY_VIOLATION, 0, false,
              plain_import(CARD_PADDING_PKCS1));
-  import_neg("tampered", "of a ciphertext with a flipped byte", NTE_BAD_DATA, AT_KEYEXCHANGE, true,
+  import_neg("tampered", "of a ciphertext with a flipped byte", NTE_BAD_DATA, 0, true,
              [](CARD_DATA* cd, BYTE idx, Bytes& w) {
                w[w.size() / 2] ^= 0x10;
                CARD_KEY_HANDLE h = 0;
@@ -291,14 +304,14 @@ void register_ski_client_nodes(Registry& r) {
                                                   CARD_AES_ALGORITHM, &h, w.data(),
                                                   static_cast<DWORD>(w.size()), CARD_PADDING_PKCS1);
              });
-  import_neg("null_handle", "with phKey NULL", SCARD_E_INVALID_PARAMETER, AT_KEYEXCHANGE, true,
+  import_neg("null_handle", "with phKey NULL", SCARD_E_INVALID_PARAMETER, 0, true,
              [](CARD_DATA* cd, BYTE idx, Bytes& w) {
                return cd->pfnCardImportSessionKey(cd, idx, nullptr, BCRYPT_KEY_DATA_BLOB,
                                                   CARD_AES_ALGORITHM, nullptr, w.data(),
                                                   static_cast<DWORD>(w.size()), CARD_PADDING_PKCS1);
              });
-  import_neg("bad_blob_type", "with blob type L\"OpaqueKeyBlob\"", SCARD_E_INVALID_PARAMETER,
-             AT_KEYEXCHANGE, true, [](CARD_DATA* cd, BYTE idx, Bytes& w) {
+  import_neg("bad_blob_type", "with blob type L\"OpaqueKeyBlob\"", SCARD_E_INVALID_PARAMETER, 0,
+             true, [](CARD_DATA* cd, BYTE idx, Bytes& w) {
                CARD_KEY_HANDLE h = 0;
                return cd->pfnCardImportSessionKey(cd, idx, nullptr, u"OpaqueKeyBlob",
                                                   CARD_AES_ALGORITHM, &h, w.data(),
@@ -316,7 +329,7 @@ void register_ski_client_nodes(Registry& r) {
           auto cs = env.open(0);
           CARD_DATA* cd = cs->cd();
           auto server = env.open_no_card();
-          TempContainer k(check, env, cd, AT_ECDHE_P256, 0);
+          const EstablishmentKey k = establishment_key(check, env, cd, false);
           auto card_pub = verify::from_bcrypt_ecc_public(k.public_blob);
           auto host = verify::ecdh_with(card_pub.get());
           CARD_DH_AGREEMENT_INFO info{};

@@ -13,7 +13,7 @@ namespace {
 struct SessionFlow {
   std::unique_ptr<CardSession> card;
   std::unique_ptr<Session> server;
-  std::unique_ptr<TempContainer> k1;
+  EstablishmentKey k1;
   SessionKeys keys;
 };
 
@@ -23,10 +23,10 @@ std::unique_ptr<SessionFlow> establish(Env& env, Checker& check) {
   auto f = std::make_unique<SessionFlow>();
   f->card = env.open(0);
   f->server = env.open_no_card();
-  f->k1 = std::make_unique<TempContainer>(check, env, f->card->cd(), AT_KEYEXCHANGE, 2048);
+  f->k1 = establishment_key(check, env, f->card->cd(), true);
   f->keys.client = f->card->cd();
   f->keys.server = f->server->cd();
-  rsa_establish(check, f->keys, f->k1->index, f->k1->public_blob, "pkcs1");
+  rsa_establish(check, f->keys, f->k1.index, f->k1.public_blob, "pkcs1");
   return f;
 }
 

@@ -138,4 +138,19 @@ DWORD client_process(SessionKeys& keys, const char16_t* function, const Bytes& b
   return rc;
 }
 
+EstablishmentKey establishment_key(Checker& check, Env& env, CARD_DATA* cd, bool rsa) {
+  const int index = rsa ? env.config().ski_establishment_rsa : env.config().ski_establishment_ecc;
+  if (index < 0)
+    check.skip(std::string("config: no ") + (rsa ? "RSA" : "ECC") +
+               " establishment key (ski.establishment)");
+  // Establishment needs the user PIN, as key generation for a fresh container did.
+  check.rc(0, authenticate_user(cd, env.config()), "CardAuthenticateEx(user)");
+  EstablishmentKey k;
+  k.index = static_cast<BYTE>(index);
+  check.rc(0, container_public(cd, k.index, true, k.public_blob),
+           "CardGetContainerInfo(establishment key " + std::to_string(index) + ")");
+  check.require(!k.public_blob.empty(), "the establishment container holds no key-exchange key");
+  return k;
+}
+
 }  // namespace softcard::mdtest

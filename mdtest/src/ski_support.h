@@ -29,6 +29,14 @@ CARD_KEY_HANDLE server_import(Checker& check, CARD_DATA* server, const char16_t*
 // base IV and ChainingModeCBC.
 void rsa_establish(Checker& check, SessionKeys& keys, BYTE container, const Bytes& public_blob,
                    const std::string& padding);
+// The card's establishment key for RSA (`rsa`) or ECC establishment, from the configuration
+// (ski.establishment), with the user authenticated; its public key as CardGetContainerInfo
+// reports it. Skips the node when the configuration names none.
+struct EstablishmentKey {
+  BYTE index = 0;
+  Bytes public_blob;
+};
+EstablishmentKey establishment_key(Checker& check, Env& env, CARD_DATA* cd, bool rsa);
 // MDEncryptData on the server; exactly one blob, freed with one pfnCspFree (docs/ski.md D12).
 Bytes server_encrypt(Checker& check, SessionKeys& keys, const char16_t* function,
                      const Bytes& plain);

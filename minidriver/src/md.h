@@ -67,11 +67,17 @@ struct HostKey {
 
 // What CardConstructDHAgreement agreed to: CardDeriveKey without CARD_RETURN_KEY_HANDLE runs
 // a plain GIDS ECDH with it (docs/ski.md D22).
+// An ordinary ECDH key is no establishment key, so the card makes no agreement for it (docs/ski.md
+// §13): the agreement then lives on the host only (index host_agreement_base + n) and serves
+// key-bytes derivations only.
 struct DhAgreement {
   std::uint8_t container = 0;
   unsigned bits = 0;  // curve size of the container's key
   Bytes point;        // the peer's public point, uncompressed (04 || X || Y)
+  bool on_card = true;
 };
+inline constexpr std::uint8_t host_agreement_base = 0x10;
+inline constexpr std::uint8_t host_agreement_slots = 4;
 
 // A master file entry: directory, name, DO tag and EF of a minidriver file.
 using CardFile = wire::gids::MasterFileEntry;
@@ -91,7 +97,7 @@ struct Context {
   std::map<CARD_KEY_HANDLE, HostKey> keys;
   CARD_KEY_HANDLE next_handle = 1;
   bool admin = false;  // this context answered an admin challenge (the card has no query)
-  std::map<std::uint8_t, DhAgreement> agreements;  // by the card's agreement index
+  std::map<std::uint8_t, DhAgreement> agreements;  // by the agreement index (card or host)
 
   ApduChannel& card() {
     if (!channel) fail(SCARD_E_UNSUPPORTED_FEATURE);

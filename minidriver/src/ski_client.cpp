@@ -59,6 +59,22 @@ std::optional<ski::Alg> alg_for_request(LPCWSTR name, std::size_t key_bytes) {
   return ski::alg_from_name(wide(name), key_bytes);
 }
 
+// A free host-side agreement index for `point`, which must lie on the container key's curve
+// (the card, which would check it, never sees it).
+std::uint8_t host_agreement(Context& ctx, unsigned bits, const Bytes& point) {
+  const Curve curve = bits == 384 ? Curve::p384 : bits == 521 ? Curve::p521 : Curve::p256;
+  try {
+    ctx.crypto.import_ec_public({curve, point});
+  } catch (const CryptoError&) {
+    fail(SCARD_E_INVALID_PARAMETER);
+  }
+  for (std::uint8_t i = 0; i < host_agreement_slots; ++i) {
+    const auto index = static_cast<std::uint8_t>(host_agreement_base + i);
+    if (!ctx.agreements.contains(index)) return index;
+  }
+  fail(SCARD_E_NO_MEMORY);
+}
+
 }  // namespace
 
 extern "C" {
@@ -115,8 +131,12 @@ DWORD WINAPI MdCardImportSessionKey(PCARD_DATA pCardData, BYTE bContainerIndex, 
     if (!label.empty()) put_tlv(cmd.data, 0x82, label);
     put_tlv(cmd.data, 0x87, ByteView{pbInput, cbInput});
     cmd.ne = 256;
-    Bytes r = ctx.card().exchange(cmd);
-    *phKey = add_card_key(ctx, card_ref_from(r));
+    Response r = ctx.card().transmit(cmd);
+    // 6984: the container holds no establishment key (docs/ski.md §13), the caller's mistake as
+    // an EC container is.
+    if (r.sw == Sw::reference_data_not_usable) fail(SCARD_E_INVALID_PARAMETER);
+    if (r.sw != Sw::ok) fail(map_sw(r.sw, true));
+    *phKey = add_card_key(ctx, card_ref_from(r.data));
   });
 }
 
@@ -150,8 +170,16 @@ DWORD WINAPI MdCardConstructDHAgreement(PCARD_DATA pCardData, PCARD_DH_AGREEMENT
     cmd.p1 = pInfo->bContainerIndex;
     put_tlv(cmd.data, 0x86, point);
     cmd.ne = 256;
-    Bytes r = ctx.card().exchange(cmd);
-    auto a = find_tlv(r, 0x85);
+    Response r = ctx.card().transmit(cmd);
+    if (r.sw == Sw::reference_data_not_usable) {
+      // No establishment key: a host-side agreement for key bytes (plain GIDS ECDH at derive).
+      pInfo->bSecretAgreementIndex = host_agreement(ctx, rec.kx_key_bits, point);
+      ctx.agreements[pInfo->bSecretAgreementIndex] =
+          DhAgreement{pInfo->bContainerIndex, rec.kx_key_bits, point, false};
+      return;
+    }
+    if (r.sw != Sw::ok) fail(map_sw(r.sw, true));
+    auto a = find_tlv(r.data, 0x85);
     if (!a || a->size() != 1) fail(SCARD_E_UNEXPECTED);
     pInfo->bSecretAgreementIndex = (*a)[0];
     // Kept for a CardDeriveKey that returns key bytes (plain GIDS ECDH, docs/ski.md D22).
@@ -182,6 +210,10 @@ DWORD WINAPI MdCardDeriveKey(PCARD_DATA pCardData, PCARD_DERIVE_KEY pInfo) {
     if (pInfo->dwFlags & ~DWORD(CARD_RETURN_KEY_HANDLE)) fail(SCARD_E_INVALID_PARAMETER);
     if (!wide_equal(pInfo->pwszKDF, BCRYPT_KDF_HKDF) || pInfo->pParameterList)
       fail(SCARD_E_INVALID_PARAMETER);
+    // A host-side agreement has no card agreement to derive a session key from.
+    if (auto it = ctx.agreements.find(pInfo->bSecretAgreementIndex);
+        it != ctx.agreements.end() && !it->second.on_card)
+      fail(SCARD_E_INVALID_PARAMETER);
     if (!pInfo->pwszAlgId || pInfo->dwKeyLen % 8) fail(SCARD_E_INVALID_PARAMETER);
     auto alg = alg_for_request(pInfo->pwszAlgId, pInfo->dwKeyLen / 8);
     if (!alg) fail(SCARD_E_INVALID_PARAMETER);
@@ -206,6 +238,11 @@ DWORD WINAPI MdCardDestroyDHAgreement(PCARD_DATA pCardData, BYTE bSecretAgreemen
     if (ctx.edge == Edge::piv) {
       // The agreement lives in this context only.
       if (!ctx.agreements.erase(bSecretAgreementIndex)) fail(SCARD_E_INVALID_PARAMETER);
+      return;
+    }
+    if (auto it = ctx.agreements.find(bSecretAgreementIndex);
+        it != ctx.agreements.end() && !it->second.on_card) {
+      ctx.agreements.erase(it);
       return;
     }
     ctx.agreements.erase(bSecretAgreementIndex);

@@ -49,7 +49,7 @@ CardIdentity personalize_document(const json& doc, const std::string& name, Obje
     if (!gids)
       throw FieldError("ski",
                        "secure key injection is part of the gids applet, which this profile lacks");
-    personalize_ski_section(doc.at("ski"), store);
+    personalize_ski_section(doc.at("ski"), store, rng);
   }
   write_identity(store, id);
   return id;

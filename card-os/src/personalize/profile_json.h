@@ -69,7 +69,8 @@ void personalize_gids_section(const nlohmann::json& section, ObjectStore& store,
 // The PIV applet; `yubikey` is the top-level "yubikey" section (the YubiKey personality) or null.
 void personalize_piv_section(const nlohmann::json& section, const nlohmann::json* yubikey,
                              ObjectStore& store, Rng& rng, CardIdentity& identity);
-// Secure key injection settings of a GIDS card (top-level "ski" field).
-void personalize_ski_section(const nlohmann::json& section, ObjectStore& store);
+// Secure key injection settings of a GIDS card (top-level "ski" field): shared keys, and the
+// establishment keys it generates with `rng` (docs/ski.md §13).
+void personalize_ski_section(const nlohmann::json& section, ObjectStore& store, Rng& rng);
 
 }  // namespace softcard

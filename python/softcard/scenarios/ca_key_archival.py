@@ -1,6 +1,8 @@
-"""CA key archival with secure key injection (docs/ski.md): the CA (server, no-card minidriver)
-wraps a key pair for the card, the client host relays only ciphertext, the card imports it into
-an ordinary container and signs with it. SOFTCARD_SCENARIO_PCSC=1 puts the client behind a real
+"""CA key archival with secure key injection (docs/ski.md): the card factory generates an RSA
+establishment key K1 on the card and publishes its public key (docs/ski.md §13); the CA (server,
+no-card minidriver) wraps a session key to that published key only, then a key pair for the card;
+the client host relays only ciphertext, the card imports it into an ordinary container and signs
+with it. SOFTCARD_SCENARIO_PCSC=1 puts the client behind a real
 PC/SC reader (a private world) instead of calling the card in-process."""
 
 import contextlib
@@ -9,7 +11,17 @@ import os
 from .. import minidriver as md
 from ..card import Card
 
-DESCRIPTION = ("CA key archival over SKI: RSA key establishment under the card's container key, "
+# A GIDS card (PIN 123456) plus an RSA-2048 establishment key in container 0, generated on the card.
+PROFILE = {
+    "softcard_profile": 1,
+    "name": "gids-ski-establishment",
+    "applets": ["gids"],
+    "gids": {"state": "initialized", "user_pin": {"value": "123456"}},
+    "ski": {"establishment_keys": [{"container": 0, "algorithm": "rsa2048"}]},
+}
+
+DESCRIPTION = ("CA key archival over SKI: RSA key establishment under the card's published "
+               "establishment key, "
                "the server encrypts an RSA-2048 key pair, the client relays only ciphertext, the card "
                "imports it (replay refused) and the archived public key verifies the card's signature")
 
@@ -25,7 +37,13 @@ def run(check) -> None:
         check.skip("python3-cryptography is not installed")
 
     with contextlib.ExitStack() as stack:
-        card = stack.enter_context(Card.create(None, "gids"))
+        card = stack.enter_context(Card.create(None, PROFILE))
+        check.step("provisioning: the card factory publishes the establishment key K1 (container 0)")
+        published = {i.id: i.data for i in
+                     card.inspect.sections("gids").get("SKI establishment keys", [])}
+        check.that(0 in published, "the inspection lists an establishment key in container 0")
+        from cryptography.hazmat.primitives.serialization import load_der_public_key
+        trusted_k1 = load_der_public_key(published[0])
         check.watch(card)
         if os.environ.get("SOFTCARD_SCENARIO_PCSC") == "1":
             from ..rig import Rig, RigUnavailable
@@ -42,12 +60,13 @@ def run(check) -> None:
         check.equal(client.get_property_dword("Key Import Support") & 0x1, 0x1,
                     "CP_KEY_IMPORT_SUPPORT has RSA key establishment")
 
-        check.step("client: PIN, and an on-card RSA key exchange key K1 in container 0")
+        check.step("client: PIN, and K1 as the card reports it (CardGetContainerInfo)")
         client.authenticate_pin("123456")
-        client.create_container(0, md.AT_KEYEXCHANGE, 2048)
         _, kx_blob = client.container_info(0)
         k1 = md.rsa_public_from_blob(kx_blob)
-        check.equal(k1.key_size, 2048, "K1 public key read with CardGetContainerInfo")
+        check.equal(k1.public_numbers(), trusted_k1.public_numbers(),
+                    "the client's K1 is the published establishment key (the server wraps to no other)")
+        k1 = trusted_k1
 
         check.step("server: session key S1, wrapped under K1 (OAEP SHA-256); both sides import it")
         s1 = os.urandom(32)

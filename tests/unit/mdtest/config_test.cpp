@@ -64,6 +64,19 @@ TEST(MdtestConfig, ReadsEveryGroup) {
   EXPECT_FALSE(c.block_pin);
 }
 
+TEST(MdtestConfig, SkiEstablishmentContainers) {
+  const Config none = parse_config("{}");
+  EXPECT_EQ(none.ski_establishment_rsa, -1);
+  EXPECT_EQ(none.ski_establishment_ecc, -1);
+  const Config c = parse_config(R"({"ski": {"establishment": {"rsa": 0, "ecc": 7}}})");
+  EXPECT_EQ(c.ski_establishment_rsa, 0);
+  EXPECT_EQ(c.ski_establishment_ecc, 7);
+  EXPECT_NE(error_of(R"({"ski": {"establishment": {"rsa": 300}}})").find("ski.establishment"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"ski": {"establishment": {"dh": 1}}})").find("ski.establishment.dh"),
+            std::string::npos);
+}
+
 TEST(MdtestConfig, UnknownFieldsAreErrorsNamingTheField) {
   EXPECT_NE(error_of(R"({"pin": {}})").find("pin: unknown field"), std::string::npos);
   EXPECT_NE(error_of(R"({"pins": {"usr": "1"}})").find("pins.usr"), std::string::npos);

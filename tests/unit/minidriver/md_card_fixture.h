@@ -3,6 +3,7 @@
 // context: the fixture of the minidriver tests that talk to a card.
 #include "md_test_support.h"
 #include "softcard/card.h"
+#include "softcard/inspection.h"
 #include "softcard/personalize.h"
 
 namespace softcard::mdtest {
@@ -23,6 +24,8 @@ struct WithCard : ::testing::Test {
   CARD_DATA client{}, server{};
   Bytes atr;
   char16_t name[9] = u"softcard";
+  // Extra entries of the profile's "ski" section (a derived fixture adds establishment keys).
+  std::string ski_extra;
 
   void SetUp() override {
     // A GIDS card with secure key injection and shared key 1, from the card factory.
@@ -36,7 +39,7 @@ struct WithCard : ::testing::Test {
                       R"("123456"},"admin_key":{"value":)"
                       R"("0102030405060708090A0B0C0D0E0F101112131415161718"}},)"
                       R"("ski":{"shared_keys":[{"number":1,"key":")" +
-                          to_hex(Bytes(32, 0x5C)) + R"("}]}})"),
+                          to_hex(Bytes(32, 0x5C)) + R"("}])" + ski_extra + "}}"),
         std::move(store), std::move(o));
     card->power_on();
     atr = card->atr();
@@ -49,6 +52,17 @@ struct WithCard : ::testing::Test {
   void TearDown() override {
     client.pfnCardDeleteContext(&client);
     server.pfnCardDeleteContext(&server);
+  }
+
+  // The SPKI DER the card factory published for establishment key `container` (docs/ski.md
+  // §13): what a server pins.
+  Bytes published_establishment_key(std::size_t container) {
+    const AppletInspection in = card->find_applet("gids")->inspect(card->store());
+    if (const InspectionSection* s = in.section("SKI establishment keys"))
+      for (const auto& item : s->items)
+        if (item.id == container) return item.data;
+    ADD_FAILURE() << "no establishment key in container " << container;
+    return {};
   }
 
   void login() {
@@ -84,8 +98,10 @@ struct WithCard : ::testing::Test {
   }
 
   // RSA key establishment: server session key wrapped under container `idx`.
+  // The server wraps to the key the provisioning published; the client reports the same key.
   std::pair<CARD_KEY_HANDLE, CARD_KEY_HANDLE> rsa_session(BYTE idx, const Bytes& s1) {
-    PublicKey k1 = container_public(idx);
+    PublicKey k1 = crypto.import_public_der(published_establishment_key(idx));
+    EXPECT_EQ(crypto.public_key_der(container_public(idx)), crypto.public_key_der(k1));
     Bytes blob = ski::key_data_blob(s1);
     Bytes ct = crypto.rsa_encrypt(k1, blob, RsaPadding::oaep(HashAlg::sha256, from_hex("4341")));
     CARD_KEY_HANDLE hs = 0, hc = 0;
@@ -129,6 +145,15 @@ struct WithCard : ::testing::Test {
     DWORD rc = client.pfnCardProcessEncryptedData(&client, hc, f, &ed, 1, buf, sizeof buf, &len, 0);
     if (out) out->assign(buf, buf + len);
     return rc;
+  }
+};
+
+// The card factory provisions SKI establishment keys: RSA-2048 in container 0, ECDH P-256 in
+// container 6 (docs/ski.md §13); only these establish session keys.
+struct WithEstablishmentKeys : WithCard {
+  WithEstablishmentKeys() {
+    ski_extra = R"(,"establishment_keys":[{"container":0,"algorithm":"rsa2048"},)"
+                R"({"container":6,"algorithm":"ecdh-p256"}])";
   }
 };
 

@@ -8,7 +8,7 @@ using namespace softcard::mdtest;
 
 namespace {
 
-TEST_F(WithCard, CaKeyArchivalScenario) {
+TEST_F(WithEstablishmentKeys, CaKeyArchivalScenario) {
   BYTE buf[256];
   DWORD len = 0;
   ASSERT_EQ(client.pfnCardGetProperty(&client, CP_KEY_IMPORT_SUPPORT, buf, 4, &len, 0), 0u);
@@ -26,9 +26,6 @@ TEST_F(WithCard, CaKeyArchivalScenario) {
             SCARD_E_UNSUPPORTED_FEATURE);
 
   login();
-  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN,
-                                            AT_KEYEXCHANGE, 2048, nullptr, ROLE_USER),
-            0u);
   auto [hs, hc] = rsa_session(0, crypto.digest(HashAlg::sha256, view(std::string_view("S1"))));
   set_props(hs, hc, SOFTCARD_CHAIN_MODE_GCM, from_hex("000102030405060708090a0b"));
 
@@ -80,11 +77,8 @@ TEST_F(WithCard, CaKeyArchivalScenario) {
   EXPECT_EQ(process(hc, CSF_IMPORT_KEYPAIR, blob), SCARD_E_INVALID_HANDLE);
 }
 
-TEST_F(WithCard, CbcBlobsAndWrongIv) {
+TEST_F(WithEstablishmentKeys, CbcBlobsAndWrongIv) {
   login();
-  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN,
-                                            AT_KEYEXCHANGE, 1024, nullptr, ROLE_USER),
-            0u);
   auto [hs, hc] = rsa_session(0, Bytes(16, 0x21));
   set_props(hs, hc, CARD_CHAIN_MODE_CBC, Bytes(16, 0x77));
   Bytes blob =
@@ -174,14 +168,11 @@ TEST_F(WithCard, SharedKeySessionPinAndChangeAuthenticator) {
   EXPECT_EQ(client.pfnCardAuthenticatePin(&client, user, pin, 6, nullptr), 0u);
 }
 
-TEST_F(WithCard, SlotsAreBoundedAndVolatile) {
+TEST_F(WithEstablishmentKeys, SlotsAreBoundedAndVolatile) {
   login();
-  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN,
-                                            AT_KEYEXCHANGE, 1024, nullptr, ROLE_USER),
-            0u);
   std::vector<CARD_KEY_HANDLE> hs;
   for (int i = 0; i < 8; ++i) hs.push_back(rsa_session(0, Bytes(16, std::uint8_t(i))).second);
-  PublicKey k1 = container_public(0);
+  PublicKey k1 = crypto.import_public_der(published_establishment_key(0));
   Bytes blob = ski::key_data_blob(Bytes(16, 1));
   Bytes ct = crypto.rsa_encrypt(k1, blob, RsaPadding::pkcs1_v15());
   CARD_KEY_HANDLE h = 0;
@@ -209,13 +200,10 @@ TEST_F(WithCard, SlotsAreBoundedAndVolatile) {
   (void)b, (void)len;
 }
 
-TEST_F(WithCard, EcdhDerivedSessionKey) {
+TEST_F(WithEstablishmentKeys, EcdhDerivedSessionKey) {
   login();
-  DWORD rc = client.pfnCardCreateContainerEx(&client, 2, CARD_CREATE_CONTAINER_KEY_GEN,
-                                             AT_ECDHE_P256, 0, nullptr, ROLE_USER);
-  if (rc != 0)
-    GTEST_SKIP() << "GIDS applet without EC key generation (rc " << std::hex << rc << ")";
-  PublicKey card_pub = container_public(2);
+  // The server agrees with the key the provisioning published, never with one the client names.
+  PublicKey card_pub = crypto.import_public_der(published_establishment_key(6));
   KeyPair eph = crypto.generate_ec(Curve::p256);
   SecretBytes z = crypto.ecdh(eph, crypto.ec_public(card_pub).point);
   SecretBytes sk = ski::derive_ecdh(crypto, z.view(), ski::Alg::aes128);
@@ -231,9 +219,10 @@ TEST_F(WithCard, EcdhDerivedSessionKey) {
   eph_pub.y.assign(point.begin() + 33, point.end());
   Bytes pub = wire::encode_bcrypt_ecckey_blob(eph_pub);
   CARD_DH_AGREEMENT_INFO ai{};
-  ai.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION, ai.bContainerIndex = 2,
+  ai.dwVersion = CARD_DH_AGREEMENT_INFO_VERSION, ai.bContainerIndex = 6,
   ai.dwPublicKey = DWORD(pub.size()), ai.pbPublicKey = pub.data();
   ASSERT_EQ(client.pfnCardConstructDHAgreement(&client, &ai), 0u);
+  EXPECT_LT(ai.bSecretAgreementIndex, 4) << "a card agreement";
   char16_t kdf[] = u"HKDF", aes[] = u"AES";
   CARD_DERIVE_KEY dk{};
   dk.dwVersion = 2, dk.dwFlags = 0, dk.pwszKDF = kdf,
@@ -256,16 +245,13 @@ TEST_F(WithCard, EcdhDerivedSessionKey) {
 namespace {
 
 // docs/ski.md §10: the documented APDUs, byte for byte, against the card.
-TEST_F(WithCard, WorkedExampleApdus) {
+TEST_F(WithEstablishmentKeys, WorkedExampleApdus) {
   auto tx = [&](const Bytes& apdu) { return card->transmit(apdu); };
   EXPECT_EQ(to_hex(tx(from_hex("8050000000"))),
             "80010f81011f82010f830103840108850108860107870101"
             "9000");
   login();
-  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN,
-                                            AT_KEYEXCHANGE, 2048, nullptr, ROLE_USER),
-            0u);
-  PublicKey k1 = container_public(0);
+  PublicKey k1 = crypto.import_public_der(published_establishment_key(0));
   const Bytes sk = from_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
   Bytes key_data = ski::key_data_blob(sk);
   EXPECT_EQ(to_hex(key_data), "4b44424d0100000020000000" + to_hex(sk));
@@ -326,11 +312,8 @@ Bytes ecc_private_blob(CryptoProvider& c, const KeyPair& k, DWORD magic) {
   return wire::encode_bcrypt_ecckey_blob(blob);
 }
 
-TEST_F(WithCard, ImportEcKeysThroughSki) {
+TEST_F(WithEstablishmentKeys, ImportEcKeysThroughSki) {
   login();
-  ASSERT_EQ(client.pfnCardCreateContainerEx(&client, 0, CARD_CREATE_CONTAINER_KEY_GEN,
-                                            AT_KEYEXCHANGE, 1024, nullptr, ROLE_USER),
-            0u);
   auto [hs, hc] = rsa_session(0, Bytes(32, 0x33));
   struct Case {
     DWORD spec;

@@ -1,6 +1,7 @@
 // The GidsApi container calls: the cmapfile as records, writing a container key consistently
 // (key file, cmapfile, key map, cardcf), and handing a container's key to an extension after
-// the key-use decision (key_use.cpp).
+// the key-use decision (key_use.cpp). Personalization adds establishment keys the same way.
+#include "applets/gids/gids_personalize.h"
 #include "applets/gids/gids_session.h"
 #include "softcard/errors.h"
 
@@ -14,30 +15,18 @@ std::vector<ContainerRecord> containers(const ObjectStore& store) {
   return decode_cmapfile(*data);
 }
 
-void create_container_key(GidsSession& s, CardContext& ctx, std::size_t index, const KeyPair& key,
-                          const ContainerKeyOptions& options) {
-  ObjectStore& store = ctx.store();
+namespace {
+// Key file, cmapfile record, key map record and cardcf, written together.
+void write_container(ObjectStore& store, std::size_t index, const EfRecord& ef, unsigned bits,
+                     std::uint8_t algid, const ContainerKeyOptions& options) {
   if (index >= max_containers) throw CardError(Sw::incorrect_p1p2);
   const auto loc = lookup_file(store, "mscp", "cmapfile");
   if (!loc) throw CardError(Sw::conditions_not_satisfied);
   const auto cmap_bytes = get_do(store, loc->first, loc->second);
   if (!cmap_bytes) throw CardError(Sw::conditions_not_satisfied);
-  const auto algid = algid_for(key);
-  if (!algid) throw CardError(Sw::wrong_data);
   if (options.guid.size() > 39) throw CardError(Sw::wrong_data);
   const auto kid = static_cast<std::uint8_t>(first_container_key + index);
-
-  // Key file.
-  EfRecord ef;
-  ef.fid = key_fid(kid);
-  ef.type = ef_type_key;
-  ef.lcs = lcs_operational;
-  ef.fcp = key_file_fcp(kid, *algid, options.spec, options.pin_protected);
-  ef.key_kind = KeyKind::asymmetric;
-  ef.key = ctx.crypto().export_private(key);
   put_ef(store, ef);
-  s.key_cache.erase(ef.fid);
-  if (s.env && s.env->key_ref == kid) s.env.reset();
 
   // cmapfile.
   auto records = decode_cmapfile(*cmap_bytes);
@@ -55,11 +44,10 @@ void create_container_key(GidsSession& s, CardContext& ctx, std::size_t index, c
     for (auto& r : records) r.flags &= static_cast<std::uint8_t>(~ContainerRecord::flag_default);
     rec.flags |= ContainerRecord::flag_default;
   }
-  const auto bits = static_cast<std::uint16_t>(key.bits());
   if (options.spec == KeySpec::key_exchange)
-    rec.kx_key_bits = bits;
+    rec.kx_key_bits = static_cast<std::uint16_t>(bits);
   else
-    rec.sig_key_bits = bits;
+    rec.sig_key_bits = static_cast<std::uint16_t>(bits);
   put_do(store, loc->first, loc->second, encode_cmapfile(records));
 
   // Key map (A000/DF20): 01 then 12-byte records, one per cmapfile record.
@@ -69,14 +57,54 @@ void create_container_key(GidsSession& s, CardContext& ctx, std::size_t index, c
   if (keymap.size() < want) keymap.resize(want, 0);
   std::uint8_t* k = keymap.data() + 1 + 12 * index;
   const Bytes rec_bytes = {
-      0x01, 0x00,   0x00,
-      0x00, *algid, static_cast<std::uint8_t>(options.spec == KeySpec::key_exchange ? 0x9A : 0x9C),
-      kid,  0xB0,   0xFF,
-      0xFF, 0x00,   0x00};
+      0x01, 0x00,  0x00,
+      0x00, algid, static_cast<std::uint8_t>(options.spec == KeySpec::key_exchange ? 0x9A : 0x9C),
+      kid,  0xB0,  0xFF,
+      0xFF, 0x00,  0x00};
   std::copy(rec_bytes.begin(), rec_bytes.end(), k);
   put_do(store, keymap_ef, keymap_do, keymap);
 
   bump_cardcf(store, true, true);
+}
+
+EfRecord key_file_record(std::uint8_t kid, Bytes fcp, SecretBytes pkcs8) {
+  EfRecord ef;
+  ef.fid = key_fid(kid);
+  ef.type = ef_type_key;
+  ef.lcs = lcs_operational;
+  ef.fcp = std::move(fcp);
+  ef.key_kind = KeyKind::asymmetric;
+  ef.key = std::move(pkcs8);
+  return ef;
+}
+}  // namespace
+
+void create_container_key(GidsSession& s, CardContext& ctx, std::size_t index, const KeyPair& key,
+                          const ContainerKeyOptions& options) {
+  if (index >= max_containers) throw CardError(Sw::incorrect_p1p2);
+  const auto algid = algid_for(key);
+  if (!algid) throw CardError(Sw::wrong_data);
+  const auto kid = static_cast<std::uint8_t>(first_container_key + index);
+  const EfRecord ef =
+      key_file_record(kid, key_file_fcp(kid, *algid, options.spec, options.pin_protected),
+                      ctx.crypto().export_private(key));
+  write_container(ctx.store(), index, ef, key.bits(), *algid, options);
+  s.key_cache.erase(ef.fid);
+  if (s.env && s.env->key_ref == kid) s.env.reset();
+}
+
+void add_establishment_key(ObjectStore& store, CryptoProvider& crypto, std::size_t index,
+                           const KeyPair& key) {
+  if (index >= max_containers) throw CardError(Sw::incorrect_p1p2);
+  const auto algid = algid_for(key);
+  if (!algid) throw CardError(Sw::wrong_data);
+  const auto kid = static_cast<std::uint8_t>(first_container_key + index);
+  const EfRecord ef =
+      key_file_record(kid, establishment_key_file_fcp(kid, *algid), crypto.export_private(key));
+  const std::string name = "softcard-establishment-" + std::to_string(index);
+  ContainerKeyOptions options;
+  options.guid.assign(name.begin(), name.end());
+  write_container(store, index, ef, key.bits(), *algid, options);
 }
 
 namespace {
@@ -92,20 +120,10 @@ const KeyPair& container_key_for(GidsSession& s, CardContext& ctx, std::size_t i
   const KeyPair& key = private_key(s, ctx, ef);
   const auto algid = algid_for(key);
   if (!algid) throw CardError(Sw::wrong_data);
-  // The mechanism a host would set with MSE for the same operation.
-  std::uint8_t family = 0x00;
-  switch (use) {
-    case ContainerKeyUse::decipher_pkcs1:
-      family = 0x40;
-      break;
-    case ContainerKeyUse::decipher_oaep:
-      family = 0x80;
-      break;
-    case ContainerKeyUse::key_agreement:
-      family = 0x00;
-      break;
-  }
-  check_key_usage(ef, KeyUsage::decipher, static_cast<std::uint8_t>(family | *algid));
+  // Every use an extension asks for is SKI key establishment: only an establishment key
+  // (A6 CRT) serves it, whatever the padding (docs/ski.md §13).
+  (void)use;
+  check_key_usage(ef, KeyUsage::establish, *algid);
   return key;
 }
 

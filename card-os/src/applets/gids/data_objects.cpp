@@ -177,6 +177,9 @@ Response import_key(GidsSession& s, ByteView data, CardContext& ctx) {
   EfRecord ef = get_ef(store, static_cast<std::uint16_t>(0xB000 | kid->value[0]));
   if (ef.type != ef_type_key) throw CardError(Sw::incompatible_file_structure);
   check_ef(s, store, ef, op_key_put);
+  // An establishment key is only ever generated on the card: a key the host knows would open
+  // every session key sent through it (docs/ski.md §13).
+  if (is_establishment_key_file(ef)) throw CardError(Sw::conditions_not_satisfied);
 
   if (key_type == 0x01) {
     // Symmetric (admin) key. The key file's A4 CRT says which cipher: 80 01 02 = 3DES (as

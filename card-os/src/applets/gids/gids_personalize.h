@@ -5,6 +5,7 @@
 #include <string>
 
 #include "softcard/bytes.h"
+#include "softcard/crypto.h"
 #include "softcard/rng.h"
 #include "softcard/store.h"
 
@@ -30,5 +31,12 @@ struct GidsPersonalization {
 // Writes the GIDS applet's objects (prefix "gids/") into the store (not committed). Throws
 // ProfileError naming the offending field.
 void personalize_gids(ObjectStore& store, Rng& rng, const GidsPersonalization& p);
+
+// Writes `key` as SKI establishment key of container `index` (docs/ski.md §13): key file
+// B0(81+index) whose FCP lists an A6 CRT, a valid key-exchange cmapfile record, the key map
+// record and a cardcf bump. Needs an initialized card. Throws CardError: 6A86 index >= 126,
+// 6985 no cmapfile, 6A80 a key GIDS cannot hold.
+void add_establishment_key(ObjectStore& store, CryptoProvider& crypto, std::size_t index,
+                           const KeyPair& key);
 
 }  // namespace softcard::gids

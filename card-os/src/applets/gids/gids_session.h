@@ -73,19 +73,25 @@ Bytes public_key_template(CryptoProvider& crypto, const KeyPair& key);
 std::uint16_t key_fid(std::uint8_t kid);
 
 // --- the key-use decision (key_use.cpp) ---------------------------------------------------------
-// Which CRT of a key file's FCP a use belongs to: B6 (digital signature) or B8 (confidentiality:
-// decipher and key agreement).
-enum class KeyUsage : std::uint8_t { sign, decipher };
+// Which CRT of a key file's FCP a use belongs to: B6 (digital signature), B8 (confidentiality:
+// decipher and key agreement) or A6 (SKI key establishment, docs/ski.md §13).
+enum class KeyUsage : std::uint8_t { sign, decipher, establish };
+inline constexpr unsigned establishment_crt = 0xA6;
 // The key file of key `kid` if it may be used now: it exists and is a key file (else 6A88), is
 // activated (else 6985), its compact ACL's "use" condition (bit 04, MSE) holds (else 6982), and
 // it holds a private key (else 6A88).
 EfRecord usable_key_file(const GidsSession& s, const ObjectStore& store, std::uint8_t kid);
-// The key usage rule: when the key file's FCP lists CRTs of the use's type, `mechanism` must be
-// one of them; a key file listing signature CRTs (B6) only is no decipher/key-agreement key.
-// Throws 6984. A key file without CRTs allows every mechanism that fits the key.
+// The key usage rule: a key file listing an A6 CRT (an establishment key) allows establishment
+// only, every other key file refuses it; otherwise, when the key file's FCP lists CRTs of the
+// use's type, `mechanism` must be one of them, and a key file listing signature CRTs (B6) only is
+// no decipher/key-agreement key. Throws 6984. A key file without CRTs allows every mechanism that
+// fits the key, establishment excepted.
 void check_key_usage(const EfRecord& ef, KeyUsage usage, std::uint8_t mechanism);
+bool is_establishment_key_file(const EfRecord& ef);
 // The FCP the card writes for a container key it creates itself.
 Bytes key_file_fcp(std::uint8_t kid, std::uint8_t algid, KeySpec spec, bool pin);
+// The FCP of an establishment key the card generates at personalization (docs/ski.md §13).
+Bytes establishment_key_file_fcp(std::uint8_t kid, std::uint8_t algid);
 
 // --- containers (containers.cpp), behind GidsApi ------------------------------------------------
 std::vector<ContainerRecord> containers(const ObjectStore& store);

@@ -42,7 +42,38 @@ std::string ef_kind(const EfRecord& ef) {
   if (ef.key_kind == KeyKind::symmetric)
     kind += ef.sym_alg == SymAlg::aes ? ", AES admin key" : ", 3DES admin key";
   if (ef.key_kind == KeyKind::asymmetric) kind += ", private key";
+  if (ef.type == ef_type_key && is_establishment_key_file(ef)) kind += ", SKI establishment key";
   return kind;
+}
+
+std::string key_name(const KeyPair& key) {
+  if (key.key_type() == KeyType::rsa) return "RSA-" + std::to_string(key.bits());
+  return "ECDH P-" + std::to_string(key.bits());
+}
+
+// The public key of every establishment key, so that whoever provisions the card can hand the
+// server the keys it may wrap session keys to (docs/ski.md §13).
+void establishment_keys(const ObjectStore& store, AppletInspection& out) {
+  InspectionSection* section = nullptr;
+  CryptoProvider crypto;
+  for (const auto& key : store.keys(ef_prefix())) {
+    const EfRecord ef = decode_ef(*store.get(key));
+    if (ef.type != ef_type_key || ef.key_kind != KeyKind::asymmetric) continue;
+    if (!is_establishment_key_file(ef) || (ef.fid & 0xFF) < first_container_key) continue;
+    if (!section) section = &out.add_section("SKI establishment keys");
+    const std::size_t index = (ef.fid & 0xFF) - first_container_key;
+    try {
+      const KeyPair pair = crypto.import_private(ef.key.view());
+      Bytes spki = crypto.public_key_der(pair);
+      const Bytes hash = crypto.digest(HashAlg::sha256, spki);
+      section->items.push_back({"container " + std::to_string(index),
+                                key_name(pair) + ", SPKI SHA-256 " + to_hex(hash), 0,
+                                static_cast<std::uint32_t>(index), std::move(spki)});
+    } catch (const CryptoError&) {
+      out.notes.push_back("establishment key of container " + std::to_string(index) +
+                          " unreadable");
+    }
+  }
 }
 
 }  // namespace
@@ -66,6 +97,7 @@ void inspect_records(const ObjectStore& store, AppletInspection& out) {
       files.items.push_back(std::move(item));
     }
   }
+  establishment_keys(store, out);
   try {
     const auto recs = containers(store);
     for (std::size_t i = 0; i < recs.size(); ++i)

@@ -1,6 +1,8 @@
 // The one decision whether a private key may be used: the key file's life cycle and compact
 // ACL, and its key usage (the CRTs its FCP lists). GIDS MSE/PSO and the GidsApi key calls the
-// SKI extension makes both come here (docs/gids.md, "Key use").
+// SKI extension makes both come here (docs/gids.md, "Key use"). A key file listing an A6 CRT
+// holds an SKI establishment key: it serves key establishment and nothing else, because a plain
+// decipher/ECDH would hand the host the session key the server sends through it (docs/ski.md §13).
 #include "applets/gids/gids_session.h"
 #include "fs/tlv.h"
 #include "softcard/errors.h"
@@ -47,7 +49,17 @@ EfRecord usable_key_file(const GidsSession& s, const ObjectStore& store, std::ui
   return std::move(*ef);
 }
 
+bool is_establishment_key_file(const EfRecord& ef) {
+  return listed_mechanisms(ef.fcp, establishment_crt).has_value();
+}
+
 void check_key_usage(const EfRecord& ef, KeyUsage usage, std::uint8_t mechanism) {
+  const bool establishment = is_establishment_key_file(ef);
+  if (usage == KeyUsage::establish) {
+    if (!establishment) throw CardError(Sw::reference_data_not_usable);
+    return;
+  }
+  if (establishment) throw CardError(Sw::reference_data_not_usable);
   const bool sign = usage == KeyUsage::sign;
   if (auto listed = listed_mechanisms(ef.fcp, sign ? 0xB6 : 0xB8)) {
     for (auto m : *listed)
@@ -56,6 +68,19 @@ void check_key_usage(const EfRecord& ef, KeyUsage usage, std::uint8_t mechanism)
   }
   // A signature-only key file (B6 CRTs, no B8) is no decipher or key agreement key.
   if (!sign && listed_mechanisms(ef.fcp, 0xB6)) throw CardError(Sw::reference_data_not_usable);
+}
+
+Bytes establishment_key_file_fcp(std::uint8_t kid, std::uint8_t algid) {
+  // Use needs the user PIN (SKI checks it first anyway); nobody may put or regenerate the key,
+  // so the key the provisioning published stays the card's key until the file is deleted.
+  Bytes crt;
+  fs::put_tlv(crt, establishment_crt, Bytes{0x80, 0x01, algid, 0x83, 0x01, kid, 0x95, 0x01, 0x80});
+  Bytes inner = {0x82, 0x01, ef_type_key, 0x83, 0x02, 0xB0, kid,
+                 0x8C, 0x05, 0x8F,        0xFF, 0x10, 0xFF, 0x00};
+  fs::put_tlv(inner, 0xA5, crt);
+  Bytes out;
+  fs::put_tlv(out, 0x62, inner);
+  return out;
 }
 
 Bytes key_file_fcp(std::uint8_t kid, std::uint8_t algid, KeySpec spec, bool pin) {

@@ -39,7 +39,7 @@ Response import_session_key(SkiSession& s, const Command& cmd, CardContext& ctx,
     padding.label.assign(label->begin(), label->end());
   }
   // D18: key establishment needs the user PIN (checked first); the key itself then goes through
-  // the key file's ACL and key usage exactly as a GIDS decipher with that mechanism would.
+  // the key file's ACL as a GIDS decipher would, and must be an establishment key (6984).
   if (!gids.pin_verified()) reject(Sw::security_not_satisfied);
   if (s.free_slots() == 0) reject(Sw::not_enough_memory);
   const gids::ContainerKeyUse use = padding.mode == RsaPaddingMode::oaep

@@ -6,16 +6,14 @@
 
 #include "applets/ski/ski_session.h"
 #include "softcard/errors.h"
+#include "softcard/wire/key_blobs.h"
+#include "softcard/wire/ski.h"
 
 namespace softcard::ski {
 namespace {
 
 constexpr std::uint32_t at_keyexchange = 1, at_signature = 2;
 constexpr std::uint32_t role_user = 1;
-
-Bytes be_from_le(ByteView le) {
-  return Bytes(le.rbegin(), le.rend());
-}
 
 std::u16string random_guid(Rng& rng) {
   std::array<std::uint8_t, 16> r{};
@@ -31,54 +29,40 @@ std::u16string random_guid(Rng& rng) {
   return s;
 }
 
+// The PRIVATEKEYBLOB's format is wire's (docs/wire.md); the card adds the size rules of §8.1:
+// an unsupported dwKeySize 6A81 first, then any blob that is not exactly a PRIVATEKEYBLOB of
+// that size 6A80.
 KeyPair rsa_from_privatekeyblob(CryptoProvider& crypto, ByteView b, std::uint32_t bits) {
   if (bits < 1024 || bits > 4096 || bits % 1024) reject(Sw::function_not_supported);
-  const std::size_t n = bits / 8, h = n / 2;
-  if (b.size() != 20 + n + 5 * h + n) reject(Sw::wrong_data);
-  if (b[0] != 0x07 || b[1] != 0x02 || get_u32le(b, 8) != 0x32415352 || get_u32le(b, 12) != bits)
-    reject(Sw::wrong_data);
-  const std::uint32_t alg = get_u32le(b, 4);
-  if (alg != 0xA400 && alg != 0x2400) reject(Sw::wrong_data);
+  const auto blob = wire::decode_privatekeyblob(b);
+  if (!blob || blob->key.bits != bits) reject(Sw::wrong_data);
+  const wire::RsaParts& k = blob->key;
   RsaPrivateComponents c;
-  const std::uint32_t e = get_u32le(b, 16);
-  for (int i = 3; i >= 0; --i)
-    if (!c.e.empty() || (e >> (8 * i)) & 0xFF) c.e.push_back(std::uint8_t(e >> (8 * i)));
-  std::size_t off = 20;
-  auto take = [&](std::size_t len) {
-    Bytes v = be_from_le(b.subspan(off, len));
-    off += len;
-    return v;
-  };
-  c.n = take(n);
-  auto secret = [&](std::size_t len) {
-    Bytes v = take(len);
-    SecretBytes s(v);
-    std::fill(v.begin(), v.end(), 0);
-    return s;
-  };
-  c.p = secret(h), c.q = secret(h), c.dp = secret(h), c.dq = secret(h), c.qinv = secret(h),
-  c.d = secret(n);
-  KeyPair k = crypto.import_rsa_components(c);
-  if (k.bits() != bits) reject(Sw::wrong_data);
-  return k;
+  c.n = k.n;
+  c.e = k.e;
+  c.p = SecretBytes(k.p), c.q = SecretBytes(k.q), c.dp = SecretBytes(k.dp),
+  c.dq = SecretBytes(k.dq), c.qinv = SecretBytes(k.qinv), c.d = SecretBytes(k.d);
+  KeyPair key = crypto.import_rsa_components(c);
+  if (key.bits() != bits) reject(Sw::wrong_data);
+  return key;
 }
 
+// BCRYPT_ECCPRIVATE_BLOB through wire: the magic must be the private ECDSA/ECDH one of the
+// spec's curve, and X || Y the public point of d (all 6A80).
 KeyPair ec_from_blob(CryptoProvider& crypto, ByteView b, std::uint32_t spec, std::uint32_t bits) {
   static const Curve curves[] = {Curve::p256, Curve::p384, Curve::p521};
   const Curve curve = curves[(spec - 3) % 3];
   const bool ecdh = spec >= 6;
-  static const std::uint32_t dsa_magic[] = {0x32534345, 0x34534345, 0x36534345};
-  static const std::uint32_t dh_magic[] = {0x324B4345, 0x344B4345, 0x364B4345};
-  const std::uint32_t magic = ecdh ? dh_magic[(spec - 3) % 3] : dsa_magic[(spec - 3) % 3];
-  const std::size_t f = curve_field_size(curve);
   if (bits != curve_bits(curve)) reject(Sw::wrong_data);
-  if (b.size() != 8 + 3 * f || get_u32le(b, 0) != magic || get_u32le(b, 4) != f)
+  const auto blob = wire::decode_bcrypt_ecckey_blob(b);
+  if (!blob || !blob->has_private || blob->ecdh != ecdh || blob->curve_bits != bits)
     reject(Sw::wrong_data);
-  KeyPair k = crypto.import_ec_private(curve, b.subspan(8 + 2 * f, f));
-  EcPublic pub = crypto.ec_public(k);
-  if (pub.point.size() != 1 + 2 * f ||
-      !std::equal(pub.point.begin() + 1, pub.point.end(), b.begin() + 8))
-    reject(Sw::wrong_data);
+  KeyPair k = crypto.import_ec_private(curve, blob->d);
+  const EcPublic pub = crypto.ec_public(k);
+  Bytes point = {0x04};
+  append(point, blob->x);
+  append(point, blob->y);
+  if (pub.point != point) reject(Sw::wrong_data);
   return k;
 }
 
@@ -95,11 +79,11 @@ bool holds_key(CardContext& ctx, gids::GidsApi& gids, std::size_t index) {
 }  // namespace
 
 Response import_keypair(ByteView p, CardContext& ctx, gids::GidsApi& gids) {
-  if (p.size() < 24 || get_u32le(p, 0) != 7 || get_u32le(p, 20) != p.size() - 24)
-    reject(Sw::wrong_data);
-  const std::size_t index = p[4];
-  const std::uint32_t pin_id = get_u32le(p, 8), spec = get_u32le(p, 12), bits = get_u32le(p, 16);
-  ByteView blob = p.subspan(24);
+  const auto st = wire::ski::decode_import_keypair(p);  // version 7, cbInput = the rest
+  if (!st) reject(Sw::wrong_data);
+  const std::size_t index = st->container_index;
+  const std::uint32_t pin_id = st->pin_id, spec = st->key_spec, bits = st->key_bits;
+  const ByteView blob = st->key_blob;
   if (pin_id != role_user) reject(Sw::wrong_data);
   if (index >= gids::max_containers) reject(Sw::wrong_data);
   if (!gids.pin_verified()) reject(Sw::security_not_satisfied);

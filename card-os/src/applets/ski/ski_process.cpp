@@ -6,6 +6,7 @@
 #include "applets/ski/ski_session.h"
 #include "applets/ski/ski_tlv.h"
 #include "softcard/errors.h"
+#include "softcard/wire/ski.h"
 
 namespace softcard::ski {
 namespace {
@@ -35,13 +36,13 @@ Sw reject_sw(Reject r) {
 
 Response authenticate(SkiSession& s, ByteView p, CardContext& ctx, gids::GidsApi& gids,
                       SessionKey& key) {
-  if (p.size() < 16 || get_u32le(p, 0) != 7 || get_u32le(p, 12) != p.size() - 16)
-    reject(Sw::wrong_data);
-  const std::uint32_t flags = get_u32le(p, 4) & ~flag_silent;
-  if (get_u32le(p, 8) != role_user) reject(Sw::wrong_data);
+  const auto st = wire::ski::decode_authenticate(p);  // version 7, cbPinData = the rest
+  if (!st) reject(Sw::wrong_data);
+  const std::uint32_t flags = st->flags & ~flag_silent;
+  if (st->pin_id != role_user) reject(Sw::wrong_data);
   if (flags != 0 && flags != flag_generate_session_pin && flags != flag_session_pin)
     reject(Sw::wrong_data);
-  ByteView pin = p.subspan(16);
+  const ByteView pin = st->pin;
   Bytes answer;
   if (flags == flag_session_pin) {
     if (!s.session_pin || !constant_time_equal(pin, s.session_pin->view()))
@@ -73,13 +74,12 @@ Response authenticate(SkiSession& s, ByteView p, CardContext& ctx, gids::GidsApi
 }
 
 Response change_authenticator(ByteView p, CardContext& ctx, gids::GidsApi& gids) {
-  if (p.size() < 28 || get_u32le(p, 0) != 7) reject(Sw::wrong_data);
-  const std::uint32_t flags = get_u32le(p, 4), auth_id = get_u32le(p, 8),
-                      cb_auth = get_u32le(p, 12), target = get_u32le(p, 16),
-                      cb_target = get_u32le(p, 20), retry = get_u32le(p, 24);
-  if (std::uint64_t(cb_auth) + cb_target != p.size() - 28 || retry != 0 || target != role_user)
-    reject(Sw::wrong_data);
-  ByteView auth = p.subspan(28, cb_auth), fresh = p.subspan(28 + cb_auth, cb_target);
+  // Version 7 and the two lengths adding up to the payload (D45 order: then the retry count
+  // and the target, all 6A80 before any PIN is compared).
+  const auto st = wire::ski::decode_change_authenticator(p);
+  if (!st || st->retry_count != 0 || st->target_pin_id != role_user) reject(Sw::wrong_data);
+  const std::uint32_t flags = st->flags, auth_id = st->auth_pin_id;
+  const ByteView auth = st->auth, fresh = st->target;
   if (flags == pin_change_changepin) {
     if (auth_id != role_user) reject(Sw::wrong_data);
     const Sw sw = gids.change_pin(ctx, auth, fresh);
@@ -87,7 +87,7 @@ Response change_authenticator(ByteView p, CardContext& ctx, gids::GidsApi& gids)
   } else if (flags == pin_change_unblock) {
     // The administrator authenticates with GIDS mutual authentication beforehand (docs/ski.md
     // D20).
-    if (auth_id != role_admin || cb_auth != 0) reject(Sw::wrong_data);
+    if (auth_id != role_admin || !auth.empty()) reject(Sw::wrong_data);
     if (!gids.admin_authenticated()) reject(Sw::security_not_satisfied);
     gids.unblock_pin(ctx, fresh);
   } else {

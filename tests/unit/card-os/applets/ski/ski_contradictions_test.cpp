@@ -28,7 +28,7 @@ std::string free_slots(SkiCard& t) {
 
 TEST_F(SkiKeyUse, EveryUnwrapFailureAnswersOneStatus) {
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
-  const Bytes tmpl = make_key(0x81, 0x06, /*key_exchange=*/true);  // container 0: RSA-1024
+  const Bytes tmpl = make_establishment_key(0x81, 0x06);  // container 0: RSA-1024
   const PublicKey pub =
       crypto.import_rsa_public({template_field(tmpl, 0x81), template_field(tmpl, 0x82)});
   auto wrap = [&](const Bytes& plain) {
@@ -73,7 +73,7 @@ TEST_F(SkiKeyUse, UnknownAlgorithmIdsAreUnsupported) {
   EXPECT_EQ(sw(tx(hello)), 0x6A81);
   // DERIVE SESSION KEY.
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
-  make_key(0x81, 0x0C, /*key_exchange=*/true);
+  make_establishment_key(0x81, 0x0C);
   ASSERT_EQ(sw(tx(dh_apdu(0))), 0x9000);
   EXPECT_EQ(sw(tx("80580001038001"
                   "09")),

@@ -229,46 +229,108 @@ TEST_F(SkiCard, GeneratedSessionPinDoesNotLeaveThePinVerified) {
 
 namespace {
 
-TEST_F(SkiKeyUse, SignatureOnlyRsaKeyIsRefusedForImportSessionKeyLikeAGidsDecipher) {
+TEST_F(SkiKeyUse, ImportSessionKeyNeedsAnEstablishmentKey) {
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
   make_key(0x81, 0x06, /*key_exchange=*/false);  // container 0: RSA-1024, signature only
-  const Bytes tmpl = make_key(0x82, 0x06, /*key_exchange=*/true);  // container 1: key exchange
-  const PublicKey kx =
-      crypto.import_rsa_public({template_field(tmpl, 0x81), template_field(tmpl, 0x82)});
-  const Bytes wrapped =
-      crypto.rsa_encrypt(kx, ski::key_data_blob(Bytes(16, 0x42)), RsaPadding::pkcs1_v15());
-
-  const std::uint16_t gids_decipher = mse_decipher(0x46, 0x81);
-  EXPECT_EQ(gids_decipher, 0x6984);
-  EXPECT_EQ(sw(tx(import_apdu(0, ski::padding_id::pkcs1, wrapped))), gids_decipher);
-  EXPECT_EQ(sw(tx(import_apdu(0, ski::padding_id::oaep_sha1, wrapped))), gids_decipher);
+  const Bytes kx_tmpl = make_key(0x82, 0x06, /*key_exchange=*/true);  // 1: key exchange
+  const Bytes tmpl = make_establishment_key(0x83, 0x06);              // container 2: establishment
+  auto wrap_for = [&](const Bytes& t) {
+    const PublicKey k =
+        crypto.import_rsa_public({template_field(t, 0x81), template_field(t, 0x82)});
+    return crypto.rsa_encrypt(k, ski::key_data_blob(Bytes(16, 0x42)), RsaPadding::pkcs1_v15());
+  };
+  const ObjectMap before = backend->objects();
+  // Neither a signature-only nor an ordinary key-exchange key establishes (§13): 6984, no slot.
+  for (std::uint8_t container : {0, 1})
+    for (std::uint8_t pad : {ski::padding_id::pkcs1, ski::padding_id::oaep_sha1})
+      EXPECT_EQ(sw(tx(import_apdu(container, pad, wrap_for(kx_tmpl)))), 0x6984)
+          << int(container) << " " << int(pad);
   EXPECT_EQ(to_hex(data(tx("8050000000"))).substr(30, 6), "850108") << "no slot taken";
+  EXPECT_TRUE(backend->objects() == before);
+  EXPECT_EQ(mse_decipher(0x46, 0x82), 0x9000) << "the ordinary key still deciphers";
 
-  // The key-exchange key of container 1 unwraps the same kind of blob.
-  const Bytes ok = tx(import_apdu(1, ski::padding_id::pkcs1, wrapped));
+  const Bytes ok = tx(import_apdu(2, ski::padding_id::pkcs1, wrap_for(tmpl)));
   EXPECT_EQ(sw(ok), 0x9000);
   EXPECT_EQ(to_hex(data(ok)), "840161");
-  EXPECT_EQ(mse_decipher(0x46, 0x82), 0x9000);
 }
 
-TEST_F(SkiKeyUse, EcdsaOnlyKeyIsRefusedForConstructDhAgreementLikeAGidsEcdh) {
+TEST_F(SkiKeyUse, AnRsaEstablishmentKeyAnswersNoPlainOperation) {
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  const Bytes tmpl = make_establishment_key(0x81, 0x06);
+  // Every decipher mechanism (raw, PKCS#1, OAEP) and every signature mechanism: 6984.
+  for (std::uint8_t m : {0x06, 0x46, 0x86}) EXPECT_EQ(mse_decipher(m, 0x81), 0x6984) << int(m);
+  for (std::uint8_t m : {0x16, 0x56}) EXPECT_EQ(mse_sign(m, 0x81), 0x6984) << int(m);
+  // No environment was set: a PSO decipher of a wrapped key has nothing to run with.
+  const PublicKey k =
+      crypto.import_rsa_public({template_field(tmpl, 0x81), template_field(tmpl, 0x82)});
+  const Bytes ct =
+      crypto.rsa_encrypt(k, ski::key_data_blob(Bytes(16, 0x42)), RsaPadding::pkcs1_v15());
+  Bytes pso = {0x00, 0x2A, 0x80, 0x86, std::uint8_t(ct.size())};
+  append(pso, ct);
+  pso.push_back(0);
+  EXPECT_EQ(sw(tx(pso)), 0x6985);
+}
+
+TEST_F(SkiKeyUse, ConstructDhAgreementNeedsAnEstablishmentKey) {
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
   make_key(0x81, 0x0C, /*key_exchange=*/false);  // container 0: P-256, ECDSA only
   make_key(0x82, 0x0C, /*key_exchange=*/true);   // container 1: P-256, ECDH
-  const std::uint16_t gids_ecdh = mse_decipher(0x0C, 0x81);
-  EXPECT_EQ(gids_ecdh, 0x6984);
-  EXPECT_EQ(sw(tx(dh_apdu(0))), gids_ecdh);
+  make_establishment_key(0x83, 0x0C);            // container 2: establishment
+  EXPECT_EQ(sw(tx(dh_apdu(0))), 0x6984);
+  EXPECT_EQ(sw(tx(dh_apdu(1))), 0x6984);
   EXPECT_EQ(sw(tx("805A000000")), 0x6A88) << "no agreement was made";
-  const Bytes ok = tx(dh_apdu(1));
+  EXPECT_EQ(mse_decipher(0x0C, 0x82), 0x9000) << "the ordinary ECDH key still agrees";
+  const Bytes ok = tx(dh_apdu(2));
   EXPECT_EQ(sw(ok), 0x9000);
   EXPECT_EQ(to_hex(data(ok)), "850100");
 }
 
-TEST_F(SkiKeyUse, KeyEstablishmentHonoursTheKeyFileAcl) {
-  // Container 0's key may be used by the administrator only (use condition A0... here 20).
+TEST_F(SkiKeyUse, AnEcdhEstablishmentKeyAnswersNoPlainEcdh) {
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
-  make_key(0x81, 0x0C, /*key_exchange=*/true, /*use=*/0x20);
-  EXPECT_EQ(mse_decipher(0x0C, 0x81), 0x6982);
+  make_establishment_key(0x81, 0x0C);
+  // ECDH with 0x and with the 4x decipher nibble hosts use, and ECDSA: all 6984.
+  for (std::uint8_t m : {0x0C, 0x4C}) EXPECT_EQ(mse_decipher(m, 0x81), 0x6984) << int(m);
+  for (std::uint8_t m : {0x1C, 0x5C}) EXPECT_EQ(mse_sign(m, 0x81), 0x6984) << int(m);
+  // A PSO with the peer point then has no environment (6985), never Z.
+  const KeyPair peer = crypto.generate_ec(Curve::p256);
+  const Bytes point = crypto.ec_public(peer).point;
+  Bytes pso = {0x00, 0x2A, 0x80, 0x86, std::uint8_t(point.size())};
+  append(pso, point);
+  pso.push_back(0);
+  EXPECT_EQ(sw(tx(pso)), 0x6985);
+}
+
+TEST_F(SkiKeyUse, AnEstablishmentKeyIsNeverImportedInPlaintext) {
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  // Empty key files (created, not generated): B081 an establishment key, B082 an ordinary one.
+  for (const Bytes& fcp : {establishment_fcp(0x81, 0x06), key_file_fcp(0x82, 0x06, true)}) {
+    Bytes create = {0x00, 0xE0, 0x00, 0x00, std::uint8_t(fcp.size())};
+    append(create, fcp);
+    ASSERT_EQ(sw(tx(create)), 0x9000);
+    ASSERT_EQ(sw(tx("00440000")), 0x9000);
+  }
+  // PUT DATA 3FFF: 70 { 84 01 kid, A5 { 83 01 02, 87 L <key> } }. The establishment key file
+  // refuses before the key is looked at (6985); the ordinary one parses it (6A80: not a key).
+  auto put = [&](std::uint8_t kid) {
+    Bytes tmpl = {0x83, 0x01, 0x02, 0x87, 0x20};
+    append(tmpl, Bytes(32, 0x30));
+    Bytes body = {0x84, 0x01, kid, 0xA5, std::uint8_t(tmpl.size())};
+    append(body, tmpl);
+    Bytes apdu = {
+        0x00, 0xDB, 0x3F, 0xFF, std::uint8_t(body.size() + 2), 0x70, std::uint8_t(body.size())};
+    append(apdu, body);
+    return sw(tx(apdu));
+  };
+  const ObjectMap before = backend->objects();
+  EXPECT_EQ(put(0x81), 0x6985);
+  EXPECT_TRUE(backend->objects() == before);
+  EXPECT_EQ(put(0x82), 0x6A80);
+}
+
+TEST_F(SkiKeyUse, KeyEstablishmentHonoursTheKeyFileAcl) {
+  // Container 0's key may be used by the administrator only (use condition 20).
+  ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
+  make_establishment_key(0x81, 0x0C, /*use=*/0x20);
   EXPECT_EQ(sw(tx(dh_apdu(0))), 0x6982);
   tx("00200082");  // logout
   EXPECT_EQ(sw(tx(dh_apdu(0))), 0x6982);

@@ -121,7 +121,7 @@ TEST_F(SkiCard, UnknownSharedKeyNumberIsAWrongReference) {
 
 TEST_F(SkiKeyUse, DerivedHandlesHaveTheDefaultsAndP2MustAskForAHandle) {
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
-  make_key(0x81, 0x0C, /*key_exchange=*/true);
+  make_establishment_key(0x81, 0x0C);
   ASSERT_EQ(sw(tx(dh_apdu(0))), 0x9000);
   EXPECT_EQ(sw(tx("80580000038001"
                   "03")),

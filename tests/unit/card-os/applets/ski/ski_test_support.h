@@ -104,6 +104,19 @@ inline Bytes key_file_fcp(std::uint8_t kid, std::uint8_t algid, bool key_exchang
   return fcp;
 }
 
+// Key file FCP of an SKI establishment key `kid` made by a host (docs/ski.md §13): one A6 CRT,
+// generation allowed so the test can make the key on the card.
+inline Bytes establishment_fcp(std::uint8_t kid, std::uint8_t algid, std::uint8_t use = 0x10) {
+  const Bytes crt = {0xA6, 0x09, 0x80, 0x01, algid, 0x83, 0x01, kid, 0x95, 0x01, 0x80};
+  Bytes inner = {0x82, 0x01, 0x18, 0x83, 0x02, 0xB0, kid, 0x8C, 0x05, 0x8F, 0x10, use, 0x10, 0x00};
+  inner.push_back(0xA5);
+  inner.push_back(std::uint8_t(crt.size()));
+  append(inner, crt);
+  Bytes fcp = {0x62, std::uint8_t(inner.size())};
+  append(fcp, inner);
+  return fcp;
+}
+
 // The value of `tag` inside a 7F49 public key template.
 inline Bytes template_field(const Bytes& t, std::uint8_t tag) {
   std::size_t i = 2;
@@ -130,7 +143,13 @@ inline Bytes template_field(const Bytes& t, std::uint8_t tag) {
 struct SkiKeyUse : SkiCard {
   // Creates, activates and generates key `kid` (container kid - 0x81); returns the 7F49 template.
   Bytes make_key(std::uint8_t kid, std::uint8_t algid, bool key_exchange, std::uint8_t use = 0x10) {
-    const Bytes fcp = key_file_fcp(kid, algid, key_exchange, use);
+    return make_key_file(kid, algid, key_file_fcp(kid, algid, key_exchange, use));
+  }
+  // The same for an establishment key (A6 CRT).
+  Bytes make_establishment_key(std::uint8_t kid, std::uint8_t algid, std::uint8_t use = 0x10) {
+    return make_key_file(kid, algid, establishment_fcp(kid, algid, use));
+  }
+  Bytes make_key_file(std::uint8_t kid, std::uint8_t algid, const Bytes& fcp) {
     Bytes create = {0x00, 0xE0, 0x00, 0x00, std::uint8_t(fcp.size())};
     append(create, fcp);
     EXPECT_EQ(sw(tx(create)), 0x9000);
@@ -142,6 +161,9 @@ struct SkiKeyUse : SkiCard {
   }
   std::uint16_t mse_decipher(std::uint8_t mechanism, std::uint8_t kid) {
     return sw(tx(Bytes{0x00, 0x22, 0x41, 0xB8, 0x06, 0x80, 0x01, mechanism, 0x84, 0x01, kid}));
+  }
+  std::uint16_t mse_sign(std::uint8_t mechanism, std::uint8_t kid) {
+    return sw(tx(Bytes{0x00, 0x22, 0x41, 0xB6, 0x06, 0x80, 0x01, mechanism, 0x84, 0x01, kid}));
   }
   Bytes import_apdu(std::uint8_t container, std::uint8_t padding, const Bytes& ct) {
     Bytes body = {0x80, 0x01, 0x01, 0x81, 0x01, padding, 0x87, 0x81, std::uint8_t(ct.size())};
