@@ -152,7 +152,7 @@ Exchange FaultyCard::exchange(ByteView command) {
     // Nothing to record or redact.
   } else if (auto parsed = parse_command(command); std::holds_alternative<Command>(parsed)) {
     const auto& cmd = std::get<Command>(parsed);
-    if (carries_secret(cmd) && !cmd.data.empty()) {
+    if (card_.secret_data(cmd) && !cmd.data.empty()) {
       rec.redacted = true;
       // Data sits after the header and Lc (1 or 3 bytes); zero everything between them and Le.
       const std::size_t lc_len = cmd.extended ? 3 : 1;

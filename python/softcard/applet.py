@@ -58,6 +58,15 @@ def _decode(raw: bytes) -> Any:
     return raw  # written by someone else: handed back as it is
 
 
+_RESERVED = ("pin/", "key/")  # where the applet's PINs and keys live
+
+
+def _writable(key: str) -> str:
+    if key.startswith(_RESERVED):
+        raise ValueError(f"store keys starting with pin/ or key/ are reserved ({key!r})")
+    return key
+
+
 class Store:
     """The applet's records in the card image, as a typed key-value mapping. Writes join the
     current command's transaction: they become durable when the command answers success (9000,
@@ -77,14 +86,14 @@ class Store:
         return default if raw is None else _decode(raw)
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self._core.put(key, _encode(value), False)
+        self._core.put(_writable(key), _encode(value), False)
 
     def put_secret(self, key: str, value: Any) -> None:
         """A secret record: encrypted at rest when the image has a key, never shown by inspect."""
-        self._core.put(key, _encode(value), True)
+        self._core.put(_writable(key), _encode(value), True)
 
     def __delitem__(self, key: str) -> None:
-        if self._core.get(key) is None:
+        if self._core.get(_writable(key)) is None:
             raise KeyError(key)
         self._core.erase(key)
 
@@ -92,7 +101,7 @@ class Store:
         return isinstance(key, str) and self._core.get(key) is not None
 
     def keys(self, prefix: str = "") -> "list[str]":
-        return [k for k in self._core.keys(prefix) if not k.startswith(("pin/", "key/"))]
+        return [k for k in self._core.keys(prefix) if not k.startswith(_RESERVED)]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
@@ -205,6 +214,9 @@ class Applet:
 
     aid: Union[bytes, str] = b""
     name: Optional[str] = None
+    # INS bytes whose command data is secret (a proprietary PIN command): traces zero it. The
+    # interindustry VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER always are.
+    secret_ins: "tuple[int, ...]" = ()
 
     # -- what subclasses override ----------------------------------------------------------
     def personalize(self) -> None:

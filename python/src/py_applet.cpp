@@ -85,6 +85,7 @@ PyApplet::PyApplet(pyb::object obj, std::shared_ptr<AppletCore> core, Bytes aid)
   process_ = obj_.attr("process");
   deselect_ = obj_.attr("deselect");
   reset_ = obj_.attr("reset");
+  for (const auto ins : obj_.attr("secret_ins")) secret_ins_.set(ins.cast<std::uint8_t>());
 }
 
 PyApplet::~PyApplet() {

@@ -3,6 +3,7 @@
 // the per-applet core (store, PINs, keys) the Python object calls back into. The GIL is taken
 // only inside these calls: a card's C++ applets never touch it.
 #include <atomic>
+#include <bitset>
 #include <memory>
 #include <string>
 #include <thread>
@@ -64,6 +65,7 @@ class PyApplet final : public Applet {
   void deselect(CardContext& ctx) override;
   void clear_volatile() override;
   AppletInspection inspect(const ObjectStore& store) const override;
+  bool secret_data(const Command& cmd) const override { return secret_ins_.test(cmd.ins); }
 
   // Runs the object's personalize() once, when the image has no record of this applet yet;
   // commits it, or rolls it back and raises.
@@ -77,6 +79,7 @@ class PyApplet final : public Applet {
   Bytes aid_;
   // Cached bound methods; released with the GIL held.
   pyb::object obj_, select_, process_, deselect_, reset_;
+  std::bitset<256> secret_ins_;  // Applet.secret_ins, read once: no GIL per command
   std::atomic<bool> deselected_{false};
   std::atomic<bool> reset_pending_{false};
 };

@@ -165,6 +165,8 @@ def test_typed_store_round_trip():
             assert "b" not in self.store
             with pytest.raises(TypeError):
                 self.store["x"] = object()
+            with pytest.raises(ValueError, match="reserved"):
+                self.store["pin/81"] = b"x"
             return None
 
     with softcard.Card.create(None, "iso", applets=[Typed()]) as card:
@@ -261,3 +263,53 @@ def test_python_threads_and_served_links_share_one_card(gids_card):
         t.join()
     assert errors == []
     assert count(gids_card) == 800
+
+
+def test_key_operations_through_python():
+    pytest.importorskip("cryptography")
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    host = ec.generate_private_key(ec.SECP256R1())
+    host_point = host.public_key().public_bytes(serialization.Encoding.X962,
+                                                serialization.PublicFormat.UncompressedPoint)
+    results = {}
+
+    class Crypto(Applet):
+        aid = "F0000000F2"
+
+        def personalize(self):
+            results["ec"] = self.keys.generate("ec", "ec-p256")
+            results["rsa"] = self.keys.generate("rsa", "rsa1024")
+
+        def process(self, c):
+            if c.ins == 1:
+                return self.keys.ecdh("ec", c.data)
+            if c.ins == 2:
+                return self.keys.decrypt("rsa", c.data, "oaep-sha256" if c.p1 else "pkcs1")
+            if c.ins == 3:
+                return self.keys.sign("ec", c.data, "pkcs1")  # wrong scheme for an EC key
+            if c.ins == 4:
+                return self.keys.public_key("nope")
+            if c.ins == 5:
+                assert sorted(self.keys.names()) == ["ec", "rsa"] and "ec" in self.keys
+                del self.keys["rsa"]
+                return None
+            raise StatusWordError(0x6D00)
+
+    with softcard.Card.create(None, "iso", applets=[Crypto()]) as card:
+        card.select("F0000000F2").check()
+        ours = serialization.load_der_public_key(results["ec"])
+        shared = card.send(0, 1, 0, 0, host_point, 256).check().data
+        assert shared == host.exchange(ec.ECDH(), ours)
+        rsa_pub = serialization.load_der_public_key(results["rsa"])
+        ct = rsa_pub.encrypt(b"secret", padding.PKCS1v15())
+        assert card.send(0, 2, 0, 0, ct, 256).check().data == b"secret"
+        oaep = padding.OAEP(padding.MGF1(hashes.SHA256()), hashes.SHA256(), None)
+        assert card.send(0, 2, 1, 0, rsa_pub.encrypt(b"x", oaep), 256).check().data == b"x"
+        assert card.send(0, 2, 0, 0, bytes(128), 256).sw == 0x6A80  # bad padding
+        assert card.transmit("0001000001FF").sw == 0x6A80  # not a point
+        assert card.transmit("0003000020" + "00" * 32).sw == 0x6A80
+        assert card.transmit("0004000000").sw == 0x6A88
+        card.transmit("0005000000").check()
+        assert card.send(0, 2, 0, 0, ct, 256).sw == 0x6A88  # the key is gone

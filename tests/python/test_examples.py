@@ -79,6 +79,9 @@ def test_vendor_card_next_to_gids_through_pcsc():
     finally:
         rig.close()
     assert "SIGN" not in card.trace.names()  # proprietary INS 2A under CLA 80 is not PSO
+    pin_commands = [e for e in card.trace.apdus()
+                    if e.command[:2] in (b"\x80\x20", b"\x80\x24") and len(e.command) > 5]
+    assert pin_commands and all(e.redacted and b"123456" not in e.command for e in pin_commands)
     assert card.trace.status_words().count(0x63C2) >= 2
     card.close()
 

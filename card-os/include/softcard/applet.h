@@ -58,6 +58,10 @@ class Applet {
   // the text): file tree, PIN status, keys, objects, containers. Public card data only: never
   // key material, PIN values or management keys.
   virtual AppletInspection inspect(const ObjectStore& /*store*/) const { return {}; }
+  // Whether the data of `cmd`, a command for this applet, is secret beyond the card OS's own
+  // rule (carries_secret in apdu.h: interindustry VERIFY, CHANGE REFERENCE DATA, ...), e.g. the
+  // PIN command of a proprietary protocol. Traces zero such data. Cheap and side-effect free.
+  virtual bool secret_data(const Command& /*cmd*/) const { return false; }
 };
 
 }  // namespace softcard

@@ -77,6 +77,10 @@ class Card {
   // throws ImageError naming the image and the record. Card factories call it at open.
   void validate() const;
 
+  // Whether traces must zero the data of `cmd`: the card OS's rule (carries_secret) or, for a
+  // command the selected applet handles, Applet::secret_data.
+  bool secret_data(const Command& cmd) const;
+
   ObjectStore& store() { return store_; }
   const ObjectStore& store() const { return store_; }
   Applet* selected_applet() const { return selected_; }

@@ -127,12 +127,18 @@ void Card::reset() {
   power_on();
 }
 
+bool Card::secret_data(const Command& cmd) const {
+  if (carries_secret(cmd)) return true;
+  return !cmd.data.empty() && selected_ && selected_->secret_data(cmd);
+}
+
 Bytes Card::transmit(ByteView raw) noexcept {
   try {
     const auto start = std::chrono::steady_clock::now();
     if (!powered_) power_on();
     Response r;
     std::optional<Command> cmd;
+    bool secret = false;
     auto parsed = parse_command(raw);
     if (const Sw* err = std::get_if<Sw>(&parsed)) {
       chain_.reset();
@@ -140,13 +146,14 @@ Bytes Card::transmit(ByteView raw) noexcept {
       r = *err;
     } else {
       cmd = std::move(std::get<Command>(parsed));
+      secret = secret_data(*cmd);  // asked of the applet selected before the command
       r = dispatch(*cmd);
     }
     Bytes out = r.to_bytes();
     if (options_.trace) {
       TraceEvent ev;
       ev.command.assign(raw.begin(), raw.end());
-      if (cmd && carries_secret(*cmd)) {
+      if (cmd && secret) {
         // Zero the data field in place: header and length bytes stay readable.
         const std::size_t header = cmd->extended ? 7 : 5;
         for (std::size_t i = header; i < header + cmd->data.size() && i < ev.command.size(); ++i)

@@ -33,6 +33,7 @@ MAX_FILE = 255  # one short READ FILE returns it whole
 class VendorCard(Applet):
     aid = AID
     name = "vendor"
+    secret_ins = (0x20, 0x24)  # VERIFY and CHANGE PIN carry PINs: traces zero their data
 
     def __init__(self, serial: int = 0x00C0FFEE) -> None:
         self.serial = serial

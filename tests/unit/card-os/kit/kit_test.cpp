@@ -29,6 +29,7 @@ class KitApplet final : public Applet {
         store.put("a", {0xEE});
         throw std::runtime_error("applet bug");
       case 0x20:
+      case 0x21:  // the same under a proprietary class, marked secret by the applet
         return pins_.verify(ctx, 0x81, cmd.data);
       case 0x46:
         return keys_.generate(ctx, "k", kit::KeySpec{});
@@ -41,6 +42,7 @@ class KitApplet final : public Applet {
     }
   }
   void clear_volatile() override { pins_.clear(); }
+  bool secret_data(const Command& cmd) const override { return cmd.ins == 0x21; }
   AppletInspection inspect(const ObjectStore& store) const override {
     AppletInspection out;
     out.pins = pins_.inspect(store);
@@ -125,6 +127,17 @@ TEST_F(KitTest, KeysStaySecretRecordsAndSignAfterVerify) {
                                   Bytes(sig.begin(), sig.end() - 2)));
   EXPECT_EQ(tx("002A010020" + hash), "6a88");  // no such key
   EXPECT_EQ(tx("002A000120" + hash), "6a80");  // PKCS#1 with an EC key
+}
+
+TEST_F(KitTest, TracesZeroWhatTheAppletMarksSecret) {
+  std::vector<TraceEvent> events;
+  card->set_trace([&](const TraceEvent& ev) { events.push_back(ev); });
+  EXPECT_EQ(tx("802100810431323334"), "9000");  // proprietary: the applet's rule
+  EXPECT_EQ(tx("0046000000").substr(0, 2), "30");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].redacted);
+  EXPECT_EQ(to_hex(events[0].command), "802100810400000000");
+  EXPECT_FALSE(events[1].redacted);
 }
 
 TEST(KitNames, PrefixAndKeysAreChecked) {
