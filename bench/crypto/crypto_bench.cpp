@@ -11,6 +11,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "bench_support.h"
 #include "softcard/crypto.h"
 
 namespace {
@@ -19,14 +20,8 @@ using softcard::Bytes;
 using softcard::CryptoProvider;
 using softcard::HashAlg;
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
+using softcard::bench::Pkey;
+using softcard::bench::PkeyCtx;
 
 void ensure(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(what);
