@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "gids_commands.h"
+#include "softcard/wire/piv.h"
 #include "softcard/wire/x509.h"
 
 namespace softcard::md::piv {
@@ -138,18 +139,7 @@ std::optional<std::uint8_t> slot_of(std::size_t idx) {
 }
 
 std::uint32_t cert_object(std::uint8_t slot) {
-  switch (slot) {
-    case 0x9A:
-      return 0x5FC105;
-    case 0x9C:
-      return 0x5FC10A;
-    case 0x9D:
-      return 0x5FC10B;
-    case 0x9E:
-      return 0x5FC101;
-    default:
-      return 0x5FC10D + (slot - 0x82u);  // retired 82..95: 5FC10D..5FC120
-  }
+  return wire::piv_cert_object(slot);
 }
 
 bool select(Context& ctx) {

@@ -3,6 +3,7 @@
 
 #include "applets/piv/piv_model.h"
 #include "softcard/errors.h"
+#include "softcard/wire/piv.h"
 
 namespace softcard::piv {
 
@@ -50,21 +51,8 @@ bool is_key_slot(std::uint8_t slot) {
 }
 
 std::uint32_t cert_object_of(std::uint8_t slot) {
-  switch (slot) {
-    case 0x9A:
-      return 0x5FC105;
-    case 0x9C:
-      return 0x5FC10A;
-    case 0x9D:
-      return 0x5FC10B;
-    case 0x9E:
-      return 0x5FC101;
-    case attestation_slot:
-      return 0x5FFF01;
-    default:
-      if (slot >= 0x82 && slot <= 0x95) return 0x5FC10D + (slot - 0x82);
-      return 0;
-  }
+  static_assert(attestation_slot == 0xF9);
+  return wire::piv_cert_object(slot);
 }
 
 PinPolicy default_pin_policy(std::uint8_t slot) {
