@@ -52,9 +52,9 @@ void register_inspect(CLI::App& app) {
     }
     if (*raw) {
       std::printf("\nobjects\n");
-      for (const auto& key : card->store().keys("")) {
-        std::printf("  %-40s %zu bytes%s\n", key.c_str(), card->store().get(key)->size(),
-                    card->store().is_secret(key) ? ", secret" : "");
+      for (const auto& object : card->store().keys("")) {
+        std::printf("  %-40s %zu bytes%s\n", object.c_str(), card->store().get(object)->size(),
+                    card->store().is_secret(object) ? ", secret" : "");
       }
     }
   });

@@ -15,7 +15,7 @@ namespace softcard::py {
 namespace {
 
 struct MinidriverError : std::runtime_error {
-  MinidriverError(const std::string& what, DWORD code) : std::runtime_error(what), code(code) {}
+  MinidriverError(const std::string& what, DWORD rc) : std::runtime_error(what), code(rc) {}
   DWORD code;
 };
 

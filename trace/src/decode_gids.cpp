@@ -41,7 +41,7 @@ std::string ef_name(std::uint16_t ef) {
     case 0x3FFF:
       return "the GIDS application DF";
   }
-  if ((ef & 0xFF00) == 0xB000) return "key file " + byte_hex(ef & 0xFF);
+  if ((ef & 0xFF00) == 0xB000) return "key file " + byte_hex(static_cast<std::uint8_t>(ef));
   return "EF " + tag_hex(ef);
 }
 
@@ -196,7 +196,7 @@ std::string gids_tag_name(std::uint32_t tag, std::uint32_t parent) {
   return "";
 }
 
-bool gids_varies(std::uint32_t tag, std::uint32_t parent) {
+bool gids_varies(std::uint32_t /*tag*/, std::uint32_t parent) {
   return parent == 0x7C || parent == 0x7F49;
 }
 

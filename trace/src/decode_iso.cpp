@@ -192,7 +192,7 @@ std::string iso_tag_name(std::uint32_t tag, std::uint32_t parent) {
   return "";
 }
 
-bool iso_varies(std::uint32_t tag, std::uint32_t parent) {
+bool iso_varies(std::uint32_t /*tag*/, std::uint32_t parent) {
   return parent == 0x7C || parent == 0x7F49;
 }
 

@@ -54,7 +54,8 @@ Node withheld(std::string label, std::size_t length) {
 namespace {
 
 bool constructed(std::uint32_t tag) {
-  const std::uint8_t first = tag > 0xFF ? static_cast<std::uint8_t>(tag >> 8) : tag;
+  // parse_tlvs yields tags of one or two bytes, so either operand fits a byte.
+  const auto first = static_cast<std::uint8_t>(tag > 0xFF ? tag >> 8 : tag);
   return (first & 0x20) != 0;
 }
 

@@ -86,7 +86,9 @@ std::string html_report(const Session& s, const HtmlOptions& o) {
   if (readers.empty()) readers.push_back("reader");
   const std::size_t lanes =
       hosts.size() + readers.size() + std::max<std::size_t>(1, s.applets.size());
-  auto centre = [&](std::size_t lane) { return (static_cast<double>(lane) + 0.5) * 100.0 / lanes; };
+  auto centre = [&](std::size_t lane) {
+    return (static_cast<double>(lane) + 0.5) * 100.0 / static_cast<double>(lanes);
+  };
   auto host_lane = [&](const std::string& label) {
     auto it = std::find(hosts.begin(), hosts.end(), label);
     return it == hosts.end() ? std::size_t{0} : static_cast<std::size_t>(it - hosts.begin());
@@ -99,7 +101,9 @@ std::string html_report(const Session& s, const HtmlOptions& o) {
   std::map<std::string, std::size_t> colour;
   for (std::size_t i = 0; i < s.applets.size(); ++i) colour[s.applets[i]] = i % 8;
 
-  const double total = std::max<std::int64_t>(1, s.end_ns - s.start_ns);
+  // Display percentages: a double's 53 bits hold any trace length in ns exactly enough.
+  const auto total = static_cast<double>(std::max<std::int64_t>(1, s.end_ns - s.start_ns));
+  auto percent = [&](std::int64_t ns) { return 100.0 * static_cast<double>(ns) / total; };
   std::int64_t card_total = 0, generation = 0, calls_total = 0;
   for (const auto& x : s.exchanges) {
     card_total += x.card_ns;
@@ -122,8 +126,7 @@ std::string html_report(const Session& s, const HtmlOptions& o) {
   h += "<section id=\"time\"><h2>Where the time went</h2><table class=\"split\">";
   auto row = [&](const std::string& what, std::int64_t ns) {
     h += "<tr><td>" + esc(what) + "</td><td class=\"num\">" + esc(ms(ns)) +
-         "</td><td class=\"bar\"><span style=\"width:" + pct(100.0 * ns / total) +
-         "\"></span></td></tr>";
+         "</td><td class=\"bar\"><span style=\"width:" + pct(percent(ns)) + "\"></span></td></tr>";
   };
   row("whole trace", s.end_ns - s.start_ns);
   row("inside the card: key generation", generation);
@@ -132,8 +135,8 @@ std::string html_report(const Session& s, const HtmlOptions& o) {
   h += "</table>";
   h += "<div id=\"axis\" title=\"each mark is one logical command, width = time in the card\">";
   for (const auto& x : s.exchanges) {
-    const double left = 100.0 * (x.t_ns - s.start_ns) / total;
-    const double width = std::max(0.15, 100.0 * x.card_ns / total);
+    const double left = percent(x.t_ns - s.start_ns);
+    const double width = std::max(0.15, percent(x.card_ns));
     h += "<a class=\"tick c" + std::to_string(colour[x.decoded.applet]) + "\" href=\"#x" +
          std::to_string(x.number) + "\" style=\"left:" + pct(left) + ";width:" + pct(width) +
          "\" title=\"#" + std::to_string(x.number) + " " + esc(x.decoded.title) + " " +

@@ -95,28 +95,28 @@ std::vector<Event> import_pcscd(std::string_view text) {
       redact(*pending);
       if (!pending->command.empty()) out.push_back(std::move(*pending));
       pending.reset();
-    } else if (auto r = after("Card inserted into ")) {
-      reader = std::string(*r);
+    } else if (auto inserted = after("Card inserted into ")) {
+      reader = std::string(*inserted);
       Event e;
       e.kind = Kind::insert;
       e.t_ns = t_us * 1000;
       e.card = "card";
       e.reader = reader;
       out.push_back(std::move(e));
-    } else if (auto r = after("Card Removed From ")) {
+    } else if (auto removed = after("Card Removed From ")) {
       Event e;
       e.kind = Kind::remove;
       e.t_ns = t_us * 1000;
       e.card = "card";
-      e.reader = std::string(*r);
+      e.reader = std::string(*removed);
       out.push_back(std::move(e));
-    } else if (auto r = after("Card ATR: ")) {
+    } else if (auto atr = after("Card ATR: ")) {
       Event e;
       e.kind = Kind::power_on;
       e.t_ns = t_us * 1000;
       e.card = "card";
       e.reader = reader;
-      e.text = "ATR " + std::string(*r);
+      e.text = "ATR " + std::string(*atr);
       while (!e.text.empty() && e.text.back() == ' ') e.text.pop_back();
       out.push_back(std::move(e));
     }

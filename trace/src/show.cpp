@@ -44,7 +44,7 @@ std::string show_text(const Session& s, const ShowOptions& o) {
   v.step = [&](std::size_t n, const Event& e) {
     out += "\n" + col.c("1;36", "== step " + std::to_string(n) + ": " + e.text) + "\n";
   };
-  v.call = [&](const Call& c, const Event& e) {
+  v.call = [&](const Call&, const Event& e) {
     out += "  " + col.c("1;33", call_text(e)) + "  " +
            col.c("2", process_label(e) + ", " + ms(e.dur_ns)) + "\n";
   };

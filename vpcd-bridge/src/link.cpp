@@ -159,20 +159,20 @@ void Link::try_connect() {
   }
   connecting_.emplace(strand_);
   connect_timer_.expires_after(options_.connect_timeout);
-  connect_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (ec) return;
+  connect_timer_.async_wait([self = shared_from_this()](boost::system::error_code timer_ec) {
+    if (timer_ec) return;
     boost::system::error_code ignored;
     if (self->connecting_)
       self->connecting_->close(ignored);  // completes the connect with an error
   });
   connecting_->async_connect(
-      target,
-      asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
-        self->connect_timer_.cancel();
-        if (!self->connecting_) return;
-        auto& socket = *self->connecting_;
-        self->on_connected(ec, socket);
-      }));
+      target, asio::bind_executor(
+                  strand_, [self = shared_from_this()](boost::system::error_code connect_ec) {
+                    self->connect_timer_.cancel();
+                    if (!self->connecting_) return;
+                    auto& socket = *self->connecting_;
+                    self->on_connected(connect_ec, socket);
+                  }));
 }
 
 void Link::on_connected(boost::system::error_code ec, tcp::socket& socket) {

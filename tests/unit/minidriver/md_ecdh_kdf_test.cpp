@@ -45,9 +45,9 @@ struct EcdhKdf : WithCard {
   DWORD derive(const char16_t* kdf, Bytes* out = nullptr, DWORD flags = 0, DWORD version = 2) {
     desc.cBuffers = ULONG(params.size());
     desc.pBuffers = params.data();
-    std::u16string name(kdf);
+    std::u16string kdf_name(kdf);
     CARD_DERIVE_KEY d{};
-    d.dwVersion = version, d.dwFlags = flags, d.pwszKDF = name.data();
+    d.dwVersion = version, d.dwFlags = flags, d.pwszKDF = kdf_name.data();
     d.bSecretAgreementIndex = agreement;
     d.pParameterList = params.empty() ? nullptr : &desc;
     const DWORD rc = client.pfnCardDeriveKey(&client, &d);

@@ -334,17 +334,16 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     const std::size_t done = ec ? 0 : sent;
     writing_ = true;
     timer_.expires_after(options_.write_timeout);
-    timer_.async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
-      if (ec || !self->writing_ || self->closed_flag_) return;
+    timer_.async_wait([self = this->shared_from_this()](boost::system::error_code timer_ec) {
+      if (timer_ec || !self->writing_ || self->closed_flag_) return;
       self->log(LogLevel::error, "reply not written within the write timeout, dropping the link");
       self->close(make_error_code(LinkError::write_timeout));
     });
     boost::asio::async_write(
         stream_, boost::asio::buffer(out_.data() + done, out_.size() - done),
         boost::asio::bind_executor(
-            strand_, [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
-              self->on_write(ec);
-            }));
+            strand_, [self = this->shared_from_this()](boost::system::error_code write_ec,
+                                                       std::size_t) { self->on_write(write_ec); }));
   }
 
   void on_write(boost::system::error_code ec) {
