@@ -178,8 +178,8 @@ DWORD container_public(CARD_DATA* cd, BYTE index, bool key_exchange, Bytes& out)
   return rc;
 }
 
-TempContainer::TempContainer(Checker& check, Env& env, CARD_DATA* cd, DWORD key_spec, DWORD bits)
-    : key_spec(key_spec), bits(bits), env_(env), cd_(cd) {
+TempContainer::TempContainer(Checker& check, Env& env, CARD_DATA* cd, DWORD spec, DWORD key_bits)
+    : key_spec(spec), bits(key_bits), env_(env), cd_(cd) {
   const Config& cfg = env.config();
   if (cfg.read_only) {
     owned_ = false;
