@@ -6,6 +6,11 @@ SAN_BUILD ?= build-san
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SAN_CMAKE_FLAGS ?=
+# WERROR=ON: any compiler warning in our code fails the gcc build in $(BUILD) (CI passes it; the
+# clang build in $(SAN_BUILD) takes -DSOFTCARD_WERROR=ON through SAN_CMAKE_FLAGS). Unset leaves
+# SOFTCARD_WERROR as configured (default OFF); set, it also applies to an existing $(BUILD).
+WERROR ?=
+WERROR_FLAG = $(if $(WERROR),-DSOFTCARD_WERROR=$(WERROR))
 # `make fuzz`: seconds per target (the ctest smoke in `make test` runs a few seconds each).
 FUZZ_SECONDS ?= 600
 # `make soak`: kills of `softcard run` in the kill -9 fault test (CI runs a bounded count).
@@ -24,9 +29,10 @@ deps:
 	@scripts/install-deps.sh
 
 $(BUILD)/build.ninja: CMakeLists.txt
-	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja $(WERROR_FLAG) $(CMAKE_FLAGS)
 
 configure: deps $(BUILD)/build.ninja
+	$(if $(WERROR),cmake -S . -B $(BUILD) $(WERROR_FLAG) >/dev/null)
 
 build: configure
 	cmake --build $(BUILD) -j$(JOBS)
