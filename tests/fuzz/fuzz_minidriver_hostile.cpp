@@ -305,9 +305,15 @@ void exercise_piv(CARD_DATA& cd, const Bytes& peer_blob) {
     cd.pfnCardDestroyDHAgreement(&cd, ai.bSecretAgreementIndex, 0);
   }
 
-  // The PIN: change to the same value, log out both ways.
+  // The PIN: change to the same value (v7 and v5 forms), log out both ways.
+  char16_t context_string[] = u"fuzz";
+  cd.pfnCardSetProperty(&cd, reinterpret_cast<LPCWSTR>(CP_PIN_CONTEXT_STRING),
+                        reinterpret_cast<PBYTE>(context_string), sizeof context_string, 0);
   cd.pfnCardChangeAuthenticatorEx(&cd, PIN_CHANGE_FLAG_CHANGEPIN, ROLE_USER, pin, sizeof pin,
                                   ROLE_USER, pin, sizeof pin, 0, &left);
+  char16_t user_id[] = u"user";
+  cd.pfnCardChangeAuthenticator(&cd, reinterpret_cast<LPWSTR>(user_id), pin, sizeof pin, pin,
+                                sizeof pin, 0, CARD_AUTHENTICATE_PIN_PIN, &left);
   cd.pfnCardDeauthenticateEx(&cd, CREATE_PIN_SET(ROLE_USER), 0);
   char16_t user[] = u"user";
   cd.pfnCardDeauthenticate(&cd, reinterpret_cast<LPWSTR>(user), 0);
