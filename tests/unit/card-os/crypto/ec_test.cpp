@@ -109,10 +109,10 @@ TEST_P(CryptoEcCurves, EcdhRejectsBadPeerPoints) {
 
 INSTANTIATE_TEST_SUITE_P(Curves, CryptoEcCurves,
                          ::testing::Values(Curve::p256, Curve::p384, Curve::p521),
-                         [](const auto& info) {
-                           return std::string(info.param == Curve::p256   ? "P256"
-                                              : info.param == Curve::p384 ? "P384"
-                                                                          : "P521");
+                         [](const auto& test_info) {
+                           return std::string(test_info.param == Curve::p256   ? "P256"
+                                              : test_info.param == Curve::p384 ? "P384"
+                                                                               : "P521");
                          });
 
 class CryptoEc : public ::testing::Test {

@@ -95,7 +95,9 @@ TEST_P(CryptoRsaSizes, GenerateSignVerifyDecrypt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, CryptoRsaSizes, ::testing::Values(1024u, 2048u, 3072u, 4096u),
-                         [](const auto& info) { return "Rsa" + std::to_string(info.param); });
+                         [](const auto& test_info) {
+                           return "Rsa" + std::to_string(test_info.param);
+                         });
 
 class CryptoRsa : public ::testing::Test {
  protected:

@@ -89,12 +89,13 @@ TEST_P(ApduScript, Runs) {
   EXPECT_GT(exchanges, 0) << "empty script";
 }
 
-INSTANTIATE_TEST_SUITE_P(Scripts, ApduScript, ::testing::ValuesIn(scripts()), [](const auto& info) {
-  std::string n = info.param;
-  for (auto& ch : n)
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  return n;
-});
+INSTANTIATE_TEST_SUITE_P(Scripts, ApduScript, ::testing::ValuesIn(scripts()),
+                         [](const auto& test_info) {
+                           std::string n = test_info.param;
+                           for (auto& ch : n)
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return n;
+                         });
 
 TEST(ApduScripts, Present) {
   EXPECT_FALSE(scripts().empty());

@@ -87,7 +87,7 @@ TEST_F(PinTest, RecordRoundTrip) {
 }
 
 TEST_F(PinTest, TheImageHoldsAVerifierNeverThePin) {
-  for (const std::uint8_t ref : {0x81, 0x82, 0x83, 0x84}) {
+  for (const std::uint8_t ref : std::initializer_list<std::uint8_t>{0x81, 0x82, 0x83, 0x84}) {
     const std::string key = pins.key(ref);
     const Bytes& raw = ctx.memory->objects().at(key);
     for (const std::string_view pin : {"1234", "87654321", "12345678", "4321"})

@@ -305,8 +305,8 @@ TEST(ImageKey, RawOrHexAndNothingElse) {
   const std::string hex = std::string(62, '0') + "1F";
   EXPECT_EQ(parse_image_key(view(hex), "k").data()[31], 0x1F);
   EXPECT_EQ(parse_image_key(view(hex + "\n"), "k").data()[31], 0x1F);
-  for (const std::string bad : {std::string(31, 'x'), std::string(64, 'g'), std::string(63, '0'),
-                                std::string(), hex + "\n\n"}) {
+  for (const std::string& bad : {std::string(31, 'x'), std::string(64, 'g'), std::string(63, '0'),
+                                 std::string(), hex + "\n\n"}) {
     const std::string msg = error_of([&] { parse_image_key(view(bad), "key file K"); });
     EXPECT_NE(msg.find("key file K"), std::string::npos) << msg;
   }

@@ -98,7 +98,7 @@ TEST_P(SkiTamper, NoAlteredBlobIsAcceptedAndTheCardStaysUnchanged) {
   for (std::size_t n = 0; n < good.size(); ++n)
     altered.emplace_back(good.begin(), good.begin() + n);
   for (std::size_t extra : {1, 2, 7, 8, 15, 16, 17}) {
-    for (std::uint8_t fill : {0x00, 0xFF}) {
+    for (std::uint8_t fill : std::initializer_list<std::uint8_t>{0x00, 0xFF}) {
       Bytes t = good;
       t.insert(t.end(), extra, fill);
       altered.push_back(std::move(t));

@@ -241,8 +241,9 @@ TEST_F(SkiKeyUse, ImportSessionKeyNeedsAnEstablishmentKey) {
   };
   const ObjectMap before = backend->objects();
   // Neither a signature-only nor an ordinary key-exchange key establishes (§13): 6984, no slot.
-  for (std::uint8_t container : {0, 1})
-    for (std::uint8_t pad : {ski::padding_id::pkcs1, ski::padding_id::oaep_sha1})
+  for (std::uint8_t container : std::initializer_list<std::uint8_t>{0, 1})
+    for (std::uint8_t pad :
+         std::initializer_list<std::uint8_t>{ski::padding_id::pkcs1, ski::padding_id::oaep_sha1})
       EXPECT_EQ(sw(tx(import_apdu(container, pad, wrap_for(kx_tmpl)))), 0x6984)
           << int(container) << " " << int(pad);
   EXPECT_EQ(to_hex(data(tx("8050000000"))).substr(30, 6), "850108") << "no slot taken";
@@ -258,8 +259,10 @@ TEST_F(SkiKeyUse, AnRsaEstablishmentKeyAnswersNoPlainOperation) {
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
   const Bytes tmpl = make_establishment_key(0x81, 0x06);
   // Every decipher mechanism (raw, PKCS#1, OAEP) and every signature mechanism: 6984.
-  for (std::uint8_t m : {0x06, 0x46, 0x86}) EXPECT_EQ(mse_decipher(m, 0x81), 0x6984) << int(m);
-  for (std::uint8_t m : {0x16, 0x56}) EXPECT_EQ(mse_sign(m, 0x81), 0x6984) << int(m);
+  for (std::uint8_t m : std::initializer_list<std::uint8_t>{0x06, 0x46, 0x86})
+    EXPECT_EQ(mse_decipher(m, 0x81), 0x6984) << int(m);
+  for (std::uint8_t m : std::initializer_list<std::uint8_t>{0x16, 0x56})
+    EXPECT_EQ(mse_sign(m, 0x81), 0x6984) << int(m);
   // No environment was set: a PSO decipher of a wrapped key has nothing to run with.
   const PublicKey k =
       crypto.import_rsa_public({template_field(tmpl, 0x81), template_field(tmpl, 0x82)});
@@ -286,8 +289,10 @@ TEST_F(SkiKeyUse, AnEcdhEstablishmentKeyAnswersNoPlainEcdh) {
   ASSERT_EQ(sw(tx("0020008006313233343536")), 0x9000);
   make_establishment_key(0x81, 0x0C);
   // ECDH with 0x and with the 4x decipher nibble hosts use, and ECDSA: all 6984.
-  for (std::uint8_t m : {0x0C, 0x4C}) EXPECT_EQ(mse_decipher(m, 0x81), 0x6984) << int(m);
-  for (std::uint8_t m : {0x1C, 0x5C}) EXPECT_EQ(mse_sign(m, 0x81), 0x6984) << int(m);
+  for (std::uint8_t m : std::initializer_list<std::uint8_t>{0x0C, 0x4C})
+    EXPECT_EQ(mse_decipher(m, 0x81), 0x6984) << int(m);
+  for (std::uint8_t m : std::initializer_list<std::uint8_t>{0x1C, 0x5C})
+    EXPECT_EQ(mse_sign(m, 0x81), 0x6984) << int(m);
   // A PSO with the peer point then has no environment (6985), never Z.
   const KeyPair peer = crypto.generate_ec(Curve::p256);
   const Bytes point = crypto.ec_public(peer).point;
