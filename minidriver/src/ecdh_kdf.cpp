@@ -2,8 +2,12 @@
 // SP800_56A_CONCAT KDFs over an ECDH secret Z that the card computes with plain GIDS ECDH
 // (MSE B8 + PSO decipher with the peer's point). docs/ski.md D22 and docs/minidriver.md say
 // why the bytes may leave here while SKI's HKDF derivation keeps its key on the card.
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
 
 #include <array>
+#include <memory>
 #include <optional>
 
 #include "gids_commands.h"
@@ -67,6 +71,30 @@ KdfInput parse_parameters(Kdf kdf, PVOID list) {
   return in;
 }
 
+// SP 800-56A (rev. 3) one-step KDF with a hash, one output block: H(1 || Z || OtherInfo).
+// OpenSSL knows the hashes by the names hash_name gives ("SHA-256", ...).
+SecretBytes concat_kdf(HashAlg md, ByteView z, ByteView other_info, std::size_t length) {
+  using KdfPtr = std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)>;
+  using CtxPtr = std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)>;
+  KdfPtr kdf(EVP_KDF_fetch(nullptr, "SSKDF", nullptr), &EVP_KDF_free);
+  if (!kdf) fail(SCARD_E_UNEXPECTED);
+  CtxPtr kctx(EVP_KDF_CTX_new(kdf.get()), &EVP_KDF_CTX_free);
+  if (!kctx) fail(SCARD_E_NO_MEMORY);
+  std::uint8_t none = 0;
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(hash_name(md)), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(z.data()),
+                                        z.size()),
+      OSSL_PARAM_construct_octet_string(
+          OSSL_KDF_PARAM_INFO,
+          other_info.empty() ? &none : const_cast<std::uint8_t*>(other_info.data()),
+          other_info.size()),
+      OSSL_PARAM_construct_end()};
+  SecretBytes out(length);
+  if (EVP_KDF_derive(kctx.get(), out.data(), out.size(), params) != 1) fail(SCARD_E_UNEXPECTED);
+  return out;
+}
+
 // Z of the recorded agreement: the card's ECDH with the container key (the user PIN and the
 // key's usage are checked by the card as for any GIDS or PIV ECDH), field length, big-endian.
 SecretBytes plain_ecdh(Context& ctx, const DhAgreement& a) {
@@ -101,7 +129,7 @@ SecretBytes apply(Context& ctx, Kdf kdf, const KdfInput& in, ByteView z, bool se
     for (ULONG t :
          {KDF_ALGORITHMID, KDF_PARTYUINFO, KDF_PARTYVINFO, KDF_SUPPPUBINFO, KDF_SUPPPRIVINFO})
       append(other, part(t));
-    SecretBytes out = ctx.crypto.concat_kdf(in.md, z, other, digest_size(in.md));
+    SecretBytes out = concat_kdf(in.md, z, other, digest_size(in.md));
     std::fill(other.begin(), other.end(), 0);  // SuppPrivInfo may be secret
     return out;
   }

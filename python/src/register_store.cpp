@@ -8,6 +8,7 @@
 #include "core.h"
 #include "softcard/card_factory.h"
 #include "softcard/inspection.h"
+#include "softcard/life_cycle.h"
 
 namespace softcard::py {
 

@@ -42,8 +42,6 @@ enum class LifeCycle : std::uint8_t {
   deactivated = 0x04,
   terminated = 0x0C,
 };
-// "creation", "initialisation", "operational", "deactivated", "terminated"; "unknown" otherwise.
-const char* life_cycle_name(LifeCycle lcs);
 
 struct CardOptions {
   Rng* rng = nullptr;                            // required

@@ -362,9 +362,6 @@ class CryptoProvider {
   SecretBytes hkdf_sha256(ByteView salt, ByteView ikm, ByteView info, std::size_t length) {
     return hkdf(HashAlg::sha256, salt, ikm, info, length);
   }
-  // SP 800-56C single-step KDF with a hash (SP 800-56A's concatenation KDF):
-  // H(counter || z || other_info) blocks, counter from 1, cut to `length`. z must not be empty.
-  SecretBytes concat_kdf(HashAlg md, ByteView z, ByteView other_info, std::size_t length);
 
   // scrypt (RFC 7914) of a low-entropy secret; `length` output bytes.
   SecretBytes scrypt(ByteView password, ByteView salt, const ScryptCost& cost, std::size_t length);

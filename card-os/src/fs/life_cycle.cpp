@@ -1,5 +1,5 @@
 // Lives with the file system, which reads and writes life cycle bytes (fs/file.cpp).
-#include "softcard/card.h"
+#include "softcard/life_cycle.h"
 
 namespace softcard {
 

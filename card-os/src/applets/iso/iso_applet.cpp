@@ -7,6 +7,7 @@
 
 #include "applets/iso/iso_session.h"
 #include "softcard/errors.h"
+#include "softcard/life_cycle.h"
 
 namespace softcard::iso {
 namespace {

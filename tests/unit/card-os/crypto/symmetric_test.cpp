@@ -322,21 +322,6 @@ TEST_F(CryptoSymmetric, HkdfRfc5869) {
   EXPECT_EQ(crypto.hkdf_sha256(salt, ikm, info, 255 * 32).size(), 255u * 32);
 }
 
-// Expected values from python3-cryptography's ConcatKDFHash, an implementation independent of ours.
-TEST_F(CryptoSymmetric, ConcatKdfSp80056c) {
-  Bytes z(32);
-  for (std::size_t i = 0; i < z.size(); ++i) z[i] = static_cast<std::uint8_t>(i);
-  const Bytes other = {'s', 'o', 'f', 't', 'c', 'a', 'r', 'd'};
-  // 48 bytes: two SHA-256 blocks (counter 1 and 2), the second cut.
-  EXPECT_EQ(hexs(crypto.concat_kdf(HashAlg::sha256, z, other, 48)),
-            "65db1d168439767eb5320acbe4716ddbc684b5a31d4db3c1560dd4223f9fd556"
-            "cc886580b046c5133312a64d39a5ae6f");
-  EXPECT_EQ(hexs(crypto.concat_kdf(HashAlg::sha1, hex("01"), {}, 20)),
-            "5135c69c6aca6f4aad9cd65660398fc3a7bce387");
-  EXPECT_THROW(crypto.concat_kdf(HashAlg::sha256, {}, other, 32), CryptoError);
-  EXPECT_THROW(crypto.concat_kdf(HashAlg::sha256, z, other, 0), CryptoError);
-}
-
 TEST_F(CryptoSymmetric, Digests) {
   const ByteView abc = view(std::string_view("abc"));
   EXPECT_EQ(hexs(crypto.digest(HashAlg::sha1, abc)), "a9993e364706816aba3e25717850c26c9cd0d89d");
