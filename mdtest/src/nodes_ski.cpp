@@ -269,7 +269,7 @@ void server_nodes(Registry& r) {
     r.add(std::string("ski.server.algorithm_block_length_") + name,
           std::string("CardGetAlgorithmProperty(") + name +
               ", BlockLength) = " + std::to_string(block),
-          [name, alg, block](Env& env, Checker& check) {
+          [name = name, alg = alg, block = block](Env& env, Checker& check) {
             need_ski(env, check);
             if (!Config::has(env.config().ski_algorithms, std::string(name)))
               check.skip("config: algorithm");
