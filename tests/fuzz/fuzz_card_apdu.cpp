@@ -32,6 +32,11 @@ struct World {
   CryptoProvider host_crypto;   // the harness's own (host side)
   // SOFTCARD_FUZZ_TRACE set: every command and response on stderr (to read a replayed input).
   bool trace = std::getenv("SOFTCARD_FUZZ_TRACE") != nullptr;
+  // SOFTCARD_FUZZ_CHECK_REUSE set: every input runs on the reused card and on a fresh one, and
+  // the two must answer alike (fuzz_card.h says why they do).
+  bool check_reuse = std::getenv("SOFTCARD_FUZZ_CHECK_REUSE") != nullptr;
+  fuzz::ReusedCard card{objects, registry};
+  fuzz::EstablishmentKeys establishment = fuzz::establishment_keys(objects, host_crypto);
   World() { keys.learn(objects.values); }
 };
 
@@ -72,24 +77,28 @@ void check_no_secret(const Bytes& response, const std::vector<Bytes>& secrets) {
 // One input's card and oracles.
 class Run {
  public:
-  explicit Run(World& w) : w_(w), keys_(w.keys) {
-    card_ = fuzz::card_from(w.objects, rng_, w.registry, &backend_);
-  }
+  Run(World& w, Card& card, const MemoryStore& backend)
+      : w_(w), card_(card), backend_(backend), known_(backend.objects()), keys_(&w.keys) {}
 
   Bytes send(const Bytes& apdu) {
-    const ObjectMap before = backend_->objects();
-    const Bytes r = card_->transmit(apdu);
+    const std::size_t applies = backend_.apply_count();
+    const Bytes r = card_.transmit(apdu);
     if (w_.trace) std::fprintf(stderr, "> %s\n< %s\n", to_hex(apdu).c_str(), to_hex(r).c_str());
+    transcript_.push_back(r);
     if (r.size() < 2) fuzz::oracle_failed("response shorter than a status word");
     const std::uint16_t sw = fuzz::sw_of(r);
     if (sw == 0x6F00) fuzz::oracle_failed("6F00 for " + to_hex(apdu));
     const std::uint8_t sw1 = sw >> 8;
     const bool success = sw == 0x9000 || sw1 == 0x61 || sw1 == 0x62 || sw1 == 0x63;
-    const ObjectMap& after = backend_->objects();
-    if (!success) check_unchanged(before, after, apdu, sw);
+    // Every write goes through one apply() of the backend: no apply, no change to look at.
+    if (backend_.apply_count() != applies) {
+      const ObjectMap& after = backend_.objects();
+      if (!success) check_unchanged(known_, after, apdu, sw);
+      keys_.learn(after);
+      known_ = after;
+    }
     check_no_secret(r, w_.secrets);
-    keys_.learn(after);
-    keys_.check(r, after, apdu);
+    keys_.check(r, backend_.objects(), apdu);
     return r;
   }
 
@@ -105,21 +114,38 @@ class Run {
     }
   }
 
+  const std::vector<Bytes>& transcript() const { return transcript_; }
+
  private:
   World& w_;
-  fuzz::DeterministicRng rng_;                              // the card's
+  Card& card_;
+  const MemoryStore& backend_;
+  ObjectMap known_;                                         // the store after the last apply
   fuzz::DeterministicRng host_rng_{0x0123456789ABCDEFull};  // the harness's nonces
-  const MemoryStore* backend_ = nullptr;
-  std::unique_ptr<Card> card_;
   fuzz::PrivateKeyOracle keys_;
-  fuzz::SkiHost ski_{w_.host_crypto, host_rng_};
+  fuzz::SkiHost ski_{w_.host_crypto, host_rng_, w_.establishment};
+  std::vector<Bytes> transcript_;
 };
+
+std::vector<Bytes> run_input(World& w, Card& card, const MemoryStore& backend,
+                             const std::uint8_t* data, std::size_t size) {
+  Run run(w, card, backend);
+  fuzz::Splitter in(data, size);
+  for (int n = 0; !in.done() && n < 64; ++n) run.step(in.chunk());
+  return run.transcript();
+}
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  Run run(world());
-  fuzz::Splitter in(data, size);
-  for (int n = 0; !in.done() && n < 64; ++n) run.step(in.chunk());
+  World& w = world();
+  const auto reused = run_input(w, w.card.fresh(), w.card.backend(), data, size);
+  if (w.check_reuse) {
+    fuzz::DeterministicRng rng;
+    const MemoryStore* backend = nullptr;
+    auto card = fuzz::card_from(w.objects, rng, w.registry, &backend);
+    if (run_input(w, *card, *backend, data, size) != reused)
+      fuzz::oracle_failed("the reused card answered unlike a fresh one");
+  }
   return 0;
 }

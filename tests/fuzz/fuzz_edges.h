@@ -16,6 +16,10 @@ inline const char* const admin_key_hex = "A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3
 inline const char* const shared_key_hex =
     "6d64746573742d7368617265642d6b65792d30312d6d64746573742d30312121";
 inline constexpr std::uint8_t shared_key_number = 1;
+// The SKI card's establishment keys (docs/ski.md §13), away from containers 0..2 that the sealed
+// CSF_IMPORT_KEYPAIR seeds fill.
+inline constexpr std::uint8_t rsa_establishment_container = 5;
+inline constexpr std::uint8_t ecdh_establishment_container = 6;
 
 inline std::string gids_profile_text(bool ski) {
   std::string text = R"({"softcard_profile": 1, "name": "fuzz-gids", "serial": "0011223344556677",
@@ -26,7 +30,10 @@ inline std::string gids_profile_text(bool ski) {
                      std::string(admin_key_hex) + R"("}, "cardid": "serial"})";
   if (ski)
     text += R"(, "ski": {"shared_keys": [{"number": 1, "key": ")" + std::string(shared_key_hex) +
-            R"("}]})";
+            R"("}], "establishment_keys": [{"container": )" +
+            std::to_string(rsa_establishment_container) + R"(, "algorithm": "rsa1024"},
+            {"container": )" +
+            std::to_string(ecdh_establishment_container) + R"(, "algorithm": "ecdh-p256"}]})";
   return text + "}";
 }
 

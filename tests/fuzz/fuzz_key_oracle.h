@@ -29,11 +29,16 @@ class PrivateKeyOracle {
  public:
   static constexpr std::size_t window = 16;
 
+  PrivateKeyOracle() = default;
+  // An input's oracle on top of the personalized card's (learned once, not copied per input).
+  explicit PrivateKeyOracle(const PrivateKeyOracle* base) : base_(base) {}
+
   // Learns the private keys of every record of `objects` not scanned yet (by value).
   void learn(const ObjectMap& objects) {
     for (const auto& [name, value] : objects) {
       const std::string_view v(reinterpret_cast<const char*>(value.data()), value.size());
-      if (!scanned_.insert(std::hash<std::string_view>{}(v)).second) continue;
+      const std::size_t h = std::hash<std::string_view>{}(v);
+      if ((base_ && base_->scanned_.count(h)) || !scanned_.insert(h).second) continue;
       for (const auto& span : pkcs8_spans(value)) learn_key(value, span);
     }
   }
@@ -41,10 +46,11 @@ class PrivateKeyOracle {
   // Fails the input when `response` carries a window of a learned component that no record holds
   // outside a private key.
   void check(const Bytes& response, const ObjectMap& objects, const Bytes& apdu) const {
-    if (windows_.empty()) return;
+    if (windows_.empty() && (!base_ || base_->windows_.empty())) return;
     for (std::size_t i = 0; i + window <= response.size(); ++i) {
       const std::string w(reinterpret_cast<const char*>(response.data() + i), window);
-      if (!windows_.count(w) || held_in_plain(w, objects)) continue;
+      const bool known = windows_.count(w) || (base_ && base_->windows_.count(w));
+      if (!known || held_in_plain(w, objects)) continue;
       oracle_failed("a response carries 16 bytes of a private key (at offset " + std::to_string(i) +
                     "): command " + to_hex(apdu) + ", response " + to_hex(response));
     }
@@ -52,7 +58,6 @@ class PrivateKeyOracle {
 
   std::size_t components() const { return components_; }
 
- private:
   using Span = std::pair<std::size_t, std::size_t>;  // offset, length
 
   // Where `v` holds a DER SEQUENCE that OpenSSL reads as a private key (PKCS#8 version 0 or 1).
@@ -82,6 +87,7 @@ class PrivateKeyOracle {
     return out;
   }
 
+ private:
   void learn_key(const Bytes& v, Span span) {
     const unsigned char* p = v.data() + span.first;
     EVP_PKEY* key = d2i_AutoPrivateKey(nullptr, &p, long(span.second));
@@ -121,6 +127,7 @@ class PrivateKeyOracle {
     return false;
   }
 
+  const PrivateKeyOracle* base_ = nullptr;
   std::unordered_set<std::size_t> scanned_;
   std::unordered_set<std::string> windows_;
   std::size_t components_ = 0;

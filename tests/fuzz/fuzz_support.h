@@ -17,7 +17,10 @@ namespace softcard::fuzz {
 // xorshift64*: fast and reproducible. Fuzzing only, never a card's real randomness.
 class DeterministicRng final : public Rng {
  public:
-  explicit DeterministicRng(std::uint64_t seed = 0x9E3779B97F4A7C15ull) : state_(seed | 1) {}
+  static constexpr std::uint64_t default_seed = 0x9E3779B97F4A7C15ull;
+  explicit DeterministicRng(std::uint64_t seed = default_seed) : state_(seed | 1) {}
+  // Back to the stream of a new generator with `seed` (a reused card starts every input alike).
+  void reseed(std::uint64_t seed = default_seed) { state_ = seed | 1; }
   void fill(std::span<std::uint8_t> out) override {
     for (auto& b : out) {
       state_ ^= state_ >> 12, state_ ^= state_ << 25, state_ ^= state_ >> 27;

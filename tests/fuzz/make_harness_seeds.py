@@ -4,8 +4,9 @@ sealed SKI secure functions (corpus/apdu_ski/sealed-*) and PIV sessions with man
 authentication (corpus/apdu_piv_plain/*, and corpus/apdu_piv/* except the piv_opensc*/piv_ykman*
 recordings). Plaintexts and APDUs follow docs/ski.md
 §8 and docs/piv.md; the framing is make_corpus.py's. Keys in the seeds are made fresh here (RSA-1024
-and P-256, so the card imports them quickly). Rerun only to change the seeds:
-    tests/fuzz/make_harness_seeds.py tests/fuzz/corpus
+and P-256, so the card imports them quickly). Rerun only to change the seeds (PREFIX: only the
+seeds whose name starts with it, e.g. `established-`):
+    tests/fuzz/make_harness_seeds.py tests/fuzz/corpus [PREFIX]
 """
 import os
 import struct
@@ -36,6 +37,12 @@ def be(n, size):
 
 def establish(alg=0, gcm=False):  # FE 00 a m: alg index 0..4 = AES-128/192/256, 3DES, 3DES-112
     return STEP + bytes([0x00, alg, 1 if gcm else 0])
+
+
+def establish_with(mode, alg=0, gcm=False, padding=0, custom=b""):
+    """FE 00 a m k p [X]: k 1 = the RSA establishment key (padding p: 0 PKCS#1, 1 OAEP SHA-1,
+    2 OAEP SHA-256, 3 the same with a label), k 2 = the ECDH establishment key (docs/ski.md §7)."""
+    return STEP + bytes([0x00, alg, 1 if gcm else 0, mode, padding]) + custom
 
 
 def sealed(function, plaintext):
@@ -85,6 +92,19 @@ def ski_seeds():
             1, 3, 256, ecc_private_blob()))],
         "sealed-import-ecdh": [establish(4), auth, sealed(0x01, import_keypair(
             2, 6, 256, ecc_private_blob(ecdh=True)))],
+        # Sessions from the establishment keys (docs/ski.md §13): every padding, both curves of
+        # the harness's X (the wrapped key data blob, the ephemeral point) reaching the card.
+        "established-rsa-pkcs1": [establish_with(1, 0, False, 0), auth],
+        "established-rsa-oaep": [establish_with(1, 2, True, 1), auth, sealed(0x01, import_keypair(
+            1, 3, 256, ecc_private_blob()))],
+        "established-rsa-oaep256-label": [establish_with(1, 3, False, 3), sealed(0x02,
+                                          change_authenticator(b"123456", b"87654321"))],
+        "established-rsa-blob": [establish_with(1, 1, False, 2, u32(0x4d42444b) + u32(1) +
+                                                u32(24) + bytes(range(24))), auth],
+        "established-ecdh": [establish_with(2, 2, True), auth],
+        "established-ecdh-3des": [establish_with(2, 3), sealed(0x03, authenticate(
+            flags=0x10000000))],
+        "established-ecdh-point": [establish_with(2, 0, False, 0, ec_point()), auth],
     }
 
 
@@ -191,15 +211,17 @@ def yubikey_seeds():
     return s
 
 
-def main(out_root):
+def main(out_root, prefix=""):
     sets = {"apdu_ski": ski_seeds(), "apdu_piv_plain": piv_common(), "apdu_piv": yubikey_seeds()}
     for target, seeds in sets.items():
         d = os.path.join(out_root, target)
         os.makedirs(d, exist_ok=True)
         for name, cmds in seeds.items():
+            if not name.startswith(prefix):
+                continue
             with open(os.path.join(d, name), "wb") as f:
                 f.write(frame(cmds))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])  # OUT [PREFIX]: only the seeds whose name starts with PREFIX
