@@ -46,6 +46,26 @@ TEST(TraceEvent, RoundTripsEveryField) {
   EXPECT_EQ(cb.rc, 0x80100004);
 }
 
+// Found by fuzz_trace: a step carrying "c" read back with a command that its own line then lost.
+TEST(TraceEvent, IgnoresFieldsOfOtherRecordTypes) {
+  const Event s = from_json_line(
+      R"({"v":1,"type":"step","t":5,"dur":9,"rc":3,"c":"00A4","r":"9000","name":"X","text":"a"})");
+  EXPECT_EQ(s.kind, Kind::step);
+  EXPECT_TRUE(s.command.empty());
+  EXPECT_TRUE(s.response.empty());
+  EXPECT_TRUE(s.name.empty());
+  EXPECT_EQ(s.dur_ns, 0);
+  EXPECT_EQ(s.rc, 0);
+  EXPECT_EQ(s.text, "a");
+  const Event back = from_json_line(to_json_line(s));
+  EXPECT_EQ(back.command, s.command);
+  EXPECT_EQ(back.text, s.text);
+  const Event c = from_json_line(R"({"v":1,"type":"call","t":5,"dur":9,"rc":3,"c":"00A4"})");
+  EXPECT_EQ(c.dur_ns, 9);
+  EXPECT_EQ(c.rc, 3);
+  EXPECT_TRUE(c.command.empty());
+}
+
 TEST(TraceEvent, RefusesOtherVersionsAndBadLines) {
   EXPECT_THROW(from_json_line(R"({"v":2,"type":"apdu","t":1,"c":"00"})"), std::invalid_argument);
   EXPECT_THROW(from_json_line(R"({"type":"apdu","t":1,"c":"00"})"), std::invalid_argument);
