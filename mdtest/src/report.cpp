@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "errors.h"
+#include "softcard/wire/markup.h"
 
 namespace softcard::mdtest {
 
@@ -16,37 +17,6 @@ Totals totals(const std::vector<NodeResult>& results) {
     if (r.outcome == Outcome::skip) ++t.skip;
   }
   return t;
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 allows only TAB, LF and CR below 0x20.
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-          out += '?';
-        else
-          out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 namespace {
@@ -72,15 +42,15 @@ void write_junit(std::ostream& out, const std::string& suite,
   double total_s = 0;
   for (const auto& r : results) total_s += r.seconds;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"" << xml_escape(suite) << "\" tests=\"" << results.size()
+  out << "<testsuites name=\"" << wire::markup_escape(suite) << "\" tests=\"" << results.size()
       << "\" failures=\"" << t.fail << "\" errors=\"0\" skipped=\"" << t.skip << "\" time=\""
       << seconds_text(total_s) << "\">\n";
-  out << "  <testsuite name=\"" << xml_escape(suite) << "\" tests=\"" << results.size()
+  out << "  <testsuite name=\"" << wire::markup_escape(suite) << "\" tests=\"" << results.size()
       << "\" failures=\"" << t.fail << "\" errors=\"0\" skipped=\"" << t.skip << "\" time=\""
       << seconds_text(total_s) << "\">\n";
   for (const auto& r : results) {
-    out << "    <testcase classname=\"" << xml_escape(r.group) << "\" name=\"" << xml_escape(r.name)
-        << "\" time=\"" << seconds_text(r.seconds) << "\"";
+    out << "    <testcase classname=\"" << wire::markup_escape(r.group) << "\" name=\""
+        << wire::markup_escape(r.name) << "\" time=\"" << seconds_text(r.seconds) << "\"";
     const std::string codes = codes_text(r);
     if (r.outcome == Outcome::pass && codes.empty() && r.message.empty()) {
       out << "/>\n";
@@ -88,12 +58,13 @@ void write_junit(std::ostream& out, const std::string& suite,
     }
     out << ">\n";
     if (r.outcome == Outcome::fail)
-      out << "      <failure message=\"" << xml_escape(r.message) << "\" type=\"mismatch\">"
-          << xml_escape(codes) << "</failure>\n";
+      out << "      <failure message=\"" << wire::markup_escape(r.message)
+          << "\" type=\"mismatch\">" << wire::markup_escape(codes) << "</failure>\n";
     else if (r.outcome == Outcome::skip)
-      out << "      <skipped message=\"" << xml_escape(r.message) << "\"/>\n";
+      out << "      <skipped message=\"" << wire::markup_escape(r.message) << "\"/>\n";
     else
-      out << "      <system-out>" << xml_escape(r.message + (codes.empty() ? "" : ": " + codes))
+      out << "      <system-out>"
+          << wire::markup_escape(r.message + (codes.empty() ? "" : ": " + codes))
           << "</system-out>\n";
     out << "    </testcase>\n";
   }

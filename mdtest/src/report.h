@@ -13,9 +13,6 @@ struct Totals {
 };
 Totals totals(const std::vector<NodeResult>& results);
 
-// XML 1.0 text: escapes &<>"' and replaces characters XML cannot carry (controls) with '?'.
-std::string xml_escape(const std::string& text);
-
 // One <testsuite name="suite">, one <testcase classname=group name=node> per result; failures
 // carry expected/actual in the message, skips a <skipped message=...>.
 void write_junit(std::ostream& out, const std::string& suite,

@@ -71,21 +71,8 @@ KdfInput parse_parameters(Kdf kdf, PVOID list) {
   return in;
 }
 
-const char* openssl_digest(HashAlg md) {
-  switch (md) {
-    case HashAlg::sha1:
-      return "SHA1";
-    case HashAlg::sha256:
-      return "SHA256";
-    case HashAlg::sha384:
-      return "SHA384";
-    case HashAlg::sha512:
-      return "SHA512";
-  }
-  return "SHA256";
-}
-
 // SP 800-56A (rev. 3) one-step KDF with a hash, one output block: H(1 || Z || OtherInfo).
+// OpenSSL knows the hashes by the names hash_name gives ("SHA-256", ...).
 SecretBytes concat_kdf(HashAlg md, ByteView z, ByteView other_info, std::size_t length) {
   using KdfPtr = std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)>;
   using CtxPtr = std::unique_ptr<EVP_KDF_CTX, decltype(&EVP_KDF_CTX_free)>;
@@ -95,8 +82,7 @@ SecretBytes concat_kdf(HashAlg md, ByteView z, ByteView other_info, std::size_t 
   if (!kctx) fail(SCARD_E_NO_MEMORY);
   std::uint8_t none = 0;
   OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(openssl_digest(md)),
-                                       0),
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(hash_name(md)), 0),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(z.data()),
                                         z.size()),
       OSSL_PARAM_construct_octet_string(

@@ -76,28 +76,46 @@ bool piv_offers(const Context& ctx, std::uint8_t alg) {
          ctx.piv_algorithms.end();
 }
 
-// PIV: RSA 1024/2048 and P-256/P-384, RSA up to 4096 when the card lists RSA-4096 (16).
-CARD_KEY_SIZES piv_key_sizes(const Context& ctx, DWORD spec) {
+// RSA from 1024 bits in steps of 1024 up to `rsa_max_bits`; the NIST curves at their one size.
+CARD_KEY_SIZES key_sizes(DWORD spec, DWORD rsa_max_bits, bool p521) {
   CARD_KEY_SIZES s{};
   s.dwVersion = CARD_KEY_SIZES_CURRENT_VERSION;
+  const auto one_size = [&s](DWORD bits) {
+    s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = bits;
+  };
   switch (spec) {
     case AT_KEYEXCHANGE:
     case AT_SIGNATURE:
-      s.dwMinimumBitlen = 1024, s.dwDefaultBitlen = 2048,
-      s.dwMaximumBitlen = piv_offers(ctx, 0x16) ? 4096 : 2048, s.dwIncrementalBitlen = 1024;
+      s.dwMinimumBitlen = 1024, s.dwDefaultBitlen = 2048, s.dwMaximumBitlen = rsa_max_bits,
+      s.dwIncrementalBitlen = 1024;
       break;
     case AT_ECDSA_P256:
     case AT_ECDHE_P256:
-      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 256;
+      one_size(256);
       break;
     case AT_ECDSA_P384:
     case AT_ECDHE_P384:
-      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 384;
+      one_size(384);
+      break;
+    case AT_ECDSA_P521:
+    case AT_ECDHE_P521:
+      if (!p521) fail(SCARD_E_INVALID_PARAMETER);
+      one_size(521);
       break;
     default:
-      fail(SCARD_E_INVALID_PARAMETER);  // P-521 and the rest: no PIV algorithm
+      fail(SCARD_E_INVALID_PARAMETER);
   }
   return s;
+}
+
+// GIDS: RSA up to 4096 bits and all three curves.
+CARD_KEY_SIZES gids_key_sizes(DWORD spec) {
+  return key_sizes(spec, 4096, true);
+}
+
+// PIV offers RSA-4096 only where the card lists algorithm 16 (YubiKey 5.7), and no P-521.
+CARD_KEY_SIZES piv_key_sizes(const Context& ctx, DWORD spec) {
+  return key_sizes(spec, piv_offers(ctx, 0x16) ? 4096 : 2048, false);
 }
 
 // The ECDH container of an ECDSA container on PIV: the key-management slot 9D (container 2),
@@ -155,33 +173,6 @@ bool piv_property(Context& ctx, LPCWSTR p, PBYTE pbData, DWORD cbData, PDWORD pd
     return out(pin_info(ROLE_USER, false));
   }
   return out(dword_bytes(CARD_PIN_STRENGTH_PLAINTEXT));
-}
-
-CARD_KEY_SIZES key_sizes(DWORD spec) {
-  CARD_KEY_SIZES s{};
-  s.dwVersion = CARD_KEY_SIZES_CURRENT_VERSION;
-  switch (spec) {
-    case AT_KEYEXCHANGE:
-    case AT_SIGNATURE:
-      s.dwMinimumBitlen = 1024, s.dwDefaultBitlen = 2048, s.dwMaximumBitlen = 4096,
-      s.dwIncrementalBitlen = 1024;
-      break;
-    case AT_ECDSA_P256:
-    case AT_ECDHE_P256:
-      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 256;
-      break;
-    case AT_ECDSA_P384:
-    case AT_ECDHE_P384:
-      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 384;
-      break;
-    case AT_ECDSA_P521:
-    case AT_ECDHE_P521:
-      s.dwMinimumBitlen = s.dwDefaultBitlen = s.dwMaximumBitlen = 521;
-      break;
-    default:
-      fail(SCARD_E_INVALID_PARAMETER);
-  }
-  return s;
 }
 
 }  // namespace
@@ -243,7 +234,7 @@ DWORD WINAPI MdCardGetProperty(PCARD_DATA pCardData, LPCWSTR p, PBYTE pbData, DW
       CARD_CAPABILITIES c{CARD_CAPABILITIES_CURRENT_VERSION, FALSE, TRUE};
       copy_out(pbData, cbData, pdwDataLen, raw(c));
     } else if (wide_equal(p, CP_CARD_KEYSIZES)) {
-      copy_out(pbData, cbData, pdwDataLen, raw(key_sizes(dwFlags)));
+      copy_out(pbData, cbData, pdwDataLen, raw(gids_key_sizes(dwFlags)));
     } else if (wide_equal(p, CP_CARD_READ_ONLY)) {
       no_flags();
       copy_out(pbData, cbData, pdwDataLen, dword_bytes(FALSE));
@@ -316,7 +307,7 @@ DWORD WINAPI MdCardQueryKeySizes(PCARD_DATA pCardData, DWORD dwKeySpec, DWORD dw
     const Context& ctx = context_for(pCardData, false, true);
     if (!pKeySizes || dwFlags != 0) fail(SCARD_E_INVALID_PARAMETER);
     if (pKeySizes->dwVersion > CARD_KEY_SIZES_CURRENT_VERSION) fail(ERROR_REVISION_MISMATCH);
-    *pKeySizes = ctx.edge == Edge::piv ? piv_key_sizes(ctx, dwKeySpec) : key_sizes(dwKeySpec);
+    *pKeySizes = ctx.edge == Edge::piv ? piv_key_sizes(ctx, dwKeySpec) : gids_key_sizes(dwKeySpec);
   });
 }
 

@@ -4,26 +4,15 @@ PC/SC connection wrapped by :class:`PcscChannel`)."""
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Union
+from typing import List, Optional, Union
 
-from .card import Card, Response
+from ._host import HostEdge, PcscChannel, tlv as _tlv
+from .card import Response
 
 __all__ = ["GIDS_AID", "Gids", "PcscChannel", "keyfile_fcp", "ALG_RSA2048", "ALG_EC_P256"]
 
 GIDS_AID = bytes.fromhex("A000000397425446590201")
 ALG_RSA1024, ALG_RSA2048, ALG_EC_P256, ALG_EC_P384 = 0x06, 0x07, 0x0C, 0x0D
-
-
-def _tlv(tag: int, value: bytes) -> bytes:
-    t = tag.to_bytes(2 if tag > 0xFF else 1, "big")
-    n = len(value)
-    if n < 0x80:
-        ln = bytes((n,))
-    elif n < 0x100:
-        ln = bytes((0x81, n))
-    else:
-        ln = bytes((0x82, n >> 8, n & 0xFF))
-    return t + ln + value
 
 
 def keyfile_fcp(kid: int, algid: int) -> bytes:
@@ -35,32 +24,8 @@ def keyfile_fcp(kid: int, algid: int) -> bytes:
     return _tlv(0x62, inner + _tlv(0xA5, crts))
 
 
-class PcscChannel:
-    """Adapts a pyscard connection to ``transmit(bytes) -> Response``."""
-
-    def __init__(self, connection) -> None:
-        self.connection = connection
-
-    def transmit(self, apdu: bytes) -> Response:
-        data, sw1, sw2 = self.connection.transmit(list(apdu))
-        return Response(bytes(data), (sw1 << 8) | sw2)
-
-
-class Gids:
+class Gids(HostEdge):
     """The GIDS card edge from the host's side."""
-
-    def __init__(self, channel: Union[Card, PcscChannel, Callable[[bytes], Response]]) -> None:
-        self._tx = channel.transmit if hasattr(channel, "transmit") else channel
-
-    def tx(self, apdu: Union[bytes, str]) -> Response:
-        if isinstance(apdu, str):
-            apdu = bytes.fromhex(apdu)
-        r = self._tx(apdu)
-        data = r.data
-        while r.sw1 == 0x61:  # GET RESPONSE
-            r = self._tx(bytes((0x00, 0xC0, 0x00, 0x00, r.sw2)))
-            data += r.data
-        return Response(data, r.sw)
 
     def command(self, ins: int, p1: int, p2: int, data: bytes = b"", le: Optional[int] = None,
                 cla: int = 0x00) -> Response:

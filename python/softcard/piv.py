@@ -8,9 +8,10 @@ else does."""
 from __future__ import annotations
 
 import os
-from typing import Callable, Dict, Optional, Union
+from typing import Dict, Optional, Union
 
-from .card import Card, Response
+from ._host import HostEdge, parse_tlvs, tlv as _tlv
+from .card import Response
 
 __all__ = ["PIV_AID", "Piv", "DEFAULT_MGMT_KEY", "DEFAULT_PIN", "DEFAULT_PUK", "parse_tlvs",
            "ALG_3DES", "ALG_AES128", "ALG_AES192", "ALG_AES256", "ALG_RSA1024", "ALG_RSA2048",
@@ -27,63 +28,15 @@ CERT_OBJECTS: Dict[int, int] = {0x9A: 0x5FC105, 0x9C: 0x5FC10A, 0x9D: 0x5FC10B, 
                                 0xF9: 0x5FFF01, **{0x82 + i: 0x5FC10D + i for i in range(20)}}
 
 
-def _tlv(tag: int, value: bytes) -> bytes:
-    t = tag.to_bytes((tag.bit_length() + 7) // 8 or 1, "big")
-    n = len(value)
-    if n < 0x80:
-        ln = bytes((n,))
-    elif n < 0x100:
-        ln = bytes((0x81, n))
-    else:
-        ln = bytes((0x82, n >> 8, n & 0xFF))
-    return t + ln + value
-
-
-def parse_tlvs(data: bytes) -> Dict[int, bytes]:
-    """One level of BER-TLV (tags of one or two bytes) as ``{tag: value}``."""
-    out: Dict[int, bytes] = {}
-    i = 0
-    while i < len(data):
-        tag = data[i]
-        i += 1
-        if tag & 0x1F == 0x1F:
-            tag = (tag << 8) | data[i]
-            i += 1
-        n = data[i]
-        i += 1
-        if n == 0x81:
-            n = data[i]
-            i += 1
-        elif n == 0x82:
-            n = (data[i] << 8) | data[i + 1]
-            i += 2
-        out[tag] = data[i:i + n]
-        i += n
-    return out
-
-
 def _block(pin: Union[str, bytes]) -> bytes:
     value = pin.encode() if isinstance(pin, str) else pin
     return value.ljust(8, b"\xff")
 
 
-class Piv:
+class Piv(HostEdge):
     """The PIV card edge (and its YubiKey extensions) from the host's side."""
 
-    def __init__(self, channel: Union[Card, Callable[[bytes], Response]]) -> None:
-        self._tx = channel.transmit if hasattr(channel, "transmit") else channel
-
-    # -- transport ---------------------------------------------------------------------------
-    def tx(self, apdu: Union[bytes, str]) -> Response:
-        if isinstance(apdu, str):
-            apdu = bytes.fromhex(apdu)
-        r = self._tx(apdu)
-        data = r.data
-        while r.sw1 == 0x61:  # GET RESPONSE
-            r = self._tx(bytes((0x00, 0xC0, 0x00, 0x00, r.sw2)))
-            data += r.data
-        return Response(data, r.sw)
-
+    # -- transport (tx: softcard._host.HostEdge) ----------------------------------------------
     def command(self, ins: int, p1: int, p2: int, data: bytes = b"", le: bool = True) -> Response:
         """Any data length: blocks of 255 chained with CLA 10, as yubico-piv-tool does."""
         chunks = [data[i:i + 255] for i in range(0, len(data), 255)] or [b""]

@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Dict, Iterator, List, Mapping, Optional, Union
 
 from . import _core
 from .card import Card

@@ -8,28 +8,9 @@
 #include "core.h"
 #include "softcard/card_factory.h"
 #include "softcard/inspection.h"
+#include "softcard/life_cycle.h"
 
 namespace softcard::py {
-
-namespace {
-
-const char* lcs_name(LifeCycle lcs) {
-  switch (lcs) {
-    case LifeCycle::creation:
-      return "creation";
-    case LifeCycle::initialisation:
-      return "initialisation";
-    case LifeCycle::operational:
-      return "operational";
-    case LifeCycle::deactivated:
-      return "deactivated";
-    case LifeCycle::terminated:
-      return "terminated";
-  }
-  return "unknown";
-}
-
-}  // namespace
 
 void register_store(pyb::module_& m) {
   m.def(
@@ -45,7 +26,7 @@ void register_store(pyb::module_& m) {
           d["applets"] = id.applets;
           const Bytes* lcs = card.store().get(keys::life_cycle);
           d["life_cycle"] = lcs && lcs->size() == 1
-                                ? std::string(lcs_name(static_cast<LifeCycle>((*lcs)[0])))
+                                ? std::string(life_cycle_name(static_cast<LifeCycle>((*lcs)[0])))
                                 : std::string("operational");
           return d;
         });

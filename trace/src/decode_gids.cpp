@@ -1,9 +1,12 @@
 // GIDS (docs/gids.md): data objects and files by name, key files, MSE/PSO mechanisms, compact
 // ACLs, the minidriver files (cmapfile, cardcf, master file, key map).
+#include <array>
+
 #include "decode_internal.h"
 #include "softcard/wire/endian.h"
 #include "softcard/wire/gids.h"
 #include "softcard/wire/tlv.h"
+#include "tag_names.h"
 
 namespace softcard::trace::detail {
 
@@ -126,78 +129,24 @@ std::vector<Node> compact_acl(ByteView acl) {
   return out;
 }
 
-std::string gids_tag_name(std::uint32_t tag, std::uint32_t parent) {
-  if (parent == 0x7C) {
-    switch (tag) {
-      case 0x81:
-        return "challenge";
-      case 0x82:
-        return "response";
-      case 0x85:
-        return "ECDH point";
-    }
-  }
-  if (parent == 0x7F49)
-    return tag == 0x81 ? "modulus" : tag == 0x82 ? "exponent" : tag == 0x86 ? "EC point" : "";
-  if (parent == 0x62 || parent == 0x6F) {
-    switch (tag) {
-      case 0x82:
-        return "file descriptor";
-      case 0x83:
-        return "file identifier";
-      case 0x8C:
-        return "compact ACL";
-      case 0x8A:
-        return "life cycle";
-      case 0xA5:
-        return "CRTs";
-    }
-  }
-  switch (tag) {
-    case 0x5C:
-      return "tag list";
-    case 0x62:
-      return "FCP";
-    case 0x61:
-      return "FCI";
-    case 0x4F:
-      return "AID";
-    case 0x70:
-      return "key template";
-    case 0x7C:
-      return "dynamic authentication";
-    case 0x7F49:
-      return "public key";
-    case 0xAC:
-      return "generation";
-    case 0xA4:
-      return "authentication CRT";
-    case 0xB6:
-      return "signature CRT";
-    case 0xB8:
-      return "decipher CRT";
-    case 0x80:
-      return "mechanism";
-    case 0x83:
-      return "key reference";
-    case 0x84:
-      return "key reference";
-    case 0x87:
-      return "key value";
-    case 0x95:
-      return "usage qualifier";
-    case 0x97:
-      return "tries left";
-    case 0x93:
-      return "try limit";
-    case 0x73:
-      return "discretionary";
-  }
-  return "";
-}
+// GIDS's own names; the interindustry ones (tag_names.cpp) cover the rest.
+constexpr auto gids_rows = std::to_array<TagName>({
+    {0x7C, 0x85, "ECDH point"},
+    {0x62, 0x8C, "compact ACL"},
+    {0x62, 0xA5, "CRTs"},
+    {anywhere, 0x70, "key template"},
+    {anywhere, 0x80, "mechanism"},
+    {anywhere, 0x83, "key reference"},
+    {anywhere, 0x84, "key reference"},
+    {anywhere, 0x87, "key value"},
+    {anywhere, 0x93, "try limit"},
+    {anywhere, 0x95, "usage qualifier"},
+    {anywhere, 0x97, "tries left"},
+    {anywhere, 0xAC, "generation"},
+});
 
-bool gids_varies(std::uint32_t tag, std::uint32_t parent) {
-  return parent == 0x7C || parent == 0x7F49;
+std::string gids_tag_name(std::uint32_t tag, std::uint32_t parent) {
+  return edge_tag_name(gids_rows, tag, parent);
 }
 
 // The value of a GIDS DO, decoded for the files hosts care about.
@@ -248,7 +197,7 @@ std::vector<Node> do_value(std::uint16_t ef, std::uint16_t tag, ByteView v) {
     if (tag >= 0xDF24 && (tag & 0xFF00) == 0xDF00)
       out.push_back(field("content", std::to_string(v.size()) + " bytes", v));
     else
-      out = tlv_or_raw(v, gids_tag_name, gids_varies);
+      out = tlv_or_raw(v, gids_tag_name, template_varies);
   }
   return out;
 }
@@ -284,7 +233,7 @@ bool decode_gids(Context& c) {
             out.response_fields.push_back(std::move(n));
           }
         } else {
-          out.response_fields = tlv_or_raw(c.data, gids_tag_name, gids_varies);
+          out.response_fields = tlv_or_raw(c.data, gids_tag_name, template_varies);
         }
       }
       return true;

@@ -1,5 +1,6 @@
 // ISO 7816-4 interindustry commands: names, P1/P2 meanings, generic TLV data.
 #include "decode_internal.h"
+#include "tag_names.h"
 
 namespace softcard::trace::detail {
 
@@ -106,95 +107,6 @@ bool data_is_secret(const Context& c) {
 }
 
 namespace {
-
-std::string iso_tag_name(std::uint32_t tag, std::uint32_t parent) {
-  if (parent == 0x7C) {
-    switch (tag) {
-      case 0x80:
-        return "witness";
-      case 0x81:
-        return "challenge";
-      case 0x82:
-        return "response";
-      case 0x85:
-        return "exponentiation";
-    }
-  }
-  if (parent == 0x7F49) {
-    switch (tag) {
-      case 0x81:
-        return "modulus";
-      case 0x82:
-        return "public exponent";
-      case 0x86:
-        return "EC point";
-    }
-  }
-  if (parent == 0x62 || parent == 0x6F || parent == 0x64) {
-    switch (tag) {
-      case 0x80:
-        return "size";
-      case 0x82:
-        return "file descriptor";
-      case 0x83:
-        return "file identifier";
-      case 0x84:
-        return "DF name";
-      case 0x88:
-        return "short EF id";
-      case 0x8A:
-        return "life cycle";
-      case 0x8C:
-        return "compact security attributes";
-      case 0xA5:
-        return "proprietary";
-    }
-  }
-  switch (tag) {
-    case 0x4F:
-      return "AID";
-    case 0x50:
-      return "label";
-    case 0x5C:
-      return "tag list";
-    case 0x53:
-      return "discretionary data";
-    case 0x61:
-      return "application template";
-    case 0x62:
-      return "FCP";
-    case 0x64:
-      return "FMD";
-    case 0x6F:
-      return "FCI";
-    case 0x73:
-      return "discretionary template";
-    case 0x7C:
-      return "dynamic authentication template";
-    case 0x7F49:
-      return "public key";
-    case 0xAC:
-      return "cryptographic mechanism";
-    case 0xA4:
-      return "authentication CRT";
-    case 0xB6:
-      return "digital signature CRT";
-    case 0xB8:
-      return "confidentiality CRT";
-    case 0x80:
-      return parent == 0xAC || parent == 0xB6 || parent == 0xB8 || parent == 0xA4 ? "mechanism"
-                                                                                  : "";
-    case 0x83:
-      return parent ? "key reference" : "";
-    case 0x84:
-      return parent ? "key reference" : "";
-  }
-  return "";
-}
-
-bool iso_varies(std::uint32_t tag, std::uint32_t parent) {
-  return parent == 0x7C || parent == 0x7F49;
-}
 
 std::string select_p1(std::uint8_t p1) {
   switch (p1) {
@@ -370,7 +282,7 @@ void decode_iso(Context& c) {
     } else if (cmd.interindustry() && (cmd.ins == 0x2A || cmd.ins == 0x88)) {
       f.push_back(varying("data", cmd.data));  // hashes, cryptograms: per-run values
     } else {
-      auto kids = tlv_or_raw(cmd.data, iso_tag_name, iso_varies);
+      auto kids = tlv_or_raw(cmd.data, iso_tag_name, template_varies);
       f.insert(f.end(), kids.begin(), kids.end());
     }
   }
@@ -381,7 +293,7 @@ void decode_iso(Context& c) {
     if (random)
       r.push_back(varying("data", c.data));
     else {
-      auto kids = tlv_or_raw(c.data, iso_tag_name, iso_varies);
+      auto kids = tlv_or_raw(c.data, iso_tag_name, template_varies);
       r.insert(r.end(), kids.begin(), kids.end());
     }
   }

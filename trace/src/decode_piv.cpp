@@ -1,7 +1,10 @@
 // PIV (SP 800-73-4) and the YubiKey additions (docs/piv.md): objects, slots, algorithms, the
 // YubiKey instructions and the management application.
+#include <array>
+
 #include "decode_internal.h"
 #include "softcard/wire/tlv.h"
+#include "tag_names.h"
 
 namespace softcard::trace::detail {
 
@@ -108,76 +111,33 @@ std::string object_name(std::uint32_t tag) {
   return "";
 }
 
+// PIV's own names; the interindustry ones (tag_names.cpp) cover the rest.
+constexpr auto piv_rows = std::to_array<TagName>({
+    {0xAC, 0x80, "algorithm"},
+    {0xAC, 0xAA, "PIN policy"},
+    {0xAC, 0xAB, "touch policy"},
+    {0x53, 0x70, "certificate"},
+    {0x53, 0x71, "certificate info"},
+    {0x53, 0xFE, "error detection code"},
+    {0x53, 0x30, "FASC-N"},
+    {0x53, 0x34, "GUID"},
+    {0x53, 0x35, "expiry"},
+    {0x53, 0x3E, "signature"},
+    {0x53, 0xF0, "card identifier"},
+    {anywhere, 0x5C, "object tag"},
+    {anywhere, 0x53, "object value"},
+    {anywhere, 0x61, "application property template"},
+    {anywhere, 0x79, "coexistent tag allocation authority"},
+    {anywhere, 0xAC, "generation"},
+    {anywhere, 0x7E, "Discovery"},
+});
+
 std::string piv_tag_name(std::uint32_t tag, std::uint32_t parent) {
-  if (parent == 0x7C) {
-    switch (tag) {
-      case 0x80:
-        return "witness";
-      case 0x81:
-        return "challenge";
-      case 0x82:
-        return "response";
-      case 0x85:
-        return "exponentiation";
-    }
-  }
-  if (parent == 0x7F49)
-    return tag == 0x81 ? "modulus" : tag == 0x82 ? "exponent" : tag == 0x86 ? "EC point" : "";
-  if (parent == 0xAC) {
-    switch (tag) {
-      case 0x80:
-        return "algorithm";
-      case 0xAA:
-        return "PIN policy";
-      case 0xAB:
-        return "touch policy";
-    }
-  }
-  if (parent == 0x53) {
-    switch (tag) {
-      case 0x70:
-        return "certificate";
-      case 0x71:
-        return "certificate info";
-      case 0xFE:
-        return "error detection code";
-      case 0x30:
-        return "FASC-N";
-      case 0x34:
-        return "GUID";
-      case 0x35:
-        return "expiry";
-      case 0x3E:
-        return "signature";
-      case 0xF0:
-        return "card identifier";
-    }
-  }
-  switch (tag) {
-    case 0x5C:
-      return "object tag";
-    case 0x53:
-      return "object value";
-    case 0x61:
-      return "application property template";
-    case 0x4F:
-      return "AID";
-    case 0x79:
-      return "coexistent tag allocation authority";
-    case 0x7C:
-      return "dynamic authentication";
-    case 0x7F49:
-      return "public key";
-    case 0xAC:
-      return "generation";
-    case 0x7E:
-      return "Discovery";
-  }
-  return "";
+  return edge_tag_name(piv_rows, tag, parent);
 }
 
 bool piv_varies(std::uint32_t tag, std::uint32_t parent) {
-  return parent == 0x7C || parent == 0x7F49 || (parent == 0x53 && (tag == 0x34 || tag == 0x70)) ||
+  return template_varies(tag, parent) || (parent == 0x53 && (tag == 0x34 || tag == 0x70)) ||
          tag == 0x7F49;
 }
 

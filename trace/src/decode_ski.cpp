@@ -1,9 +1,12 @@
 // The SKI extension (docs/ski.md §6): every proprietary command, blob headers (§5) and hellos;
 // ciphertexts, tags and nonces are shown by length only.
+#include <array>
+
 #include "decode_internal.h"
 #include "softcard/wire/endian.h"
 #include "softcard/wire/ski.h"
 #include "softcard/wire/tlv.h"
+#include "tag_names.h"
 
 namespace softcard::trace::detail {
 
@@ -93,24 +96,18 @@ Node blob_node(ByteView blob) {
   return n;
 }
 
-std::string ski_tag_name(std::uint32_t tag, std::uint32_t) {
-  switch (tag) {
-    case 0x80:
-      return "algorithm";
-    case 0x81:
-      return "padding";
-    case 0x82:
-      return "OAEP label";
-    case 0x84:
-      return "session key reference";
-    case 0x85:
-      return "agreement";
-    case 0x86:
-      return "server ephemeral point";
-    case 0x87:
-      return "data";
-  }
-  return "";
+constexpr auto ski_rows = std::to_array<TagName>({
+    {anywhere, 0x80, "algorithm"},
+    {anywhere, 0x81, "padding"},
+    {anywhere, 0x82, "OAEP label"},
+    {anywhere, 0x84, "session key reference"},
+    {anywhere, 0x85, "agreement"},
+    {anywhere, 0x86, "server ephemeral point"},
+    {anywhere, 0x87, "data"},
+});
+
+std::string ski_tag_name(std::uint32_t tag, std::uint32_t parent) {
+  return find_tag_name(ski_rows, tag, parent);
 }
 
 // The data objects of a SKI command or answer, with values explained.

@@ -8,35 +8,14 @@
 #include "decode_internal.h"
 #include "html_internal.h"
 #include "render_internal.h"
+#include "softcard/wire/markup.h"
 
 namespace softcard::trace {
 
 namespace {
 
 std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return wire::markup_escape(s);
 }
 
 std::string pct(double v) {

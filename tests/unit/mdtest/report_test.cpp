@@ -22,11 +22,6 @@ NodeResult result(const std::string& name, Outcome o, std::optional<std::uint32_
   return r;
 }
 
-TEST(MdtestReport, XmlEscapeHandlesMarkupAndControls) {
-  EXPECT_EQ(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-  EXPECT_EQ(xml_escape(std::string("x\x01y\tz", 5)), "x?y\tz");
-}
-
 TEST(MdtestReport, JunitCountsAndElements) {
   std::vector<NodeResult> rs = {
       result("neg.CardReadFile.null_name", Outcome::pass, 0x80100004, 0x80100004, "ok"),

@@ -15,6 +15,19 @@ const wire::Tlv* find(const std::vector<wire::Tlv>& tlvs, unsigned tag) {
     if (t.tag == tag) return &t;
   return nullptr;
 }
+
+// Step 1 of either authentication: `size` random bytes of the card's go out as 7C { 81 R }, and
+// the administrator is no longer authenticated.
+Bytes start_challenge(GidsSession& s, Rng& rng, GidsSession::Challenge c, std::size_t size) {
+  c.card_random = SecretBytes(size);
+  rng.fill(c.card_random.span());
+  Bytes out, inner;
+  wire::put_tlv(inner, 0x81, c.card_random.view());
+  wire::put_tlv(out, 0x7C, inner);
+  s.challenge = std::move(c);
+  s.security.set_admin(false);
+  return out;
+}
 }  // namespace
 
 Response mse_authentication(GidsSession& s, const Command& cmd, CardContext& ctx) {
@@ -52,14 +65,7 @@ Response general_authenticate(GidsSession& s, const Command& cmd, CardContext& c
     // External authentication, step 1: a one-block challenge for the host to encrypt.
     GidsSession::Challenge c;
     c.mutual = false;
-    c.card_random = SecretBytes(block);
-    ctx.rng().fill(c.card_random.span());
-    Bytes out, inner;
-    wire::put_tlv(inner, 0x81, c.card_random.view());
-    wire::put_tlv(out, 0x7C, inner);
-    s.challenge = std::move(c);
-    s.security.set_admin(false);
-    return out;
+    return start_challenge(s, ctx.rng(), std::move(c), block);
   }
   if (item.tag == 0x81) {
     // Mutual authentication, step 1: host random R1 in, card random R2 out.
@@ -67,15 +73,8 @@ Response general_authenticate(GidsSession& s, const Command& cmd, CardContext& c
     GidsSession::Challenge c;
     c.mutual = true;
     c.host_random = SecretBytes(item.value);
-    c.card_random = SecretBytes(mutual_random_size);
-    ctx.rng().fill(c.card_random.span());
-    Bytes out, inner;
-    wire::put_tlv(inner, 0x81, c.card_random.view());
-    wire::put_tlv(out, 0x7C, inner);
-    s.challenge = std::move(c);
-    s.security.set_admin(false);
     s.session_material.reset();
-    return out;
+    return start_challenge(s, ctx.rng(), std::move(c), mutual_random_size);
   }
   if (item.tag != 0x82) throw CardError(Sw::wrong_data);
   if (!s.challenge) throw CardError(Sw::conditions_not_satisfied);

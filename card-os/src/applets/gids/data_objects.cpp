@@ -35,6 +35,22 @@ Bytes ef_atr() {
   return out;
 }
 
+// The BER-TLV EF a GET/PUT DATA names (P1P2, or 0000 for the current EF), once the access rule
+// for `op` allows it; the checks in this order: 6985 no current EF, 6A82 no such EF, 6981 not a
+// BER-TLV EF, then the ACL.
+EfRecord data_object_ef(const GidsSession& s, const ObjectStore& store, std::uint16_t p1p2,
+                        std::uint8_t op) {
+  std::uint16_t fid = p1p2;
+  if (p1p2 == 0x0000) {
+    if (!s.current_ef) throw CardError(Sw::conditions_not_satisfied);
+    fid = *s.current_ef;
+  }
+  EfRecord ef = get_ef(store, fid);
+  if (ef.type != ef_type_bertlv) throw CardError(Sw::incompatible_file_structure);
+  check_ef(s, store, ef, op);
+  return ef;
+}
+
 Response pin_status_do(const GidsSession& s, const ObjectStore& store, unsigned tag);
 Response read_public_key(GidsSession& s, const Command& cmd, CardContext& ctx);
 Response import_key(GidsSession& s, ByteView data, CardContext& ctx);
@@ -54,14 +70,8 @@ Response get_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
     if (tlvs.size() == 1 && tlvs[0].tag == 0x70) return read_public_key(s, cmd, ctx);
     throw CardError(Sw::wrong_data);
   }
-  std::uint16_t fid = p1p2;
-  if (p1p2 == 0x0000) {
-    if (!s.current_ef) throw CardError(Sw::conditions_not_satisfied);
-    fid = *s.current_ef;
-  }
-  const EfRecord ef = get_ef(store, fid);
-  if (ef.type != ef_type_bertlv) throw CardError(Sw::incompatible_file_structure);
-  check_ef(s, store, ef, op_ef_read);
+  const EfRecord ef = data_object_ef(s, store, p1p2, op_ef_read);
+  const std::uint16_t fid = ef.fid;
   if (tlvs.size() != 1 || tlvs[0].tag != 0x5C) throw CardError(Sw::wrong_data);
   if (tlvs[0].value.empty()) {
     // 5C 00: every DO of the EF.
@@ -133,14 +143,8 @@ Response put_data(GidsSession& s, const Command& cmd, CardContext& ctx) {
     if (tlvs.size() != 1 || tlvs[0].tag != 0x70) throw CardError(Sw::wrong_data);
     return import_key(s, tlvs[0].value, ctx);
   }
-  std::uint16_t fid = p1p2;
-  if (p1p2 == 0x0000) {
-    if (!s.current_ef) throw CardError(Sw::conditions_not_satisfied);
-    fid = *s.current_ef;
-  }
-  const EfRecord ef = get_ef(store, fid);
-  if (ef.type != ef_type_bertlv) throw CardError(Sw::incompatible_file_structure);
-  check_ef(s, store, ef, op_ef_update);
+  const EfRecord ef = data_object_ef(s, store, p1p2, op_ef_update);
+  const std::uint16_t fid = ef.fid;
   for (const auto& t : tlvs) {
     if (t.value.size() > max_do_size) throw CardError(Sw::not_enough_memory);
     const auto old = get_do(store, fid, t.tag);

@@ -7,6 +7,7 @@
 
 #include "applets/iso/iso_session.h"
 #include "softcard/errors.h"
+#include "softcard/life_cycle.h"
 
 namespace softcard::iso {
 namespace {
@@ -28,22 +29,6 @@ constexpr std::array<std::pair<std::uint8_t, Handler>, 14> handlers{{
     {0xE8, terminate_ef},
     {0xFE, terminate_card_usage},
 }};
-
-const char* lcs_name(LifeCycle l) {
-  switch (l) {
-    case LifeCycle::creation:
-      return "creation";
-    case LifeCycle::initialisation:
-      return "initialisation";
-    case LifeCycle::operational:
-      return "operational";
-    case LifeCycle::deactivated:
-      return "deactivated";
-    case LifeCycle::terminated:
-      return "terminated";
-  }
-  return "?";
-}
 
 class IsoApplet final : public Applet {
  public:
@@ -87,7 +72,7 @@ class IsoApplet final : public Applet {
       f.fid = h.fid;
       f.df = h.is_df();
       f.df_name = h.df_name;
-      f.life_cycle = lcs_name(h.life_cycle);
+      f.life_cycle = life_cycle_name(h.life_cycle);
       f.size = h.size;
       if (!f.df) {
         const auto content = tree.content(store, path);

@@ -54,17 +54,8 @@ SecretBytes secret_from_bn(const BIGNUM* bn, std::size_t length) {
 }
 
 const char* md_name(HashAlg md) {
-  switch (md) {
-    case HashAlg::sha1:
-      return "SHA1";
-    case HashAlg::sha256:
-      return "SHA256";
-    case HashAlg::sha384:
-      return "SHA384";
-    case HashAlg::sha512:
-      return "SHA512";
-  }
-  throw CryptoError(CryptoErrc::invalid_argument, "unknown hash algorithm");
+  // OpenSSL 3 fetches digests by these names too.
+  return hash_name(md);
 }
 
 const char* group_name(Curve curve) {
