@@ -67,11 +67,15 @@ fuzz: fuzzers
 	  grep -E '^(stat::|Done|#[0-9]+.*DONE)' $$log; [ $$rc -eq 0 ] || { tail -n 40 $$log; exit 1; }; \
 	done
 
-# The unit, integration and python tiers again in the ASan+UBSan build. Python's interpreter is not
-# instrumented: the ASan runtime is preloaded for it, and its own leaks are not ours to report.
+# The unit, integration and python tiers again in the ASan+UBSan build (every target links the
+# shared ASan runtime, CMakeLists.txt says why). Python's interpreter is not instrumented: the
+# runtime is preloaded into it (scripts/asan-python.sh, which `softcard run --applet` execs through
+# SOFTCARD_PYTHON in the integration tier), and its own leaks are not ours to report. In the
+# python tier the preload reaches every child (pcscd, our binaries): one runtime, leaks off.
 sanitize: san-configure
 	cmake --build $(SAN_BUILD) -j$(JOBS)
-	cd $(SAN_BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 1500 -L 'unit|integration'
+	cd $(SAN_BUILD) && SOFTCARD_PYTHON=$(CURDIR)/scripts/asan-python.sh \
+	  ctest --output-on-failure -j$(JOBS) --timeout 1500 -L 'unit|integration'
 	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=0 \
 	  LD_PRELOAD=$$(clang -print-file-name=libclang_rt.asan-x86_64.so) \
 	  ctest --output-on-failure -j$(JOBS) --timeout 1500 -L python
