@@ -95,11 +95,12 @@ Response general_authenticate(GidsSession& s, const Command& cmd, CardContext& c
   if (item.value.size() != n) throw CardError(Sw::wrong_data);
   const SecretBytes plain = ctx.crypto().decrypt(spec, ef->key.view(), iv, item.value);
   const ByteView p = plain.view();
-  const bool ok =
-      constant_time_equal(p.first(mutual_random_size), c.card_random.view()) &
-      constant_time_equal(p.subspan(mutual_random_size, mutual_random_size), c.host_random.view()) &
-      (p[n - 1] == 0x80);
-  if (!ok) throw CardError(Sw::security_not_satisfied);
+  // Every check runs whatever the first ones found (no early exit on a wrong R2).
+  const bool r2_ok = constant_time_equal(p.first(mutual_random_size), c.card_random.view());
+  const bool r1_ok =
+      constant_time_equal(p.subspan(mutual_random_size, mutual_random_size), c.host_random.view());
+  const bool pad_ok = p[n - 1] == 0x80;
+  if (!(r2_ok && r1_ok && pad_ok)) throw CardError(Sw::security_not_satisfied);
   // Card answers E(R1 || R2 || Z2) with Z2 = random bytes ending in 80.
   SecretBytes answer(n);
   std::copy(c.host_random.view().begin(), c.host_random.view().end(), answer.data());
