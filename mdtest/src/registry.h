@@ -16,9 +16,9 @@ class Env;
 // Thrown by a check that did not hold; the node fails with this expected/actual pair.
 class NodeFailure : public std::runtime_error {
  public:
-  NodeFailure(std::string what, std::optional<std::uint32_t> expected_value = {},
+  NodeFailure(const std::string& what, std::optional<std::uint32_t> expected_value = {},
               std::optional<std::uint32_t> actual_value = {})
-      : std::runtime_error(std::move(what)), expected(expected_value), actual(actual_value) {}
+      : std::runtime_error(what), expected(expected_value), actual(actual_value) {}
   std::optional<std::uint32_t> expected, actual;
 };
 

@@ -13,7 +13,8 @@ namespace softcard::md::piv {
 
 namespace {
 
-constexpr std::size_t max_certificate = 64 * 1024;  // an inflated certificate past this is junk
+constexpr std::size_t max_certificate =
+    std::size_t{64} * 1024;  // an inflated certificate past this is junk
 constexpr std::uint8_t pin_ref = 0x80;
 
 Command command(std::uint8_t ins, std::uint8_t p1, std::uint8_t p2, Bytes data,

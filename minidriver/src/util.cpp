@@ -100,7 +100,6 @@ DWORD map_sw(Sw sw, bool ski) {
   if (ski) {
     switch (v) {
       case 0x6A80:
-        return SCARD_E_INVALID_PARAMETER;
       case 0x6A86:
         return SCARD_E_INVALID_PARAMETER;
       case 0x6A88:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Union
 
-from ._host import HostEdge, PcscChannel, tlv as _tlv
+from ._host import HostEdge, PcscChannel, parse_tlvs, tlv as _tlv
 from .card import Response
 
 __all__ = ["GIDS_AID", "Gids", "PcscChannel", "keyfile_fcp", "ALG_RSA2048", "ALG_EC_P256"]
@@ -76,19 +76,9 @@ class Gids(HostEdge):
     @staticmethod
     def strip_do(data: bytes, tag: int) -> bytes:
         """Value of the single BER-TLV data object ``tag`` that wraps ``data``."""
-        t = tag.to_bytes(2, "big")
-        if not data.startswith(t):
+        if not data.startswith(tag.to_bytes(2, "big")):
             raise ValueError(f"expected tag {tag:04X}")
-        i = 2
-        n = data[i]
-        i += 1
-        if n == 0x81:
-            n = data[i]
-            i += 1
-        elif n == 0x82:
-            n = (data[i] << 8) | data[i + 1]
-            i += 2
-        return data[i:i + n]
+        return parse_tlvs(data)[tag]
 
 
 def public_point(template: bytes) -> bytes:

@@ -64,8 +64,11 @@ std::string show_text(const Session& s, const ShowOptions& o) {
     field_lines(d.response_fields, indent + "< ", false, lines);
     for (const auto& f : x.faults) lines.push_back(indent + "! fault: " + f);
     if (x.outcome != "answered") lines.push_back(indent + "! no answer: " + x.outcome);
-    for (const auto& l : lines)
-      out += col.c("2", l.substr(0, indent.size())) + l.substr(indent.size()) + "\n";
+    for (const auto& l : lines) {
+      out += col.c("2", l.substr(0, indent.size()));
+      out.append(l, indent.size());
+      out += '\n';
+    }
   };
   v.other = [&](const Event& e) { out += "  " + col.c("35", event_line(e)) + "\n"; };
   walk(s, v);
