@@ -3,11 +3,11 @@
 // metadata, attestation and the host library's certificate handling without the fuzzer having to
 // answer the management key's random witness. The setup talks to the card as yubico-piv-tool
 // does: management-key authentication, GENERATE, PUT DATA.
-#include <zlib.h>
 
 #include <stdexcept>
 #include <vector>
 
+#include "../support/gzip.h"
 #include "fuzz_card.h"
 #include "softcard/crypto.h"
 #include "softcard/wire/piv.h"
@@ -61,7 +61,7 @@ class PivSetup {
     tbs.spki = spki;
     const Bytes cert = wire::x509::encode_certificate(
         wire::x509::encode_tbs(tbs), wire::x509::sha256_with_rsa(), Bytes(32, 0x5A));
-    Bytes v = wire::tlv(0x70, compressed ? gzip(cert) : cert);
+    Bytes v = wire::tlv(0x70, compressed ? test::gzip(cert) : cert);
     append(v, Bytes{0x71, 0x01, std::uint8_t(compressed ? 0x01 : 0x00), 0xFE, 0x00});
     Bytes data = {0x5C, 0x03, std::uint8_t(object >> 16), std::uint8_t(object >> 8),
                   std::uint8_t(object)};
@@ -84,17 +84,6 @@ class PivSetup {
     const Bytes r = card_->transmit(apdu);
     if (r.size() < 2 || r[r.size() - 2] != 0x90) oracle_failed("PIV setup failed: " + to_hex(apdu));
     return Bytes(r.begin(), r.end() - 2);
-  }
-  static Bytes gzip(const Bytes& in) {
-    z_stream zs{};
-    deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    Bytes out(deflateBound(&zs, uLong(in.size())) + 32);
-    zs.next_in = const_cast<Bytef*>(in.data()), zs.avail_in = uInt(in.size());
-    zs.next_out = out.data(), zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
   }
 
   DeterministicRng rng_;

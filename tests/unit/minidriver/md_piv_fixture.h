@@ -2,8 +2,8 @@
 // An in-process PIV card (YubiKey personality or a plain PIV card) behind a CARD_DATA, with the
 // host steps yubico-piv-tool takes to put keys and certificates on it (management key
 // authentication, GENERATE, PUT DATA), written from docs/piv.md.
-#include <zlib.h>
 
+#include "../../support/gzip.h"
 #include "md_card_fixture.h"
 #include "softcard/wire/x509.h"
 
@@ -109,20 +109,9 @@ struct WithPivCard : ::testing::Test {
     return wire::x509::encode_certificate(wire::x509::encode_tbs(tbs),
                                           wire::x509::sha256_with_rsa(), Bytes(32, 0x5A));
   }
-  static Bytes gzip(const Bytes& in) {
-    z_stream zs{};
-    deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    Bytes out(deflateBound(&zs, uLong(in.size())) + 32);
-    zs.next_in = const_cast<Bytef*>(in.data()), zs.avail_in = uInt(in.size());
-    zs.next_out = out.data(), zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-  }
   // PUT DATA of the certificate object of `object` (5FC105 ...): 53 { 70 cert, 71 info, FE }.
   void put_certificate(std::uint32_t object, const Bytes& cert, bool compressed = false) {
-    Bytes v = wire::tlv(0x70, compressed ? gzip(cert) : cert);
+    Bytes v = wire::tlv(0x70, compressed ? test::gzip(cert) : cert);
     append(v, Bytes{0x71, 0x01, std::uint8_t(compressed ? 0x01 : 0x00), 0xFE, 0x00});
     Bytes data = {0x5C, 0x03, std::uint8_t(object >> 16), std::uint8_t(object >> 8),
                   std::uint8_t(object)};
